@@ -1,0 +1,69 @@
+import { Bot, type ApiClientOptions } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import type { Config } from "../config.js";
+import type { BotContext } from "./context.js";
+import type { BotDeps } from "./deps.js";
+import { errorBoundary, describeError } from "./error-boundary.js";
+import { startFeature } from "../features/start.js";
+import { helpFeature } from "../features/help.js";
+import { membershipFeature } from "../features/membership.js";
+import { fallbackFeature } from "../features/fallback.js";
+
+export interface CreateBotOptions {
+  /** Skips the getMe call (tests, or a second instance that already knows the bot). */
+  botInfo?: UserFromGetMe;
+  /** Extra client options; tests pass a fake `fetch`. */
+  client?: ApiClientOptions;
+}
+
+/**
+ * Builds the whole bot. The process entry point and the tests both call this,
+ * so what the tests exercise is what runs.
+ */
+export function createBot(config: Config, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
+  const bot = new Bot<BotContext>(config.botToken, {
+    botInfo: options.botInfo,
+    client: { apiRoot: config.telegramApiRoot, ...options.client },
+  });
+
+  // Replies are retried on 429 and transient errors, but never forever: a patient
+  // waiting minutes for an answer is better told something went wrong.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
+
+  // One update at a time per chat, so a patient's quick double tap cannot race itself.
+  bot.use(sequentialize((ctx) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
+  bot.use(async (ctx, next) => {
+    ctx.config = config;
+    ctx.deps = deps;
+    ctx.logger = deps.logger.child({ updateId: ctx.update.update_id });
+    ctx.isStaff = ctx.from !== undefined && config.staffIds.includes(ctx.from.id);
+    ctx.patient = null;
+    await next();
+  });
+  bot.use(errorBoundary);
+  bot.use(async (ctx, next) => {
+    if (ctx.chat?.type === "private" && ctx.from) ctx.patient = await deps.users.findById(ctx.from.id);
+    await next();
+  });
+  bot.use(deps.i18n);
+  bot.use(
+    conversations<BotContext, BotContext>({
+      storage: { type: "key", prefix: "conversation:", adapter: deps.conversationStorage as never },
+    }),
+  );
+
+  bot.use(membershipFeature);
+  bot.use(startFeature);
+  bot.use(helpFeature);
+  bot.use(fallbackFeature);
+
+  // Last line of defence; the error boundary above normally handles everything.
+  bot.catch((error) => {
+    deps.logger.error({ err: describeError(error.error), updateId: error.ctx.update.update_id }, "unhandled error in update");
+  });
+  return bot;
+}
+

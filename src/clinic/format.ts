@@ -1,0 +1,43 @@
+import { DateTime } from "luxon";
+import type { Language, WeekHours, Weekday } from "./clinic-profile.js";
+import { WEEKDAYS } from "./clinic-profile.js";
+
+/** Canadian locales: "2:00 p.m." in English, "14 h 00" in French. */
+export const LOCALE_OF: Record<Language, string> = { en: "en-CA", fr: "fr-CA" };
+
+export function formatTimeOfDay(minutes: number, language: Language): string {
+  return formatClock(DateTime.fromObject({ hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: "utc" }), language);
+}
+
+/** Québec style writes "9 h 00" where Intl gives "09 h 00". */
+function formatClock(local: DateTime, language: Language): string {
+  return language === "fr" ? local.toFormat("H 'h' mm") : local.setLocale(LOCALE_OF[language]).toLocaleString(DateTime.TIME_SIMPLE);
+}
+
+/** "Tuesday, December 2, 2:00 p.m." / "mardi 2 décembre, 14 h 00" in the given zone. */
+export function formatDateTime(instant: Date, zone: string, language: Language): string {
+  const local = DateTime.fromJSDate(instant, { zone }).setLocale(LOCALE_OF[language]);
+  return `${local.toLocaleString({ weekday: "long", month: "long", day: "numeric" })}, ${formatClock(local, language)}`;
+}
+
+export function formatDate(instant: Date, zone: string, language: Language): string {
+  return DateTime.fromJSDate(instant, { zone }).setLocale(LOCALE_OF[language]).toLocaleString({ weekday: "long", month: "long", day: "numeric" });
+}
+
+export function weekdayName(weekday: Weekday | number, language: Language): string {
+  const isoWeekday = typeof weekday === "number" ? weekday : WEEKDAYS.indexOf(weekday) + 1;
+  // 2024-01-01 was a Monday.
+  return DateTime.fromObject({ year: 2024, month: 1, day: isoWeekday }, { zone: "utc" }).setLocale(LOCALE_OF[language]).toFormat("cccc");
+}
+
+/** One line per weekday: "Monday: 8:00 a.m.–8:00 p.m." or "Sunday: closed" (closedLabel is localized by the caller). */
+export function formatWeekHours(week: WeekHours, language: Language, closedLabel: string): string {
+  return WEEKDAYS.map((day) => {
+    const intervals = week[day];
+    const hours = intervals.length === 0
+      ? closedLabel
+      : intervals.map((range) => `${formatTimeOfDay(range.start, language)}–${formatTimeOfDay(range.end, language)}`).join(", ");
+    const name = weekdayName(day, language);
+    return `${name.charAt(0).toUpperCase()}${name.slice(1)}: ${hours}`;
+  }).join("\n");
+}

@@ -1,0 +1,138 @@
+import { z } from "zod";
+
+/**
+ * Every setting the bot reads, validated once at start. A bad value stops the
+ * start with one line that names the variable and shows what a valid value
+ * looks like, before any network call is made.
+ */
+
+const DEFAULT_DATABASE_URL = "file:./data/clinic.db";
+
+const telegramId = z
+  .string()
+  .trim()
+  .regex(/^-?\d{1,20}$/, "must be a numeric Telegram id");
+
+const configSchema = z
+  .object({
+    BOT_TOKEN: z
+      .string({ error: "is required: create a bot with @BotFather in Telegram (/newbot) and copy the token it gives you, e.g. BOT_TOKEN=123456789:AAF..." })
+      .trim()
+      .regex(
+        /^\d{5,16}:[A-Za-z0-9_-]{30,64}$/,
+        "does not look like a bot token: it should be like 123456789:AAFx... as given by @BotFather (/newbot or /token)",
+      ),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .default(DEFAULT_DATABASE_URL)
+      .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
+        message: "must be a SQLite file URL like file:./data/clinic.db or a PostgreSQL URL like postgresql://user:password@host:5432/clinic",
+      }),
+    BOT_MODE: z.enum(["polling", "webhook"], { error: "must be polling or webhook" }).default("polling"),
+    WEBHOOK_URL: z
+      .url({ protocol: /^https?$/, error: "must be the public https URL Telegram posts updates to, e.g. https://bot.example.com/telegram" })
+      .optional(),
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ or - (e.g. the output of: openssl rand -hex 32)")
+      .optional(),
+    TELEGRAM_API_ROOT: z
+      .url({ error: "must be the base URL of a Bot API server, e.g. http://127.0.0.1:8081" })
+      .optional(),
+    STAFF_IDS: z
+      .string()
+      .default("")
+      .transform((raw, ctx) => {
+        const parts = raw.split(",").map((part) => part.trim()).filter(Boolean);
+        const ids: number[] = [];
+        for (const part of parts) {
+          if (!/^\d{1,16}$/.test(part)) {
+            ctx.addIssue({ code: "custom", message: `must be numeric Telegram user ids separated by commas, e.g. 11111111,22222222 ("${part}" is not one)` });
+            return z.NEVER;
+          }
+          ids.push(Number(part));
+        }
+        return ids;
+      }),
+    STAFF_CHAT_ID: telegramId.transform(Number).optional(),
+    PORT: z.coerce
+      .number({ error: "must be a TCP port number, e.g. 3000" })
+      .int()
+      .min(0, "must be a TCP port number between 0 and 65535, e.g. 3000")
+      .max(65535, "must be a TCP port number between 0 and 65535, e.g. 3000")
+      .default(3000),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: "must be one of fatal, error, warn, info, debug, trace, silent",
+      })
+      .default("info"),
+    CONTENT_DIR: z.string().default("content"),
+    SEND_RATE_PER_SECOND: z.coerce
+      .number({ error: "must be a number of messages per second, e.g. 28" })
+      .positive("must be a positive number of messages per second, e.g. 28")
+      .max(1000, "must be at most 1000 messages per second")
+      .default(28),
+  })
+  .superRefine((env, ctx) => {
+    if (env.BOT_MODE !== "webhook") return;
+    if (!env.WEBHOOK_URL) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when BOT_MODE=webhook, e.g. https://bot.example.com/telegram" });
+    }
+    if (!env.WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WEBHOOK_SECRET"],
+        message: "is required when BOT_MODE=webhook: 16-256 characters of A-Z, a-z, 0-9, _ or - (e.g. the output of: openssl rand -hex 32)",
+      });
+    }
+  });
+
+export interface Config {
+  botToken: string;
+  databaseUrl: string;
+  botMode: "polling" | "webhook";
+  webhook?: { url: string; secret: string; path: string };
+  telegramApiRoot?: string;
+  staffIds: readonly number[];
+  staffChatId?: number;
+  port: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  contentDir: string;
+  sendRatePerSecond: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`${variable} ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment. Throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    throw new ConfigError(variable, issue.message);
+  }
+  const values = parsed.data;
+  return {
+    botToken: values.BOT_TOKEN,
+    databaseUrl: values.DATABASE_URL,
+    botMode: values.BOT_MODE,
+    webhook:
+      values.BOT_MODE === "webhook" && values.WEBHOOK_URL && values.WEBHOOK_SECRET
+        ? { url: values.WEBHOOK_URL, secret: values.WEBHOOK_SECRET, path: new URL(values.WEBHOOK_URL).pathname }
+        : undefined,
+    telegramApiRoot: values.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),
+    staffIds: values.STAFF_IDS,
+    staffChatId: values.STAFF_CHAT_ID,
+    port: values.PORT,
+    logLevel: values.LOG_LEVEL,
+    contentDir: values.CONTENT_DIR,
+    sendRatePerSecond: values.SEND_RATE_PER_SECOND,
+  };
+}

@@ -1,0 +1,24 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../bot/context.js";
+import { formatWeekHours } from "../clinic/format.js";
+import { clinicLanguage } from "./start.js";
+import { escapeHtml } from "../bot/html.js";
+
+/** /help: every command, and how to reach the clinic directly. */
+export const helpFeature = new Composer<BotContext>();
+
+helpFeature.command("help", async (ctx) => {
+  const language = clinicLanguage(ctx);
+  const clinic = ctx.deps.clinic;
+  const parts = [
+    ctx.t("help-patient"),
+    ctx.isStaff ? ctx.t("help-staff") : undefined,
+    ctx.t("help-contact", {
+      clinic: escapeHtml(clinic.name[language]),
+      address: escapeHtml(clinic.address),
+      phone: escapeHtml(clinic.phone),
+      hours: escapeHtml(formatWeekHours(clinic.openingHours, language, ctx.t("hours-closed"))),
+    }),
+  ];
+  await ctx.reply(parts.filter(Boolean).join("\n\n"), { parse_mode: "HTML" });
+});

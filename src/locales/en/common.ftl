@@ -1,0 +1,33 @@
+error-apology = Sorry, something went wrong on our side. Please try again in a moment; if it keeps happening, call the clinic.
+menu-inactive = This menu is no longer active. Send /help to see what you can do.
+unknown-command = I don't know that command. Send /help to see what I can do.
+unknown-message = I'm the clinic's assistant and I answer commands. Send /help to see what I can do, or call the clinic for anything else.
+hours-closed = closed
+
+start-greeting =
+    Hello, { $name }! Welcome to <b>{ $clinic }</b>.
+
+    Here you can:
+    • get a short back-care tip from our practitioners every week
+    • ask for an appointment and manage your visits
+    • reach the clinic's phone, address and hours
+
+    Send /help for the full list of commands.
+
+help-patient =
+    <b>What I can do</b>
+    /start — welcome and main menu
+    /help — this list
+help-staff =
+    <b>Staff</b>
+    Staff commands work for the people listed by the clinic.
+help-contact =
+    <b>{ $clinic }</b>
+    { $address }
+    Phone: { $phone }
+
+    <b>Opening hours</b>
+    { $hours }
+
+command-start = Welcome and main menu
+command-help = Commands and clinic contact

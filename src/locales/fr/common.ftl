@@ -1,0 +1,33 @@
+error-apology = Désolés, un problème est survenu de notre côté. Réessayez dans un instant; si cela se reproduit, appelez la clinique.
+menu-inactive = Ce menu n'est plus actif. Envoyez /help pour voir ce que vous pouvez faire.
+unknown-command = Je ne connais pas cette commande. Envoyez /help pour voir ce que je peux faire.
+unknown-message = Je suis l'assistant de la clinique et je réponds aux commandes. Envoyez /help pour voir ce que je peux faire, ou appelez la clinique pour toute autre demande.
+hours-closed = fermé
+
+start-greeting =
+    Bonjour { $name }! Bienvenue à <b>{ $clinic }</b>.
+
+    Ici, vous pouvez :
+    • recevoir chaque semaine un court conseil pour votre dos, écrit par nos praticiens
+    • demander un rendez-vous et gérer vos visites
+    • trouver le téléphone, l'adresse et les heures de la clinique
+
+    Envoyez /help pour la liste complète des commandes.
+
+help-patient =
+    <b>Ce que je peux faire</b>
+    /start — accueil et menu principal
+    /help — cette liste
+help-staff =
+    <b>Personnel</b>
+    Les commandes du personnel fonctionnent pour les personnes désignées par la clinique.
+help-contact =
+    <b>{ $clinic }</b>
+    { $address }
+    Téléphone : { $phone }
+
+    <b>Heures d'ouverture</b>
+    { $hours }
+
+command-start = Accueil et menu principal
+command-help = Commandes et coordonnées de la clinique
