@@ -200,9 +200,7 @@ describe("parseArticle", () => {
     });
   });
 
-  // yaml-file.ts takes a syntax error's line from `linePos`, which the yaml package only fills
-  // with prettyErrors on, so the line is currently lost (reported as 1). Drop `.fails` once fixed.
-  it.fails("reports invalid YAML at its line", () => {
+  it("reports invalid YAML at its line", () => {
     const source = articleSource({ front: ["title: Sample", "slug: sample", "date: [2026", "language: en"] });
     expect(problemsOf(source)).toEqual([
       { file: "content/articles/sample.en.md", line: lineWith(source, "language: en"), message: expect.stringMatching(/invalid YAML/), severity: "error" },

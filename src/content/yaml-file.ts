@@ -38,8 +38,8 @@ export function parseYamlSource<Schema extends z.ZodType>(
   const document = parseDocument(source, { lineCounter, prettyErrors: false });
   const [syntaxError] = document.errors;
   if (syntaxError) {
-    const line = syntaxError.linePos?.[0]?.line;
-    throw new ContentError(file, line === undefined ? undefined : line + firstLine - 1, `invalid YAML: ${syntaxError.message.split("\n")[0]}`);
+    const line = lineCounter.linePos(syntaxError.pos[0]).line;
+    throw new ContentError(file, line + firstLine - 1, `invalid YAML: ${syntaxError.message.split("\n")[0]}`);
   }
   const parsed = schema.safeParse(document.toJS());
   if (parsed.success) return parsed.data;
