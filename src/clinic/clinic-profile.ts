@@ -29,7 +29,7 @@ const minutesOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hh
 /** "09:00-17:30" → minutes since midnight. */
 const interval = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must be an interval like "09:00-17:30"')
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be an interval like "09:00-17:30"')
   .transform((text) => ({ start: minutesOfDay(text.slice(0, 5)), end: minutesOfDay(text.slice(6, 11)) }))
   .refine((range) => range.end > range.start, { message: "must end after it starts" });
 export type Interval = z.output<typeof interval>;
