@@ -1,0 +1,114 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqlitePrismaClient } from "../generated/sqlite/client.js";
+import { PrismaClient as PostgresqlPrismaClient } from "../generated/postgresql/client.js";
+import { parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
+import { createPgPool } from "./pg-pool.js";
+import type { Provider } from "./schema-files.js";
+
+/**
+ * The Prisma client type the code is written against, whatever the database.
+ *
+ * Both clients are generated from the same models (prisma/models.prisma), so
+ * their model delegates, inputs and results are the same types; they differ
+ * only where PostgreSQL offers more (e.g. `mode: "insensitive"` in string
+ * filters), which the SQLite type leaves out. Typing everything with the
+ * SQLite client therefore keeps the code to what works on both, and the
+ * PostgreSQL client can be used where this type is expected (cast below).
+ */
+export type Db = SqlitePrismaClient;
+
+export interface Database {
+  prisma: Db;
+  provider: Provider;
+  /** Disconnects; safe to call twice. */
+  close(): Promise<void>;
+  /** Whether the database answers a trivial query (within a few seconds). */
+  ping(): Promise<boolean>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL: most connections in the pool (default 10). */
+  maxConnections?: number;
+  /** SQLite: how long a write waits for another connection's lock, in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /** Told about errors of idle PostgreSQL connections (which are otherwise dropped and replaced). */
+  onConnectionError?: (error: Error) => void;
+}
+
+const PING_TIMEOUT_MS = 3_000;
+
+/**
+ * Connects to DATABASE_URL: `file:` (SQLite, path relative to the working
+ * directory; folder created; WAL journal) or `postgresql://` (optionally
+ * `?schema=name`). Checks the connection before returning. Does not migrate:
+ * call applyPendingMigrations first.
+ */
+export async function openDatabase(databaseUrl: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const target = parseDatabaseUrl(databaseUrl);
+  let prisma: Db;
+  let release: () => Promise<void> = async () => undefined;
+
+  if (target.provider === "sqlite") {
+    mkdirSync(dirname(target.filePath), { recursive: true });
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+    prisma = new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: target.filePath, timeout: busyTimeoutMs }) });
+    try {
+      // WAL: readers do not block the writer; NORMAL sync is safe with WAL.
+      await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      await prisma.$queryRawUnsafe(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+      await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+      await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+    } catch (error) {
+      await prisma.$disconnect().catch(() => undefined);
+      throw new Error(`Could not open the SQLite database ${target.filePath} (DATABASE_URL): ${messageOf(error)}`, { cause: error });
+    }
+  } else {
+    const pool = createPgPool(target, {
+      ...(options.maxConnections !== undefined ? { max: options.maxConnections } : {}),
+      connectionTimeoutMillis: 10_000,
+      ...(options.onConnectionError ? { onError: options.onConnectionError } : {}),
+    });
+    const adapter = new PrismaPg(pool, target.schema === "public" ? undefined : { schema: target.schema });
+    // Same models, same delegate types: see the comment on Db.
+    prisma = new PostgresqlPrismaClient({ adapter }) as unknown as Db;
+    release = () => pool.end();
+    try {
+      await prisma.$queryRawUnsafe("SELECT 1");
+    } catch (error) {
+      await prisma.$disconnect().catch(() => undefined);
+      await release().catch(() => undefined);
+      throw new Error(`Could not connect to PostgreSQL at ${redactDatabaseUrl(databaseUrl)} (DATABASE_URL): ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    prisma,
+    provider: target.provider,
+    close: () =>
+      (closing ??= (async () => {
+        await prisma.$disconnect();
+        await release();
+      })()),
+    async ping() {
+      if (closing) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+        timer.unref();
+      });
+      try {
+        return await Promise.race([prisma.$queryRawUnsafe("SELECT 1").then(() => true, () => false), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
