@@ -1,20 +1,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { webhookCallback, type Bot } from "grammy";
 import { run, type RunnerHandle } from "@grammyjs/runner";
-import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import { loadClinicProfile } from "./clinic/clinic-profile.js";
 import { applyPendingMigrations } from "./db/migrations.js";
 import { openDatabase, type Database } from "./db/database.js";
-import { createUserRepository } from "./db/repositories/user-repository.js";
 import { createBot } from "./bot/create-bot.js";
 import type { BotContext } from "./bot/context.js";
-import type { BotDeps } from "./bot/deps.js";
-import { createI18n } from "./bot/i18n.js";
 import { registerCommandMenu } from "./bot/command-menu.js";
 import { describeError } from "./bot/error-boundary.js";
 import { startHttpServer, type RunningHttpServer } from "./http/server.js";
+import { loadContentLibrary, watchContent, type ContentLibrary } from "./content/articles.js";
+import { createServices, type Services } from "./services.js";
+import { createScheduler } from "./scheduler.js";
 
 /** The update types the bot handles; anything else is not even fetched. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
@@ -41,16 +40,22 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
   if (applied.length > 0) logger.info({ migrations: applied }, "database migrations applied");
   const database = await openDatabase(config.databaseUrl);
 
-  const i18n = createI18n(clinic.defaultLanguage);
-  const deps: BotDeps = {
-    logger,
-    clinic,
-    i18n,
-    users: createUserRepository(database.prisma),
-    conversationStorage: new PrismaAdapter(database.prisma.session),
-    now: () => new Date(),
-  };
+  // Invalid articles are skipped with a warning naming the file; the rest serve.
+  let library: ContentLibrary = loadContentLibrary(config.contentDir, logger).library;
+  logger.info({ tips: library.size }, "content loaded");
+  const stopWatchingContent = watchContent(
+    config.contentDir,
+    (reloaded) => {
+      library = reloaded.library;
+      logger.info({ tips: library.size, problems: reloaded.problems.length }, "content reloaded");
+    },
+    { intervalMs: 30_000, logger },
+  );
+
+  const services: Services = createServices({ config, database, clinic, library: () => library, logger });
+  const { deps, engine } = services;
   const bot = createBot(config, deps);
+  const scheduler = createScheduler(logger);
 
   let botReady = false;
   const http = await startHttpServer({
@@ -74,7 +79,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     await withBackoff(() => bot.init(), logger, "reach Telegram (getMe)", signal);
     botReady = true;
     logger.info({ username: bot.botInfo.username, mode: config.botMode }, "bot initialised");
-    void registerCommandMenu(bot.api, i18n, config.staffChatId, logger);
+    void registerCommandMenu(bot.api, deps.i18n, config.staffChatId, logger);
 
     if (config.webhook) {
       const { url, secret } = config.webhook;
@@ -88,7 +93,20 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
       await withBackoff(() => bot.api.deleteWebhook(), logger, "switch to long polling", signal);
       runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
     }
+
+    // Rows left "sending" by a previous process may or may not have arrived:
+    // they become "unknown" and are not resent. Unsent claimed rows resume.
+    // A SQLite file has one process, so everything left over is stale; on
+    // PostgreSQL other instances may be mid-send, so only old rows are.
+    const staleBefore = database.provider === "sqlite" ? new Date() : new Date(Date.now() - 120_000);
+    const recovered = await deps.outbox.recover(staleBefore);
+    if (recovered.unknown + recovered.released > 0) logger.warn(recovered, "recovered outbox rows left by a previous run");
+    engine.start();
+    scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
+    scheduler.every("outbox-recovery", "*/5 * * * *", () => deps.outbox.recover(new Date(Date.now() - 120_000)));
   } catch (error) {
+    stopWatchingContent();
+    await engine.stop();
     await http.close();
     await database.close();
     throw error;
@@ -104,6 +122,9 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
       // runner.stop() resolves before in-flight updates finish.
       while (runner && runner.size() > 0 && Date.now() < deadline) await sleep(25);
       if (runner && runner.size() > 0) logger.warn({ inFlight: runner.size() }, "gave up waiting for in-flight updates");
+      stopWatchingContent();
+      await scheduler.stop();
+      await engine.stop();
       await database.close();
       logger.info("stopped");
     })());

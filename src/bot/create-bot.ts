@@ -11,6 +11,9 @@ import { startFeature } from "../features/start.js";
 import { helpFeature } from "../features/help.js";
 import { membershipFeature } from "../features/membership.js";
 import { fallbackFeature } from "../features/fallback.js";
+import { tipsFeature } from "../features/tips.js";
+
+const SENDING_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"]);
 
 export interface CreateBotOptions {
   /** Skips the getMe call (tests, or a second instance that already knows the bot). */
@@ -32,6 +35,13 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   // Replies are retried on 429 and transient errors, but never forever: a patient
   // waiting minutes for an answer is better told something went wrong.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
+  // Replies to patients go straight out, but they count against the global rate,
+  // so bulk sends make room for them instead of tripping Telegram's limit.
+  bot.api.config.use((prev, method, payload, signal) => {
+    const chatId = (payload as { chat_id?: unknown }).chat_id;
+    if (SENDING_METHODS.has(method) && typeof chatId === "number") deps.limiter.noteInteractive(chatId);
+    return prev(method, payload, signal);
+  });
 
   // One update at a time per chat, so a patient's quick double tap cannot race itself.
   bot.use(sequentialize((ctx) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
@@ -58,6 +68,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(membershipFeature);
   bot.use(startFeature);
   bot.use(helpFeature);
+  bot.use(tipsFeature);
   bot.use(fallbackFeature);
 
   // Last line of defence; the error boundary above normally handles everything.

@@ -1,15 +1,24 @@
+import type { StorageAdapter } from "grammy";
 import type { ClinicProfile } from "../clinic/clinic-profile.js";
 import type { UserRepository } from "../db/repositories/user-repository.js";
 import type { Logger } from "../logger.js";
 import type { Translator } from "./i18n.js";
-import type { StorageAdapter } from "grammy";
+import type { TipRepository } from "../tips/tip-repository.js";
+import type { TipCatalog } from "../tips/enqueue-due-tips.js";
+import type { OutboxStore } from "../delivery/outbox.js";
+import type { SendRateLimiter } from "../delivery/send-rate.js";
 
-/** Everything the bot's features need from the outside world; tests pass fakes or test databases. */
+/** Everything the bot's features need from the outside world; tests build it with createServices too. */
 export interface BotDeps {
   logger: Logger;
   clinic: ClinicProfile;
   i18n: Translator;
   users: UserRepository;
+  tips: TipRepository;
+  tipCatalog: TipCatalog;
+  outbox: OutboxStore;
+  /** Shared with the delivery engine, so replies to patients count against Telegram's global rate. */
+  limiter: SendRateLimiter;
   /** Key-value storage for conversation state (survives restarts). */
   conversationStorage: StorageAdapter<unknown>;
   /** The current time; tests pass a fake clock. */

@@ -108,7 +108,14 @@ describe.each(testProviders)("migrations on %s, concurrently", (provider) => {
     await client.connect();
     try {
       const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [target.schema]);
-      expect(tables.rows.map((row) => row.table_name)).toEqual(["_prisma_migrations", "sessions", "users"]);
+      const inSchema = tables.rows.map((row) => row.table_name as string);
+      expect(inSchema).toEqual(expect.arrayContaining(["_prisma_migrations", "sessions", "users"]));
+      // Nothing leaked into the default schema.
+      const leaked = await client.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY($1)",
+        [inSchema],
+      );
+      expect(leaked.rows).toEqual([]);
     } finally {
       await client.end();
     }

@@ -1,14 +1,14 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { formatWeekHours } from "../clinic/format.js";
-import { clinicLanguage } from "./start.js";
+import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../bot/html.js";
 
 /** /help: every command, and how to reach the clinic directly. */
 export const helpFeature = new Composer<BotContext>();
 
 helpFeature.command("help", async (ctx) => {
-  const language = clinicLanguage(ctx);
+  const language = contextLanguage(ctx);
   const clinic = ctx.deps.clinic;
   const parts = [
     ctx.t("help-patient"),

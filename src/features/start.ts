@@ -1,6 +1,7 @@
-import { Composer } from "grammy";
+import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { escapeHtml } from "../bot/html.js";
+import { contextLanguage } from "../bot/i18n.js";
 
 /**
  * /start: remembers the patient (or refreshes their names and chat) and
@@ -12,13 +13,8 @@ startFeature.chatType("private").command("start", async (ctx) => {
   ctx.patient = await ctx.deps.users.upsertFromTelegram(ctx.from, ctx.chat.id);
   await ctx.i18n.renegotiateLocale();
   await ctx.reply(
-    ctx.t("start-greeting", { name: escapeHtml(ctx.from.first_name), clinic: escapeHtml(ctx.deps.clinic.name[clinicLanguage(ctx)]) }),
-    { parse_mode: "HTML", reply_markup: { remove_keyboard: true } },
+    ctx.t("start-greeting", { name: escapeHtml(ctx.from.first_name), clinic: escapeHtml(ctx.deps.clinic.name[contextLanguage(ctx)]) }),
+    { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("tips-button-subscribe"), "tips:open") },
   );
   ctx.logger.info({ userId: ctx.from.id }, "patient started the bot");
 });
-
-/** The clinic's name follows the patient's language. */
-export function clinicLanguage(ctx: BotContext): "en" | "fr" {
-  return ctx.i18n.getLocale() === "fr" ? "fr" : "en";
-}

@@ -18,6 +18,11 @@ help-patient =
     <b>What I can do</b>
     /start — welcome and main menu
     /help — this list
+    /subscribe — a back-care tip every week, on the day and hour you choose
+    /settings — change the day, hour or time zone of your tips
+    /tip — a tip right now
+    /timezone — set your time zone
+    /unsubscribe — stop the weekly tips
 help-staff =
     <b>Staff</b>
     Staff commands work for the people listed by the clinic.

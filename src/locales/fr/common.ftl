@@ -18,6 +18,11 @@ help-patient =
     <b>Ce que je peux faire</b>
     /start — accueil et menu principal
     /help — cette liste
+    /subscribe — un conseil pour le dos chaque semaine, le jour et à l'heure de votre choix
+    /settings — changer le jour, l'heure ou le fuseau horaire de vos conseils
+    /tip — un conseil tout de suite
+    /timezone — choisir votre fuseau horaire
+    /unsubscribe — arrêter les conseils hebdomadaires
 help-staff =
     <b>Personnel</b>
     Les commandes du personnel fonctionnent pour les personnes désignées par la clinique.

@@ -1,0 +1,247 @@
+import { randomUUID } from "node:crypto";
+import { GrammyError, HttpError, type Api } from "grammy";
+import type { Logger } from "../logger.js";
+import { describeError } from "../bot/error-boundary.js";
+import type { OutboxRow, OutboxStore, OutgoingMessage } from "./outbox.js";
+import type { SendRateLimiter } from "./send-rate.js";
+
+export type DeliveryOutcome =
+  | { result: "sent"; messageId: number | null }
+  | { result: "retry"; reason: string; delayMs: number }
+  | { result: "blocked"; reason: string }
+  | { result: "failed"; reason: string }
+  | { result: "unknown"; reason: string }
+  | { result: "skipped" };
+
+export interface DeliveryEngineOptions {
+  store: OutboxStore;
+  /** A raw Api without auto-retry: the engine handles 429 and errors itself. */
+  api: Api;
+  limiter: SendRateLimiter;
+  logger: Logger;
+  /** Renders rows stored without a message (broadcasts share one message). */
+  render?: (row: OutboxRow) => Promise<OutgoingMessage | null>;
+  /** Told when a patient turned out to have blocked the bot (or deleted their account). */
+  onBlocked?: (chatId: bigint, userId: bigint | null) => Promise<void>;
+  /** Told of every outcome (progress reports, metrics). */
+  onOutcome?: (row: OutboxRow, outcome: DeliveryOutcome) => void | Promise<void>;
+  now?: () => Date;
+  /** Sends in flight at once; Telegram answers in ~100 ms, so a few keep 30/s flowing. */
+  concurrency?: number;
+  batchSize?: number;
+  idlePollMs?: number;
+  /** Attempts for transient server errors before giving up. */
+  maxAttempts?: number;
+}
+
+/**
+ * Sends outbox rows at the rate Telegram allows: claims due rows in priority
+ * order, marks each "sending" right before its call, and records the result.
+ * One engine per process; several processes may share one PostgreSQL outbox.
+ */
+export class DeliveryEngine {
+  readonly instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly options: Required<Omit<DeliveryEngineOptions, "render" | "onBlocked" | "onOutcome">> &
+    Pick<DeliveryEngineOptions, "render" | "onBlocked" | "onOutcome">;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private wakeUp: (() => void) | undefined;
+  private claimCounter = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(options: DeliveryEngineOptions) {
+    this.options = {
+      now: () => new Date(),
+      concurrency: 8,
+      batchSize: 100,
+      idlePollMs: 1_000,
+      maxAttempts: 4,
+      ...options,
+    };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.runLoop().catch((error: unknown) => {
+      this.options.logger.fatal({ err: describeError(error) }, "delivery engine stopped unexpectedly");
+    });
+  }
+
+  /** New rows are due now: don't wait for the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Stops claiming, lets sends in flight finish, and hands unsent claimed rows back. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.abort.abort();
+    this.wake();
+    await this.loop;
+    await Promise.allSettled(this.inFlight);
+    await this.options.store.releaseClaimedBy(this.instanceId);
+  }
+
+  /** Sends everything due now and returns how many rows were handled (tests and one-shot runs). */
+  async drain(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const rows = await this.claim();
+      if (rows.length === 0) break;
+      handled += rows.length;
+      await this.deliverAll(rows);
+    }
+    return handled;
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.running) {
+      let rows: OutboxRow[] = [];
+      try {
+        rows = await this.claim();
+      } catch (error) {
+        this.options.logger.error({ err: describeError(error) }, "could not claim outbox rows; retrying");
+      }
+      if (rows.length === 0) {
+        await this.idle();
+        continue;
+      }
+      await this.deliverAll(rows);
+    }
+  }
+
+  private claim(): Promise<OutboxRow[]> {
+    return this.options.store.claimDue(this.options.now(), this.options.batchSize, `${this.instanceId}:${++this.claimCounter}`);
+  }
+
+  private async idle(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.options.idlePollMs);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeUp = undefined;
+  }
+
+  private async deliverAll(rows: OutboxRow[]): Promise<void> {
+    for (const row of rows) {
+      while (this.inFlight.size >= this.options.concurrency) await Promise.race(this.inFlight);
+      const task = this.deliverOne(row)
+        .catch((error: unknown) => {
+          // The row stays where it was (claimed or sending) and recovery sorts it out.
+          this.options.logger.error({ err: describeError(error), outboxId: row.id }, "delivery bookkeeping failed");
+        })
+        .finally(() => this.inFlight.delete(task));
+      this.inFlight.add(task);
+    }
+    await Promise.allSettled(this.inFlight);
+  }
+
+  private async deliverOne(row: OutboxRow): Promise<void> {
+    const { store, limiter, logger } = this.options;
+    try {
+      await limiter.acquire(Number(row.chatId), this.running ? this.abort.signal : undefined);
+    } catch {
+      return; // stopping: the row stays claimed and is released by stop()
+    }
+    if (!(await store.markSending(row.id, this.options.now()))) {
+      await this.report(row, { result: "skipped" });
+      return;
+    }
+    const outcome = await this.send(row);
+    const now = this.options.now();
+    switch (outcome.result) {
+      case "sent":
+        await store.markSent(row.id, outcome.messageId, now);
+        break;
+      case "retry":
+        await store.release(row.id, new Date(now.getTime() + outcome.delayMs), row.attempts + 1, outcome.reason);
+        break;
+      case "blocked":
+        await store.markFailed(row.id, "blocked", outcome.reason);
+        await store.cancelForChat(row.chatId);
+        await this.options.onBlocked?.(row.chatId, row.userId);
+        break;
+      case "failed":
+        await store.markFailed(row.id, row.attempts + 1 >= this.options.maxAttempts ? "gave-up" : "rejected", outcome.reason);
+        logger.warn({ outboxId: row.id, kind: row.kind, reason: outcome.reason }, "message could not be delivered");
+        break;
+      case "unknown":
+        await store.markUnknown(row.id, outcome.reason);
+        logger.warn({ outboxId: row.id, kind: row.kind, reason: outcome.reason }, "delivery outcome unknown; not resending");
+        break;
+    }
+    await this.report(row, outcome);
+  }
+
+  private async report(row: OutboxRow, outcome: DeliveryOutcome): Promise<void> {
+    try {
+      await this.options.onOutcome?.(row, outcome);
+    } catch (error) {
+      this.options.logger.warn({ err: describeError(error) }, "outcome listener failed");
+    }
+  }
+
+  private async send(row: OutboxRow): Promise<DeliveryOutcome> {
+    let message: OutgoingMessage | null;
+    try {
+      message = row.payload ? (JSON.parse(row.payload) as OutgoingMessage) : ((await this.options.render?.(row)) ?? null);
+    } catch (error) {
+      return { result: "failed", reason: `cannot render: ${describeError(error).message ?? "invalid payload"}` };
+    }
+    if (!message) return { result: "failed", reason: "nothing to send" };
+    try {
+      const sent = (await this.options.api.raw[message.method]({ ...message.params, chat_id: Number(row.chatId) } as never)) as
+        | { message_id?: number }
+        | undefined;
+      return { result: "sent", messageId: sent?.message_id ?? null };
+    } catch (error) {
+      return this.classify(error, row);
+    }
+  }
+
+  /** Turns a failed call into what to do with the row. */
+  private classify(error: unknown, row: OutboxRow): DeliveryOutcome {
+    if (error instanceof GrammyError) {
+      const description = error.description;
+      if (error.error_code === 429) {
+        const seconds = error.parameters.retry_after ?? 1;
+        this.options.limiter.pause(seconds);
+        return { result: "retry", reason: description, delayMs: seconds * 1000 };
+      }
+      if (error.error_code === 403 || /chat not found|user is deactivated|PEER_ID_INVALID/i.test(description)) {
+        return { result: "blocked", reason: description };
+      }
+      if (error.error_code >= 500 && row.attempts + 1 < this.options.maxAttempts) {
+        // Telegram's 5xx means the request was not carried out; retrying is safe.
+        return { result: "retry", reason: description, delayMs: 1000 * 2 ** row.attempts };
+      }
+      return { result: "failed", reason: description };
+    }
+    if (error instanceof HttpError) {
+      if (error.error instanceof SyntaxError && row.attempts + 1 < this.options.maxAttempts) {
+        // An HTML error page from Telegram's front proxy (502/504): the Bot API did not answer, retry.
+        return { result: "retry", reason: "bad gateway", delayMs: 1000 * 2 ** row.attempts };
+      }
+      const code = (error.error as { cause?: { code?: string } } | undefined)?.cause?.code;
+      if (code && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"].includes(code) && row.attempts + 1 < this.options.maxAttempts) {
+        // The request never left this machine: nothing can have been delivered.
+        return { result: "retry", reason: code, delayMs: 1000 * 2 ** row.attempts };
+      }
+      // The connection broke after the request may have reached Telegram.
+      return { result: "unknown", reason: error.message.replace(/bot\d+:[\w-]+/g, "bot<token>") };
+    }
+    return { result: "failed", reason: error instanceof Error ? error.message : String(error) };
+  }
+
+  /** Waits for the engine to be idle (used by shutdown and tests). */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+  }
+}
+

@@ -1,0 +1,136 @@
+import type { Db } from "../db/database.js";
+import type { FailureReason, NewOutboxMessage, OutboxKind, OutboxStore } from "./outbox.js";
+import { PRIORITY } from "./outbox.js";
+
+const ROW_FIELDS = { id: true, key: true, kind: true, chatId: true, userId: true, broadcastId: true, payload: true, attempts: true, dueAt: true } as const;
+
+/** Enough rows per insert to be fast, few enough to stay under SQLite's bound-parameter limit. */
+const INSERT_CHUNK = 500;
+
+/** The outbox on Prisma; the same code serves SQLite and PostgreSQL. */
+export function createOutboxRepository(db: Db): OutboxStore {
+  return {
+    async enqueue(messages) {
+      let inserted = 0;
+      for (let start = 0; start < messages.length; start += INSERT_CHUNK) {
+        const chunk = messages.slice(start, start + INSERT_CHUNK);
+        // Keys already present are skipped, so enqueueing twice (a second tick, a
+        // second instance) can never create a second message.
+        const existing = new Set(
+          (await db.outboxMessage.findMany({ where: { key: { in: chunk.map((m) => m.key) } }, select: { key: true } })).map((row) => row.key),
+        );
+        const fresh = chunk.filter((message) => !existing.has(message.key));
+        if (fresh.length === 0) continue;
+        try {
+          inserted += (await db.outboxMessage.createMany({ data: fresh.map(toRow) })).count;
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          // Someone inserted some of these keys in the meantime: fall back to one by one.
+          for (const message of fresh) inserted += await insertOne(db, message);
+        }
+      }
+      return inserted;
+    },
+
+    async claimDue(now, limit, claimer) {
+      const candidates = await db.outboxMessage.findMany({
+        where: { status: "pending", dueAt: { lte: now } },
+        orderBy: [{ priority: "asc" }, { dueAt: "asc" }, { id: "asc" }],
+        take: limit,
+        select: { id: true },
+      });
+      if (candidates.length === 0) return [];
+      // The status condition makes the claim atomic per row: of two instances
+      // racing for the same rows, each row goes to exactly one.
+      await db.outboxMessage.updateMany({
+        where: { id: { in: candidates.map((row) => row.id) }, status: "pending" },
+        data: { status: "claimed", claimedBy: claimer, claimedAt: now },
+      });
+      return db.outboxMessage.findMany({
+        where: { claimedBy: claimer, status: "claimed" },
+        orderBy: [{ priority: "asc" }, { dueAt: "asc" }, { id: "asc" }],
+        select: ROW_FIELDS,
+      });
+    },
+
+    async markSending(id, now) {
+      const { count } = await db.outboxMessage.updateMany({ where: { id, status: "claimed" }, data: { status: "sending", claimedAt: now } });
+      return count === 1;
+    },
+
+    async markSent(id, telegramMessageId, now) {
+      await db.outboxMessage.update({ where: { id }, data: { status: "sent", sentAt: now, telegramMessageId, lastError: null } });
+    },
+
+    async release(id, dueAt, attempts, lastError) {
+      await db.outboxMessage.updateMany({
+        where: { id, status: { in: ["claimed", "sending"] } },
+        data: { status: "pending", dueAt, attempts, lastError, claimedBy: null, claimedAt: null },
+      });
+    },
+
+    async markFailed(id, reason: FailureReason, detail) {
+      await db.outboxMessage.update({ where: { id }, data: { status: "failed", lastError: `${reason}: ${detail}`.slice(0, 500) } });
+    },
+
+    async markUnknown(id, detail) {
+      await db.outboxMessage.update({ where: { id }, data: { status: "unknown", lastError: detail.slice(0, 500) } });
+    },
+
+    async cancelForChat(chatId, kinds?: OutboxKind[]) {
+      const { count } = await db.outboxMessage.updateMany({
+        where: { chatId: BigInt(chatId), status: { in: ["pending", "claimed"] }, ...(kinds ? { kind: { in: kinds } } : {}) },
+        data: { status: "cancelled" },
+      });
+      return count;
+    },
+
+    async recover(staleBefore, claimerPrefix) {
+      const mine = claimerPrefix ? { claimedBy: { startsWith: claimerPrefix } } : {};
+      const released = await db.outboxMessage.updateMany({
+        where: { status: "claimed", claimedAt: { lt: staleBefore }, ...mine },
+        data: { status: "pending", claimedBy: null, claimedAt: null },
+      });
+      const unknown = await db.outboxMessage.updateMany({
+        where: { status: "sending", claimedAt: { lt: staleBefore }, ...mine },
+        data: { status: "unknown", lastError: "the process stopped while sending" },
+      });
+      return { released: released.count, unknown: unknown.count };
+    },
+
+    async releaseClaimedBy(claimerPrefix) {
+      const { count } = await db.outboxMessage.updateMany({
+        where: { status: "claimed", claimedBy: { startsWith: claimerPrefix } },
+        data: { status: "pending", claimedBy: null, claimedAt: null },
+      });
+      return count;
+    },
+  };
+}
+
+function toRow(message: NewOutboxMessage) {
+  return {
+    key: message.key,
+    kind: message.kind,
+    priority: PRIORITY[message.kind],
+    chatId: BigInt(message.chatId),
+    userId: message.userId == null ? null : BigInt(message.userId),
+    broadcastId: message.broadcastId ?? null,
+    payload: message.message ? JSON.stringify(message.message) : null,
+    dueAt: message.dueAt,
+  };
+}
+
+async function insertOne(db: Db, message: NewOutboxMessage): Promise<number> {
+  try {
+    await db.outboxMessage.create({ data: toRow(message) });
+    return 1;
+  } catch (error) {
+    if (isUniqueViolation(error)) return 0;
+    throw error;
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === "P2002";
+}

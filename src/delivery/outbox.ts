@@ -1,0 +1,71 @@
+/**
+ * The outbox: every message the bot sends on its own initiative (tips,
+ * reminders, announcements, staff notices) is first a row keyed by what it is.
+ * The key makes enqueueing idempotent; conditional status changes make claiming
+ * and sending race-free across ticks, restarts and instances.
+ *
+ *   pending ──claim──▶ claimed ──right before the HTTP call──▶ sending ──▶ sent | failed
+ *      ▲                  │                                        │
+ *      └── 429 / retry ◀──┘ (crash or stop: back to pending)       └── crash: unknown (never resent)
+ *   pending | claimed ──patient stopped or blocked──▶ cancelled
+ */
+export const OUTBOX_STATUSES = ["pending", "claimed", "sending", "sent", "failed", "unknown", "cancelled"] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** Lower runs first. Patients' own replies never enter the outbox at all. */
+export const PRIORITY = { notice: 1, reminder: 2, tip: 3, broadcast: 5 } as const;
+export type OutboxKind = keyof typeof PRIORITY;
+
+/** What to send, without the chat id (the row carries it). */
+export interface OutgoingMessage {
+  method: "sendMessage" | "sendPhoto" | "sendDocument" | "copyMessage";
+  params: Record<string, unknown>;
+}
+
+export interface NewOutboxMessage {
+  key: string;
+  kind: OutboxKind;
+  chatId: number | bigint;
+  userId?: number | bigint | null;
+  broadcastId?: number | null;
+  /** Omitted for rows rendered at send time (broadcasts share one message). */
+  message?: OutgoingMessage;
+  dueAt: Date;
+}
+
+export interface OutboxRow {
+  id: number;
+  key: string;
+  kind: string;
+  chatId: bigint;
+  userId: bigint | null;
+  broadcastId: number | null;
+  payload: string | null;
+  attempts: number;
+  dueAt: Date;
+}
+
+export type FailureReason = "blocked" | "rejected" | "gave-up";
+
+export interface OutboxStore {
+  /** Inserts rows whose key is new; existing keys are left untouched. Returns how many were new. */
+  enqueue(messages: NewOutboxMessage[]): Promise<number>;
+  /** Atomically moves up to `limit` due pending rows to claimed, for this claimer only. */
+  claimDue(now: Date, limit: number, claimer: string): Promise<OutboxRow[]>;
+  /** claimed → sending; false when the row was cancelled meanwhile (then it must not be sent). */
+  markSending(id: number, now: Date): Promise<boolean>;
+  markSent(id: number, telegramMessageId: number | null, now: Date): Promise<void>;
+  /** Back to pending (nothing was delivered), to be tried again at `dueAt`. */
+  release(id: number, dueAt: Date, attempts: number, lastError: string | null): Promise<void>;
+  markFailed(id: number, reason: FailureReason, detail: string): Promise<void>;
+  markUnknown(id: number, detail: string): Promise<void>;
+  /** Cancels everything still waiting for a chat (patient stopped or blocked the bot). */
+  cancelForChat(chatId: number | bigint, kinds?: OutboxKind[]): Promise<number>;
+  /**
+   * After a crash: claimed rows older than `staleBefore` go back to pending (they
+   * were never sent); sending rows become unknown (they may or may not have arrived).
+   */
+  recover(staleBefore: Date, claimerPrefix?: string): Promise<{ released: number; unknown: number }>;
+  /** On a graceful stop: this instance's claimed rows go back to pending. */
+  releaseClaimedBy(claimerPrefix: string): Promise<number>;
+}

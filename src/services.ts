@@ -1,0 +1,100 @@
+import { Api, type ApiClientOptions } from "grammy";
+import { PrismaAdapter } from "@grammyjs/storage-prisma";
+import type { Config } from "./config.js";
+import type { Logger } from "./logger.js";
+import type { ClinicProfile } from "./clinic/clinic-profile.js";
+import type { ContentLibrary } from "./content/articles.js";
+import type { Database } from "./db/database.js";
+import { createUserRepository } from "./db/repositories/user-repository.js";
+import type { BotDeps } from "./bot/deps.js";
+import { createI18n, languageFor } from "./bot/i18n.js";
+import { createOutboxRepository } from "./delivery/outbox-repository.js";
+import { createSendRateLimiter } from "./delivery/send-rate.js";
+import { DeliveryEngine } from "./delivery/delivery-engine.js";
+import { createTipRepository } from "./tips/tip-repository.js";
+import { createTipCatalog } from "./tips/tip-catalog.js";
+import { enqueueDueTips, type TickResult } from "./tips/enqueue-due-tips.js";
+
+export interface ServicesInput {
+  config: Config;
+  database: Database;
+  clinic: ClinicProfile;
+  /** The current content library (replaced when articles change on disk). */
+  library: () => ContentLibrary;
+  logger: Logger;
+  now?: () => Date;
+  /** Client options for the delivery engine's Api; tests pass a fake fetch. */
+  client?: ApiClientOptions;
+}
+
+export interface Services {
+  deps: BotDeps;
+  engine: DeliveryEngine;
+  /** The weekly-tips tick: queues every tip whose slot has come. */
+  runTipsTick(now: Date): Promise<TickResult>;
+}
+
+/**
+ * Builds repositories, the delivery engine and the bot's dependencies from a
+ * database and the clinic's content. The process entry and the tests share it.
+ */
+export function createServices(input: ServicesInput): Services {
+  const { config, database, clinic, logger } = input;
+  const now = input.now ?? (() => new Date());
+  const i18n = createI18n(clinic.defaultLanguage);
+  const users = createUserRepository(database.prisma);
+  const tips = createTipRepository(database.prisma);
+  const outbox = createOutboxRepository(database.prisma);
+  const limiter = createSendRateLimiter({ globalPerSecond: config.sendRatePerSecond });
+  const tipCatalog = createTipCatalog({
+    library: input.library,
+    disclaimer: clinic.disclaimer,
+    readMoreLabel: (language) => i18n.t(language, "tips-read-more"),
+  });
+
+  const engine = new DeliveryEngine({
+    store: outbox,
+    // Its own Api: no auto-retry, since the engine handles 429 and failures itself.
+    api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
+    limiter,
+    logger: logger.child({ component: "delivery" }),
+    now,
+    onBlocked: async (_chatId, userId) => {
+      if (userId !== null && (await users.setStatus(userId, "blocked"))) {
+        logger.info({ userId: Number(userId) }, "patient blocked the bot; their pending messages were cancelled");
+      }
+    },
+  });
+
+  const deps: BotDeps = {
+    logger,
+    clinic,
+    i18n,
+    users,
+    tips,
+    tipCatalog,
+    outbox,
+    limiter,
+    conversationStorage: new PrismaAdapter(database.prisma.session),
+    now,
+  };
+
+  return {
+    deps,
+    engine,
+    async runTipsTick(at) {
+      const result = await enqueueDueTips(
+        {
+          tips,
+          catalog: tipCatalog,
+          languageOf: (subscription) => languageFor(subscription.language, subscription.languageCode ?? undefined, clinic.defaultLanguage),
+          logger,
+          graceMs: clinic.tips.graceHours * 3600_000,
+        },
+        at,
+      );
+      if (result.queued > 0) engine.wake();
+      return result;
+    },
+  };
+}
