@@ -102,6 +102,8 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     const recovered = await deps.outbox.recover(staleBefore);
     if (recovered.unknown + recovered.released > 0) logger.warn(recovered, "recovered outbox rows left by a previous run");
     engine.start();
+    // Slots missed while the bot was down (within the grace window) go out now, not in a minute.
+    void services.runTipsTick(new Date()).catch((error: unknown) => logger.error({ err: describeError(error) }, "catch-up tips tick failed"));
     scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
     scheduler.every("outbox-recovery", "*/5 * * * *", () => deps.outbox.recover(new Date(Date.now() - 120_000)));
   } catch (error) {

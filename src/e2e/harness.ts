@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import TelegramServer from "telegram-test-api";
+
+/** The project root, where `npm start` runs. */
+export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const E2E_TOKEN = "123456789:AAFendToEndTokenForTheClinicBot00000";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** A loopback Bot API peer (the independent telegram-test-api emulator). */
+export async function startTelegramPeer() {
+  const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
+  await server.start();
+  return { server, apiRoot: server.config.apiURL, stop: () => server.stop() };
+}
+
+export interface BotProcess {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts the bot exactly as `npm start` does (`tsx src/main.ts`), with the given settings. */
+export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TZ: "UTC", LOG_LEVEL: "info", PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let done = false;
+  void exited.then(() => (done = true));
+
+  async function waitForLog(pattern: RegExp, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(output)) {
+      if (done) throw new Error(`the bot exited before logging ${pattern}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${output}`);
+      await sleep(50);
+    }
+  }
+
+  return {
+    child,
+    port,
+    output: () => output,
+    exited,
+    waitForLog,
+    async stop(signal = "SIGTERM") {
+      if (!done) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export interface BotReply {
+  text: string;
+  messageId: number;
+  buttons: Array<{ text: string; callback_data?: string }>;
+}
+
+function toReply(messageId: number, message: { text?: unknown; reply_markup?: unknown }): BotReply {
+  const markup = message.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> } | undefined;
+  return { text: String(message.text ?? ""), messageId, buttons: markup?.inline_keyboard?.flat() ?? [] };
+}
+
+type Client = ReturnType<InstanceType<typeof TelegramServer>["getClient"]>;
+
+/** A patient (or staff member) talking to the bot through the peer. */
+export function chatClient(peer: Awaited<ReturnType<typeof startTelegramPeer>>, userId: number, firstName: string) {
+  const client: Client = peer.server.getClient(E2E_TOKEN, { userId, chatId: userId, firstName, userName: firstName.toLowerCase(), timeout: 15_000, interval: 50 });
+  const received: BotReply[] = [];
+
+  async function collect(): Promise<void> {
+    const messages = peer.server.storage.botMessages.filter(
+      (update) => update.botToken === E2E_TOKEN && String(update.message.chat_id) === String(userId) && !update.isRead,
+    );
+    for (const update of messages) {
+      update.isRead = true;
+      received.push(toReply(update.messageId, update.message));
+    }
+  }
+
+  return {
+    received,
+    async command(text: string) {
+      await client.sendCommand(client.makeCommand(text));
+    },
+    async text(text: string) {
+      await client.sendMessage(client.makeMessage(text));
+    },
+    async press(reply: BotReply, data: string) {
+      if (!reply.buttons.some((button) => button.callback_data === data)) throw new Error(`no button ${data} on: ${reply.text}`);
+      await client.sendCallback(client.makeCallbackQuery(data, { message: { message_id: reply.messageId } }));
+    },
+    /** Waits until the bot edits one of its messages so that its text matches `pattern`. */
+    async edited(reply: BotReply, pattern: RegExp, timeoutMs = 15_000): Promise<BotReply> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const stored = peer.server.storage.botMessages.find((update) => update.botToken === E2E_TOKEN && update.messageId === reply.messageId);
+        if (stored && pattern.test(String(stored.message.text ?? ""))) return toReply(stored.messageId, stored.message);
+        if (Date.now() > deadline) throw new Error(`message ${reply.messageId} was not edited to match ${pattern}`);
+        await sleep(50);
+      }
+    },
+    /** Waits for the next message matching `pattern` sent to this chat. */
+    async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<BotReply> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await collect();
+        const match = received.find((reply) => pattern.test(reply.text));
+        if (match) {
+          received.splice(received.indexOf(match), 1);
+          return match;
+        }
+        if (Date.now() > deadline) throw new Error(`no message matching ${pattern}; got: ${JSON.stringify(received.map((r) => r.text))}`);
+        await sleep(50);
+      }
+    },
+  };
+}

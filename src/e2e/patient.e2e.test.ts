@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { openDatabase } from "../db/database.js";
+import { scratchLocation, testProviders } from "../testing/test-database.js";
+import { chatClient, E2E_TOKEN, startBotProcess, startTelegramPeer, type BotProcess } from "./harness.js";
+
+/**
+ * The real bot process (`npm start`'s code path) against an independent local
+ * Bot API peer, talked to as a patient would.
+ */
+describe("starting the bot", () => {
+  it("stops within a second with one line naming BOT_TOKEN when it is missing", async () => {
+    const started = Date.now();
+    const bot = await startBotProcess({ DATABASE_URL: "file:./data/never-created.db" });
+    const code = await bot.exited;
+    expect(code).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(3_000); // a second of our own, plus tsx's start-up
+    const lines = bot.output().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/BOT_TOKEN.*@BotFather/);
+  });
+
+  it("names a malformed setting and what a valid value looks like", async () => {
+    const bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, BOT_MODE: "webhook" });
+    expect(await bot.exited).not.toBe(0);
+    expect(bot.output()).toMatch(/WEBHOOK_URL is required when BOT_MODE=webhook, e\.g\. https:\/\//);
+  });
+});
+
+describe.each(testProviders)("a patient with the real bot process on %s", (provider) => {
+  let peer: Awaited<ReturnType<typeof startTelegramPeer>>;
+  let location: ReturnType<typeof scratchLocation>;
+  let bot: BotProcess | undefined;
+
+  beforeAll(async () => {
+    peer = await startTelegramPeer();
+    location = scratchLocation(provider);
+  });
+  afterAll(async () => {
+    await bot?.stop("SIGKILL");
+    await peer.stop();
+    await location.cleanup();
+  });
+
+  const start = async () => {
+    bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: peer.apiRoot, DATABASE_URL: location.url });
+    await bot.waitForLog(/"bot initialised"/);
+    return bot;
+  };
+
+  it("greets, helps, subscribes, survives a restart with its data, and delivers a missed tip after downtime", async () => {
+    await start();
+    const health = await fetch(`http://127.0.0.1:${bot!.port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "ok", database: true, bot: true });
+
+    const ana = chatClient(peer, 71_001, "Ana");
+    await ana.command("/start");
+    const greeting = await ana.waitFor(/Hello, Ana!/);
+    expect(greeting.text).toContain("Maple Spine");
+
+    await ana.command("/help");
+    const help = await ana.waitFor(/\/subscribe/);
+    expect(help.text).toMatch(/Phone/);
+
+    await ana.text("what is this?");
+    await ana.waitFor(/\/help/);
+
+    await ana.press(greeting, "tips:open");
+    const days = await ana.waitFor(/Which day/);
+    await ana.press(days, "tips:day:4");
+    const hours = await ana.edited(days, /At what time on Thursday/);
+    await ana.press(hours, "tips:at:4:9");
+    await ana.edited(days, /You're subscribed! .*Thursday/s);
+
+    // Graceful stop: drains and exits 0.
+    expect(await bot!.stop("SIGTERM")).toBe(0);
+    expect(bot!.output()).toMatch(/"stopped"/);
+
+    // While the bot is down, the patient's slot passes (an hour ago, within the grace window).
+    const database = await openDatabase(location.url);
+    await database.prisma.tipSubscription.updateMany({ data: { nextDueAt: new Date(Date.now() - 3600_000) } });
+    await database.close();
+
+    await start();
+    await ana.command("/settings");
+    await ana.waitFor(/You get one tip every Thursday/);
+    const tip = await ana.waitFor(/not a diagnosis|educational/i, 20_000);
+    expect(tip.text.length).toBeGreaterThan(100);
+    await sleep(200);
+    expect(await bot!.stop("SIGTERM")).toBe(0);
+  }, 90_000);
+});
