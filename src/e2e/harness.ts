@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import TelegramServer from "telegram-test-api";
+// The class itself: the package's CommonJS default export does not survive ESM interop cleanly.
+import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 
 /** The project root, where `npm start` runs. */
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
