@@ -25,6 +25,8 @@ export interface ServicesInput {
   now?: () => Date;
   /** Client options for the delivery engine's Api; tests pass a fake fetch. */
   client?: ApiClientOptions;
+  /** Spacing of queued messages to one chat (default 1 s, Telegram's per-chat pace). */
+  perChatIntervalMs?: number;
 }
 
 export interface Services {
@@ -45,7 +47,7 @@ export function createServices(input: ServicesInput): Services {
   const users = createUserRepository(database.prisma);
   const tips = createTipRepository(database.prisma);
   const outbox = createOutboxRepository(database.prisma);
-  const limiter = createSendRateLimiter({ globalPerSecond: config.sendRatePerSecond });
+  const limiter = createSendRateLimiter({ globalPerSecond: config.sendRatePerSecond, perChatIntervalMs: input.perChatIntervalMs });
   const tipCatalog = createTipCatalog({
     library: input.library,
     disclaimer: clinic.disclaimer,

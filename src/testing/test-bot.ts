@@ -26,7 +26,10 @@ export interface TestBotOptions {
   /** Reuse a simulator (e.g. across a restart, so message ids continue). */
   sim?: BotApiSimulator;
   clinic?: ClinicProfile;
-  library?: ContentLibrary;
+  /** The articles, or a getter to change them mid-test as a content reload would. */
+  library?: ContentLibrary | (() => ContentLibrary);
+  /** Per-chat spacing of queued sends (Telegram wants ~1 s); tests default to none. */
+  perChatIntervalMs?: number;
   logger?: Logger;
 }
 
@@ -64,9 +67,19 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestB
   });
   const logger = options.logger ?? createLogger(config.logLevel);
   const clinic = options.clinic ?? loadClinicProfile(config.contentDir);
-  const library = options.library ?? loadContentLibrary(config.contentDir).library;
+  const loaded = options.library ?? loadContentLibrary(config.contentDir).library;
+  const library = typeof loaded === "function" ? loaded : () => loaded;
   const client = { fetch: sim.fetch as unknown as typeof fetch };
-  const services = createServices({ config, database, clinic, library: () => library, logger, now: options.now, client });
+  const services = createServices({
+    config,
+    database,
+    clinic,
+    library,
+    logger,
+    now: options.now,
+    client,
+    perChatIntervalMs: options.perChatIntervalMs ?? 0,
+  });
   const bot = createBot(config, services.deps, { botInfo: testBotInfo(), client });
 
   return {
