@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { webhookCallback, type Bot } from "grammy";
+import { Api, webhookCallback, type Bot } from "grammy";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -76,7 +76,10 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
 
   let runner: RunnerHandle | undefined;
   try {
-    await withBackoff(() => bot.init(), logger, "reach Telegram (getMe)", signal);
+    // Start-up calls bypass the bot's auto-retry: withBackoff owns retrying here,
+    // and a short timeout keeps an unreachable Telegram from hanging the start.
+    const startupApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 10 });
+    bot.botInfo = await withBackoff(() => startupApi.getMe(), logger, "reach Telegram (getMe)", signal);
     botReady = true;
     logger.info({ username: bot.botInfo.username, mode: config.botMode }, "bot initialised");
     void registerCommandMenu(bot.api, deps.i18n, config.staffChatId, logger);
@@ -84,13 +87,13 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     if (config.webhook) {
       const { url, secret } = config.webhook;
       await withBackoff(
-        () => bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }),
+        () => startupApi.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }),
         logger,
         "register the webhook",
         signal,
       );
     } else {
-      await withBackoff(() => bot.api.deleteWebhook(), logger, "switch to long polling", signal);
+      await withBackoff(() => startupApi.deleteWebhook(), logger, "switch to long polling", signal);
       runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
     }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openDatabase } from "../db/database.js";
 import { scratchLocation, testProviders } from "../testing/test-database.js";
-import { chatClient, E2E_TOKEN, startBotProcess, startTelegramPeer, type BotProcess } from "./harness.js";
+import { chatClient, E2E_TOKEN, freePort, startBotProcess, startTelegramPeer, type BotProcess } from "./harness.js";
 
 /**
  * The real bot process (`npm start`'s code path) against an independent local
@@ -25,6 +25,25 @@ describe("starting the bot", () => {
     expect(await bot.exited).not.toBe(0);
     expect(bot.output()).toMatch(/WEBHOOK_URL is required when BOT_MODE=webhook, e\.g\. https:\/\//);
   });
+});
+
+describe("when Telegram is unreachable at start", () => {
+  it("keeps retrying with backoff, reports unhealthy, and still stops cleanly", async () => {
+    const location = scratchLocation("sqlite");
+    const closedPort = await freePort();
+    const bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: `http://127.0.0.1:${closedPort}`, DATABASE_URL: location.url });
+    try {
+      await bot.waitForLog(/could not reach Telegram \(getMe\); retrying/);
+      await bot.waitForLog(/"attempt":2/, 5_000);
+      const health = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ database: true, bot: false });
+      expect(await bot.stop("SIGTERM")).toBe(0);
+    } finally {
+      await bot.stop("SIGKILL");
+      await location.cleanup();
+    }
+  }, 30_000);
 });
 
 describe.each(testProviders)("a patient with the real bot process on %s", (provider) => {
