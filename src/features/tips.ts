@@ -37,6 +37,11 @@ privateChats.callbackQuery("tips:open", async (ctx) => {
   await showSubscription(ctx, "reply");
 });
 
+privateChats.callbackQuery("tips:choose", async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(ctx.t("tips-choose-day"), { reply_markup: dayKeyboard(ctx) });
+});
+
 privateChats.callbackQuery(/^tips:day:([1-7])$/, async (ctx) => {
   const weekday = Number(ctx.match[1]);
   await ctx.answerCallbackQuery();
@@ -191,8 +196,3 @@ function settingsKeyboard(ctx: BotContext): InlineKeyboard {
     .text(ctx.t("tips-button-change-day"), "tips:choose")
     .text(ctx.t("tips-button-change-zone"), "tips:zones");
 }
-
-privateChats.callbackQuery("tips:choose", async (ctx) => {
-  await ctx.answerCallbackQuery();
-  await ctx.editMessageText(ctx.t("tips-choose-day"), { reply_markup: dayKeyboard(ctx) });
-});
