@@ -4,6 +4,7 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import { loadClinicProfile } from "./clinic/clinic-profile.js";
+import { loadSafetyRules } from "./safety/red-flags.js";
 import { applyPendingMigrations } from "./db/migrations.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { createBot } from "./bot/create-bot.js";
@@ -36,6 +37,7 @@ export interface RunningApp {
  */
 export async function startApp(config: Config, logger: Logger, signal?: AbortSignal): Promise<RunningApp> {
   const clinic = loadClinicProfile(config.contentDir);
+  const safety = loadSafetyRules(config.contentDir);
   const applied = await applyPendingMigrations(config.databaseUrl, logger);
   if (applied.length > 0) logger.info({ migrations: applied }, "database migrations applied");
   const database = await openDatabase(config.databaseUrl);
@@ -52,7 +54,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     { intervalMs: 30_000, logger },
   );
 
-  const services: Services = createServices({ config, database, clinic, library: () => library, logger });
+  const services: Services = createServices({ config, database, clinic, safety, library: () => library, logger });
   const { deps, engine } = services;
   const bot = createBot(config, deps);
   const scheduler = createScheduler(logger);

@@ -3,6 +3,7 @@ import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import type { ClinicProfile } from "./clinic/clinic-profile.js";
+import type { SafetyRules } from "./safety/red-flags.js";
 import type { ContentLibrary } from "./content/articles.js";
 import type { Database } from "./db/database.js";
 import { createUserRepository } from "./db/repositories/user-repository.js";
@@ -19,6 +20,7 @@ export interface ServicesInput {
   config: Config;
   database: Database;
   clinic: ClinicProfile;
+  safety: SafetyRules;
   /** The current content library (replaced when articles change on disk). */
   library: () => ContentLibrary;
   logger: Logger;
@@ -77,6 +79,7 @@ export function createServices(input: ServicesInput): Services {
     tipCatalog,
     outbox,
     limiter,
+    safety: input.safety,
     conversationStorage: new PrismaAdapter(database.prisma.session),
     now,
   };

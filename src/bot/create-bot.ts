@@ -12,6 +12,7 @@ import { helpFeature } from "../features/help.js";
 import { membershipFeature } from "../features/membership.js";
 import { fallbackFeature } from "../features/fallback.js";
 import { tipsFeature } from "../features/tips.js";
+import { safetyFeature } from "../features/safety.js";
 
 const SENDING_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"]);
 
@@ -59,6 +60,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     await next();
   });
   bot.use(deps.i18n);
+  // Before conversations and every feature: urgent-care advice comes first.
+  bot.use(safetyFeature);
   bot.use(
     conversations<BotContext, BotContext>({
       storage: { type: "key", prefix: "conversation:", adapter: deps.conversationStorage as never },

@@ -7,6 +7,7 @@ import type { TipRepository } from "../tips/tip-repository.js";
 import type { TipCatalog } from "../tips/enqueue-due-tips.js";
 import type { OutboxStore } from "../delivery/outbox.js";
 import type { SendRateLimiter } from "../delivery/send-rate.js";
+import type { SafetyRules } from "../safety/red-flags.js";
 
 /** Everything the bot's features need from the outside world; tests build it with createServices too. */
 export interface BotDeps {
@@ -19,6 +20,8 @@ export interface BotDeps {
   outbox: OutboxStore;
   /** Shared with the delivery engine, so replies to patients count against Telegram's global rate. */
   limiter: SendRateLimiter;
+  /** Red-flag phrases and the urgent-care advice (content/safety.yml). */
+  safety: SafetyRules;
   /** Key-value storage for conversation state (survives restarts). */
   conversationStorage: StorageAdapter<unknown>;
   /** The current time; tests pass a fake clock. */

@@ -3,6 +3,7 @@ import type { Bot } from "grammy";
 import { loadConfig, type Config } from "../config.js";
 import { createLogger, type Logger } from "../logger.js";
 import { loadClinicProfile, type ClinicProfile } from "../clinic/clinic-profile.js";
+import { loadSafetyRules } from "../safety/red-flags.js";
 import { loadContentLibrary, type ContentLibrary } from "../content/articles.js";
 import { createBot } from "../bot/create-bot.js";
 import type { BotContext } from "../bot/context.js";
@@ -67,6 +68,7 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestB
   });
   const logger = options.logger ?? createLogger(config.logLevel);
   const clinic = options.clinic ?? loadClinicProfile(config.contentDir);
+  const safety = loadSafetyRules(config.contentDir);
   const loaded = options.library ?? loadContentLibrary(config.contentDir).library;
   const library = typeof loaded === "function" ? loaded : () => loaded;
   const client = { fetch: sim.fetch as unknown as typeof fetch };
@@ -74,6 +76,7 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestB
     config,
     database,
     clinic,
+    safety,
     library,
     logger,
     now: options.now,

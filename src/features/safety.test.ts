@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { findRedFlags, loadSafetyRules } from "../safety/red-flags.js";
+import { createTestBot, STAFF_CHAT_ID, type TestBot } from "../testing/test-bot.js";
+import { command, textMessage, user } from "../testing/updates.js";
+
+interface Examples {
+  mustMatch: Array<{ id: string; en: string[]; fr: string[] }>;
+  mustNotMatch: { en: string[]; fr: string[] };
+}
+
+const rules = loadSafetyRules("content");
+const examples = parse(readFileSync("content/safety-examples.yml", "utf8")) as Examples;
+
+describe("red-flag word lists (content/safety.yml)", () => {
+  it("cover every rule with examples in both languages", () => {
+    expect(examples.mustMatch.map((entry) => entry.id).sort()).toEqual(rules.redFlags.map((flag) => flag.id).sort());
+  });
+
+  for (const { id, en, fr } of examples.mustMatch) {
+    it.each([...en, ...fr])(`flags "%s" as ${id}`, (message) => {
+      expect(findRedFlags(rules, message)).toContain(id);
+    });
+  }
+
+  it.each([...examples.mustNotMatch.en, ...examples.mustNotMatch.fr])('does not flag the everyday message "%s"', (message) => {
+    expect(findRedFlags(rules, message)).toEqual([]);
+  });
+});
+
+describe("the urgent-care answer", () => {
+  let t: TestBot;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it("answers a red-flag message at once with 911 guidance in the patient's language, and alerts staff", async () => {
+    t = await createTestBot();
+    const marie = user(8101, { first_name: "Marie", language_code: "fr" });
+    await t.send(command(marie, "/start"));
+    await t.send(textMessage(marie, "Je suis tombée dans l'escalier et mes jambes s'affaiblissent de plus en plus"));
+    const replies = t.sentTo(marie.id).map((message) => message.text ?? "");
+    const urgent = replies.findIndex((text) => text.includes("911"));
+    expect(urgent).toBeGreaterThan(0);
+    expect(replies[urgent]).toMatch(/urgence/);
+    // The advice comes before anything else the bot says about that message.
+    expect(replies.slice(urgent + 1).every((text) => !text.includes("911"))).toBe(true);
+    await t.services.engine.drain();
+    const alert = t.sim.lastMessageTo(STAFF_CHAT_ID)!;
+    expect(alert.text).toContain("recent-trauma");
+    expect(alert.text).not.toContain("escalier");
+  });
+
+  it("stays quiet about everyday messages and commands", async () => {
+    t = await createTestBot();
+    const ana = user(8102, { first_name: "Ana", language_code: "en" });
+    await t.send(textMessage(ana, "My lower back is stiff after gardening"));
+    await t.send(command(ana, "/help"));
+    expect(t.sentTo(ana.id).some((message) => message.text?.includes("911"))).toBe(false);
+  });
+});

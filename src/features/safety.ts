@@ -1,0 +1,49 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../bot/context.js";
+import { contextLanguage } from "../bot/i18n.js";
+import { findRedFlags } from "../safety/red-flags.js";
+
+/**
+ * Back-pain content must never keep someone from urgent care. Any message a
+ * patient writes that suggests a red flag (saddle numbness, loss of bladder or
+ * bowel control, fever, a recent fall, worsening weakness) is answered at once
+ * with urgent-care guidance, before any other feature sees it; then the
+ * message carries on (a booking conversation still receives it).
+ */
+export const safetyFeature = new Composer<BotContext>();
+
+safetyFeature.chatType("private").on(["message:text", "message:caption"], async (ctx, next) => {
+  const text = ctx.message.text ?? ctx.message.caption ?? "";
+  if (!text.startsWith("/")) {
+    const flags = findRedFlags(ctx.deps.safety, text);
+    if (flags.length > 0) {
+      // Ids only: the patient's words never reach the log.
+      ctx.logger.warn({ userId: ctx.from.id, redFlags: flags }, "message suggests a red flag; urgent advice given");
+      await ctx.reply(`⚠️ ${ctx.deps.safety.urgentAdvice[contextLanguage(ctx)]}`);
+      await notifyStaff(ctx, flags);
+    }
+  }
+  await next();
+});
+
+/** Staff learn that a patient may need a call, without the message itself leaving the chat. */
+async function notifyStaff(ctx: BotContext, flags: string[]): Promise<void> {
+  const staffChatId = ctx.config.staffChatId;
+  if (staffChatId === undefined || !ctx.from) return;
+  const language = ctx.deps.clinic.defaultLanguage;
+  const text = ctx.deps.i18n.t(language, "safety-staff-alert", {
+    name: [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(" "),
+    username: ctx.from.username ? `@${ctx.from.username}` : "—",
+    userId: String(ctx.from.id),
+    flags: flags.join(", "),
+  });
+  await ctx.deps.outbox.enqueue([
+    {
+      key: `red-flag:${ctx.update.update_id}`,
+      kind: "notice",
+      chatId: staffChatId,
+      message: { method: "sendMessage", params: { text } },
+      dueAt: ctx.deps.now(),
+    },
+  ]);
+}
