@@ -19,7 +19,7 @@ safetyFeature.chatType("private").on(["message:text", "message:caption"], async 
     if (flags.length > 0) {
       // Ids only: the patient's words never reach the log.
       ctx.logger.warn({ userId: ctx.from.id, redFlags: flags }, "message suggests a red flag; urgent advice given");
-      await ctx.reply(`⚠️ ${ctx.deps.safety.urgentAdvice[contextLanguage(ctx)]}`);
+      await ctx.reply(ctx.t("safety-urgent", { advice: ctx.deps.safety.urgentAdvice[contextLanguage(ctx)] }));
       await notifyStaff(ctx, flags);
     }
   }
