@@ -13,6 +13,7 @@ import { membershipFeature } from "../features/membership.js";
 import { fallbackFeature } from "../features/fallback.js";
 import { tipsFeature } from "../features/tips.js";
 import { safetyFeature } from "../features/safety.js";
+import { languageFeature } from "../features/language.js";
 
 const SENDING_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"]);
 
@@ -72,6 +73,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(startFeature);
   bot.use(helpFeature);
   bot.use(tipsFeature);
+  bot.use(languageFeature);
   bot.use(fallbackFeature);
 
   // Last line of defence; the error boundary above normally handles everything.

@@ -23,6 +23,7 @@ help-patient =
     /tip — a tip right now
     /timezone — set your time zone
     /unsubscribe — stop the weekly tips
+    /language — English or French
 help-staff =
     <b>Staff</b>
     Staff commands work for the people listed by the clinic.

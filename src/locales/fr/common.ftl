@@ -23,6 +23,7 @@ help-patient =
     /tip — un conseil tout de suite
     /timezone — choisir votre fuseau horaire
     /unsubscribe — arrêter les conseils hebdomadaires
+    /language — français ou anglais
 help-staff =
     <b>Personnel</b>
     Les commandes du personnel fonctionnent pour les personnes désignées par la clinique.
