@@ -84,3 +84,21 @@ describe("the bot's wiring", () => {
   });
 
 });
+
+describe("flood protection", () => {
+  it("ignores a flood from one patient after one polite word, and serves others meanwhile", async () => {
+    const t = await createTestBot();
+    try {
+      const flooder = user(6101, { language_code: "en" });
+      for (let i = 0; i < 50; i++) await t.send(command(flooder, "/help"));
+      const replies = t.sentTo(flooder.id).map((message) => message.text ?? "");
+      expect(replies.filter((text) => text.includes("very quickly"))).toHaveLength(1);
+      expect(replies.length).toBeLessThanOrEqual(31);
+      const other = user(6102, { language_code: "en" });
+      await t.send(command(other, "/help"));
+      expect(t.lastTextTo(other.id)).toContain("What I can do");
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -3,10 +3,12 @@ import type { UserFromGetMe } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
+import { limit } from "@grammyjs/ratelimiter";
 import type { Config } from "../config.js";
 import type { BotContext } from "./context.js";
 import type { BotDeps } from "./deps.js";
 import { errorBoundary, describeError } from "./error-boundary.js";
+import { contextLanguage } from "./i18n.js";
 import { startFeature } from "../features/start.js";
 import { helpFeature } from "../features/help.js";
 import { membershipFeature } from "../features/membership.js";
@@ -14,6 +16,10 @@ import { fallbackFeature } from "../features/fallback.js";
 import { tipsFeature } from "../features/tips.js";
 import { safetyFeature } from "../features/safety.js";
 import { languageFeature } from "../features/language.js";
+
+/** More than this many updates from one person within the window is a flood. */
+const FLOOD_LIMIT = 30;
+const FLOOD_WINDOW_MS = 10_000;
 
 const SENDING_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"]);
 
@@ -56,6 +62,19 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     await next();
   });
   bot.use(errorBoundary);
+  // A flood from one person is dropped after a polite word, before it costs a database query.
+  bot.use(
+    limit<BotContext, never>({
+      timeFrame: FLOOD_WINDOW_MS,
+      limit: FLOOD_LIMIT,
+      keyGenerator: (ctx) => ctx.from?.id.toString(),
+      onLimitExceeded: (ctx) => {
+        ctx.logger.warn({ userId: ctx.from?.id }, "flood from one user; ignoring their updates for a while");
+        if (ctx.chat?.type !== "private") return;
+        void ctx.reply(deps.i18n.t(contextLanguage(ctx), "flood-slow-down")).catch(() => undefined);
+      },
+    }),
+  );
   bot.use(async (ctx, next) => {
     if (ctx.chat?.type === "private" && ctx.from) ctx.patient = await deps.users.findById(ctx.from.id);
     await next();

@@ -37,3 +37,4 @@ help-contact =
 
 command-start = Welcome and main menu
 command-help = Commands and clinic contact
+flood-slow-down = You are sending messages very quickly, so I will pause for a few seconds. Please wait a moment, then try again.

@@ -37,3 +37,4 @@ help-contact =
 
 command-start = Accueil et menu principal
 command-help = Commandes et coordonnées de la clinique
+flood-slow-down = Vous envoyez des messages très rapidement : je fais une pause de quelques secondes. Patientez un moment, puis réessayez.
