@@ -13,6 +13,7 @@ import { createOutboxRepository } from "./delivery/outbox-repository.js";
 import { createSendRateLimiter } from "./delivery/send-rate.js";
 import { DeliveryEngine } from "./delivery/delivery-engine.js";
 import { createTipRepository } from "./tips/tip-repository.js";
+import { createPersonalDataRepository } from "./privacy/personal-data-repository.js";
 import { createTipCatalog } from "./tips/tip-catalog.js";
 import { enqueueDueTips, type TickResult } from "./tips/enqueue-due-tips.js";
 
@@ -80,6 +81,7 @@ export function createServices(input: ServicesInput): Services {
     outbox,
     limiter,
     safety: input.safety,
+    personalData: createPersonalDataRepository(database.prisma),
     conversationStorage: new PrismaAdapter(database.prisma.session),
     now,
   };

@@ -16,6 +16,7 @@ import { fallbackFeature } from "../features/fallback.js";
 import { tipsFeature } from "../features/tips.js";
 import { safetyFeature } from "../features/safety.js";
 import { languageFeature } from "../features/language.js";
+import { privacyFeature } from "../features/privacy.js";
 
 /** More than this many updates from one person within the window is a flood. */
 const FLOOD_LIMIT = 30;
@@ -93,6 +94,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(helpFeature);
   bot.use(tipsFeature);
   bot.use(languageFeature);
+  bot.use(privacyFeature);
   bot.use(fallbackFeature);
 
   // Last line of defence; the error boundary above normally handles everything.

@@ -8,6 +8,7 @@ import type { TipCatalog } from "../tips/enqueue-due-tips.js";
 import type { OutboxStore } from "../delivery/outbox.js";
 import type { SendRateLimiter } from "../delivery/send-rate.js";
 import type { SafetyRules } from "../safety/red-flags.js";
+import type { PersonalDataRepository } from "../privacy/personal-data-repository.js";
 
 /** Everything the bot's features need from the outside world; tests build it with createServices too. */
 export interface BotDeps {
@@ -20,6 +21,8 @@ export interface BotDeps {
   outbox: OutboxStore;
   /** Shared with the delivery engine, so replies to patients count against Telegram's global rate. */
   limiter: SendRateLimiter;
+  /** Export, erasure and consent of a patient's personal data. */
+  personalData: PersonalDataRepository;
   /** Red-flag phrases and the urgent-care advice (content/safety.yml). */
   safety: SafetyRules;
   /** Key-value storage for conversation state (survives restarts). */

@@ -24,6 +24,9 @@ help-patient =
     /timezone — set your time zone
     /unsubscribe — stop the weekly tips
     /language — English or French
+    /privacy — what we keep about you, and why
+    /mydata — a copy of your data
+    /forget — erase your data
 help-staff =
     <b>Staff</b>
     Staff commands work for the people listed by the clinic.

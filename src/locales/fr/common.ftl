@@ -24,6 +24,9 @@ help-patient =
     /timezone — choisir votre fuseau horaire
     /unsubscribe — arrêter les conseils hebdomadaires
     /language — français ou anglais
+    /privacy — ce que nous conservons et pourquoi
+    /mydata — une copie de vos données
+    /forget — effacer vos données
 help-staff =
     <b>Personnel</b>
     Les commandes du personnel fonctionnent pour les personnes désignées par la clinique.

@@ -1,0 +1,58 @@
+import { Composer, InlineKeyboard, InputFile } from "grammy";
+import type { BotContext } from "../bot/context.js";
+import { contextLanguage } from "../bot/i18n.js";
+import { escapeHtml } from "../bot/html.js";
+
+/**
+ * The patient's privacy rights, in the chat: what is kept and why (/privacy),
+ * a copy of everything (/mydata), and erasure (/forget, confirmed first).
+ */
+export const privacyFeature = new Composer<BotContext>();
+const privateChats = privacyFeature.chatType("private");
+
+privateChats.command("privacy", async (ctx) => {
+  const policy = ctx.deps.clinic.policies.privacy?.[contextLanguage(ctx)];
+  await ctx.reply([ctx.t("privacy-what-we-keep"), policy && escapeHtml(policy)].filter(Boolean).join("\n\n"), { parse_mode: "HTML" });
+});
+
+privateChats.command("mydata", async (ctx) => {
+  const data = await ctx.deps.personalData.export(ctx.from.id);
+  if (!data) return ctx.reply(ctx.t("privacy-nothing-stored"));
+  const json = JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2);
+  await ctx.replyWithDocument(new InputFile(Buffer.from(json, "utf8"), "my-data.json"), { caption: ctx.t("privacy-mydata-caption") });
+  ctx.logger.info({ userId: ctx.from.id }, "patient downloaded their data");
+});
+
+privateChats.command("forget", async (ctx) => {
+  await ctx.reply(ctx.t("privacy-forget-confirm"), {
+    reply_markup: new InlineKeyboard().text(ctx.t("privacy-forget-yes"), "privacy:forget").text(ctx.t("privacy-forget-no"), "privacy:keep"),
+  });
+});
+
+privateChats.callbackQuery("privacy:keep", async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(ctx.t("privacy-forget-kept"));
+});
+
+privateChats.callbackQuery("privacy:forget", async (ctx) => {
+  // Said in the patient's language before the record of that language is gone.
+  const done = ctx.t("privacy-forget-done");
+  const erased = await ctx.deps.personalData.erase(ctx.from.id);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(erased ? done : ctx.t("privacy-nothing-stored"));
+  if (!erased) return;
+  ctx.patient = null;
+  ctx.logger.info({ userId: ctx.from.id }, "patient erased their personal data");
+  const staffChatId = ctx.config.staffChatId;
+  if (staffChatId !== undefined) {
+    await ctx.deps.outbox.enqueue([
+      {
+        key: `erasure:${ctx.from.id}:${ctx.update.update_id}`,
+        kind: "notice",
+        chatId: staffChatId,
+        message: { method: "sendMessage", params: { text: ctx.deps.i18n.t(ctx.deps.clinic.defaultLanguage, "privacy-staff-erasure", { userId: String(ctx.from.id) }) } },
+        dueAt: ctx.deps.now(),
+      },
+    ]);
+  }
+});
