@@ -28,10 +28,15 @@ export function describeError(error: unknown): Record<string, unknown> {
     return { type: "GrammyError", method: error.method, code: error.error_code, description: error.description };
   }
   if (error instanceof HttpError) {
-    return { type: "HttpError", message: error.message.replace(/bot\d+:[\w-]+/g, "bot<token>") };
+    return { type: "HttpError", message: withoutToken(error.message) };
   }
   if (error instanceof Error) {
-    return { type: error.name, message: error.message.replace(/bot\d+:[\w-]+/g, "bot<token>"), stack: error.stack };
+    return { type: error.name, message: withoutToken(error.message), stack: error.stack && withoutToken(error.stack) };
   }
   return { value: String(error) };
+}
+
+/** Bot API URLs carry the token (`/bot<token>/method`); it must never reach a log. */
+export function withoutToken(text: string): string {
+  return text.replace(/\d{5,16}:[\w-]{30,64}/g, "<token>");
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { GrammyError, HttpError, type Api } from "grammy";
 import type { Logger } from "../logger.js";
-import { describeError } from "../bot/error-boundary.js";
+import { describeError, withoutToken } from "../bot/error-boundary.js";
 import type { OutboxRow, OutboxStore, OutgoingMessage } from "./outbox.js";
 import type { SendRateLimiter } from "./send-rate.js";
 
@@ -234,7 +234,7 @@ export class DeliveryEngine {
         return { result: "retry", reason: code, delayMs: 1000 * 2 ** row.attempts };
       }
       // The connection broke after the request may have reached Telegram.
-      return { result: "unknown", reason: error.message.replace(/bot\d+:[\w-]+/g, "bot<token>") };
+      return { result: "unknown", reason: withoutToken(error.message) };
     }
     return { result: "failed", reason: error instanceof Error ? error.message : String(error) };
   }
