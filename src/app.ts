@@ -110,6 +110,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     // Slots missed while the bot was down (within the grace window) go out now, not in a minute.
     void services.runTipsTick(new Date()).catch((error: unknown) => logger.error({ err: describeError(error) }, "catch-up tips tick failed"));
     scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
+    scheduler.every("scheduled-broadcasts", "* * * * *", (now) => services.runScheduledBroadcasts(now));
     scheduler.every("outbox-recovery", "*/5 * * * *", () => deps.outbox.recover(new Date(Date.now() - 120_000)));
   } catch (error) {
     stopWatchingContent();
@@ -132,6 +133,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
       stopWatchingContent();
       await scheduler.stop();
       await engine.stop();
+      deps.broadcastService.stop();
       await database.close();
       logger.info("stopped");
     })());

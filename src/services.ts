@@ -14,6 +14,9 @@ import { createSendRateLimiter } from "./delivery/send-rate.js";
 import { DeliveryEngine } from "./delivery/delivery-engine.js";
 import { createTipRepository } from "./tips/tip-repository.js";
 import { createPersonalDataRepository } from "./privacy/personal-data-repository.js";
+import { createBroadcastRepository } from "./broadcast/broadcast-repository.js";
+import { BroadcastService } from "./broadcast/broadcast-service.js";
+import { describeBroadcast } from "./broadcast/describe-broadcast.js";
 import { createTipCatalog } from "./tips/tip-catalog.js";
 import { enqueueDueTips, type TickResult } from "./tips/enqueue-due-tips.js";
 
@@ -35,6 +38,8 @@ export interface ServicesInput {
 export interface Services {
   deps: BotDeps;
   engine: DeliveryEngine;
+  /** Starts scheduled broadcasts whose time has come (once, across ticks and instances). */
+  runScheduledBroadcasts(now: Date): Promise<number>;
   /** The weekly-tips tick: queues every tip whose slot has come. */
   runTipsTick(now: Date): Promise<TickResult>;
 }
@@ -57,6 +62,10 @@ export function createServices(input: ServicesInput): Services {
     readMoreLabel: (language) => i18n.t(language, "tips-read-more"),
   });
 
+  const broadcasts = createBroadcastRepository(database.prisma);
+  // Created below, once the engine it wakes exists; the engine asks it to render broadcast rows.
+  let broadcastService: BroadcastService | undefined;
+
   const engine = new DeliveryEngine({
     store: outbox,
     // Its own Api: no auto-retry, since the engine handles 429 and failures itself.
@@ -64,10 +73,28 @@ export function createServices(input: ServicesInput): Services {
     limiter,
     logger: logger.child({ component: "delivery" }),
     now,
+    render: async (row) => (await broadcastService?.render(row)) ?? null,
+    onOutcome: (row) => {
+      if (row.broadcastId !== null) broadcastService?.noteOutcome(row.broadcastId);
+    },
     onBlocked: async (_chatId, userId) => {
       if (userId !== null && (await users.setStatus(userId, "blocked"))) {
         logger.info({ userId: Number(userId) }, "patient blocked the bot; their pending messages were cancelled");
       }
+    },
+  });
+
+  broadcastService = new BroadcastService({
+    broadcasts,
+    outbox,
+    api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
+    logger: logger.child({ component: "broadcast" }),
+    now,
+    wake: () => engine.wake(),
+    describe: async (broadcast, figures, finished) => {
+      const author = await users.findById(broadcast.authorId);
+      const language = languageFor(author?.language, author?.languageCode ?? undefined, clinic.defaultLanguage);
+      return describeBroadcast(i18n, language, broadcast, figures, { finished, ratePerSecond: config.sendRatePerSecond, now: now() });
     },
   });
 
@@ -82,6 +109,8 @@ export function createServices(input: ServicesInput): Services {
     limiter,
     safety: input.safety,
     personalData: createPersonalDataRepository(database.prisma),
+    broadcasts,
+    broadcastService,
     conversationStorage: new PrismaAdapter(database.prisma.session),
     now,
   };
@@ -89,6 +118,7 @@ export function createServices(input: ServicesInput): Services {
   return {
     deps,
     engine,
+    runScheduledBroadcasts: (at) => broadcastService.startScheduled(at),
     async runTipsTick(at) {
       const result = await enqueueDueTips(
         {

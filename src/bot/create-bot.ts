@@ -17,6 +17,7 @@ import { tipsFeature } from "../features/tips.js";
 import { safetyFeature } from "../features/safety.js";
 import { languageFeature } from "../features/language.js";
 import { privacyFeature } from "../features/privacy.js";
+import { broadcastFeature } from "../features/broadcast.js";
 
 /** More than this many updates from one person within the window is a flood. */
 const FLOOD_LIMIT = 30;
@@ -95,6 +96,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(tipsFeature);
   bot.use(languageFeature);
   bot.use(privacyFeature);
+  bot.use(broadcastFeature);
   bot.use(fallbackFeature);
 
   // Last line of defence; the error boundary above normally handles everything.

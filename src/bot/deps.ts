@@ -9,6 +9,8 @@ import type { OutboxStore } from "../delivery/outbox.js";
 import type { SendRateLimiter } from "../delivery/send-rate.js";
 import type { SafetyRules } from "../safety/red-flags.js";
 import type { PersonalDataRepository } from "../privacy/personal-data-repository.js";
+import type { BroadcastRepository } from "../broadcast/broadcast-repository.js";
+import type { BroadcastService } from "../broadcast/broadcast-service.js";
 
 /** Everything the bot's features need from the outside world; tests build it with createServices too. */
 export interface BotDeps {
@@ -23,6 +25,8 @@ export interface BotDeps {
   limiter: SendRateLimiter;
   /** Export, erasure and consent of a patient's personal data. */
   personalData: PersonalDataRepository;
+  broadcasts: BroadcastRepository;
+  broadcastService: BroadcastService;
   /** Red-flag phrases and the urgent-care advice (content/safety.yml). */
   safety: SafetyRules;
   /** Key-value storage for conversation state (survives restarts). */

@@ -8,8 +8,9 @@
  *      ▲                  │                                        │
  *      └── 429 / retry ◀──┘ (crash or stop: back to pending)       └── crash: unknown (never resent)
  *   pending | claimed ──patient stopped or blocked──▶ cancelled
+ *   pending ◀──▶ held (a paused broadcast)
  */
-export const OUTBOX_STATUSES = ["pending", "claimed", "sending", "sent", "failed", "unknown", "cancelled"] as const;
+export const OUTBOX_STATUSES = ["pending", "held", "claimed", "sending", "sent", "failed", "unknown", "cancelled"] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 /** Lower runs first. Patients' own replies never enter the outbox at all. */

@@ -14,7 +14,8 @@ export const safetyFeature = new Composer<BotContext>();
 
 safetyFeature.chatType("private").on(["message:text", "message:caption"], async (ctx, next) => {
   const text = ctx.message.text ?? ctx.message.caption ?? "";
-  if (!text.startsWith("/")) {
+  // Staff write announcements and notes about symptoms; the advice is for patients.
+  if (!text.startsWith("/") && !ctx.isStaff) {
     const flags = findRedFlags(ctx.deps.safety, text);
     if (flags.length > 0) {
       // Ids only: the patient's words never reach the log.

@@ -29,7 +29,10 @@ help-patient =
     /forget — erase your data
 help-staff =
     <b>Staff</b>
-    Staff commands work for the people listed by the clinic.
+    /broadcast — send an announcement to patients
+    /broadcasts — recent announcements, their delivery, pause or stop
+    /stats — figures at a glance
+    /cancel — stop writing an announcement
 help-contact =
     <b>{ $clinic }</b>
     { $address }

@@ -29,7 +29,10 @@ help-patient =
     /forget — effacer vos données
 help-staff =
     <b>Personnel</b>
-    Les commandes du personnel fonctionnent pour les personnes désignées par la clinique.
+    /broadcast — envoyer une annonce aux patients
+    /broadcasts — annonces récentes, leur livraison, pause ou arrêt
+    /stats — les chiffres en un coup d'œil
+    /cancel — arrêter la rédaction d'une annonce
 help-contact =
     <b>{ $clinic }</b>
     { $address }

@@ -1,0 +1,210 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { DateTime } from "luxon";
+import type { BotContext } from "../bot/context.js";
+import { contextLanguage } from "../bot/i18n.js";
+import { escapeHtml } from "../bot/html.js";
+import { formatDateTime } from "../clinic/format.js";
+import { AUDIENCES, type Audience } from "../broadcast/broadcast-repository.js";
+import { messageOf } from "../broadcast/broadcast-service.js";
+
+/**
+ * Staff announcements, top to bottom: /broadcast → the message as staff type
+ * it → the audience, each with its current size → a preview exactly as
+ * recipients will see it → send now, schedule, or cancel → live progress with
+ * pause / resume / stop → the report. Every step re-checks that the sender is
+ * staff; to anyone else /broadcast is an unknown command.
+ */
+export const broadcastFeature = new Composer<BotContext>();
+const privateChats = broadcastFeature.chatType("private");
+
+/** Telegram's own limits: longer text or captions cannot be sent as one message. */
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+
+privateChats.command("broadcast", async (ctx, next) => {
+  if (!ctx.isStaff) {
+    ctx.logger.warn({ userId: ctx.from.id }, "non-staff user tried /broadcast");
+    return next();
+  }
+  await ctx.deps.broadcasts.startComposing({ id: ctx.from.id, name: ctx.from.first_name, chatId: ctx.chat.id });
+  await ctx.reply(ctx.t("broadcast-ask-message"));
+});
+
+privateChats.command("cancel", async (ctx, next) => {
+  const draft = ctx.isStaff ? await ctx.deps.broadcasts.findUnfinished(ctx.from.id) : null;
+  if (!draft) return next();
+  await ctx.deps.broadcasts.transition(draft.id, ["composing", "draft"], "cancelled");
+  await ctx.reply(ctx.t("broadcast-cancelled"));
+});
+
+// While a staff member is writing an announcement, their next message is it.
+privateChats.on("message", async (ctx, next) => {
+  if (!ctx.isStaff || ctx.message.text?.startsWith("/")) return next();
+  const draft = await ctx.deps.broadcasts.findComposing(ctx.from.id);
+  if (!draft) return next();
+  const message = ctx.message;
+  const photo = message.photo?.at(-1);
+  const text = message.text ?? message.caption ?? "";
+  if (!message.text && !photo) return ctx.reply(ctx.t("broadcast-unsupported"));
+  if (!text.trim() && !photo) return ctx.reply(ctx.t("broadcast-empty"));
+  if (text.length > (photo ? CAPTION_LIMIT : TEXT_LIMIT)) return ctx.reply(ctx.t("broadcast-unsupported"));
+  const entities = message.entities ?? message.caption_entities;
+  await ctx.deps.broadcasts.saveMessage(draft.id, {
+    text,
+    entities: entities ? JSON.stringify(entities) : null,
+    photoFileId: photo?.file_id ?? null,
+  });
+  await ctx.reply(ctx.t("broadcast-choose-audience"), { reply_markup: await audienceKeyboard(ctx, draft.id) });
+});
+
+privateChats.callbackQuery(/^bc:aud:(\d+):(everyone|subscribers|lang:en|lang:fr)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const id = Number(ctx.match[1]);
+  const audience = ctx.match[2] as Audience;
+  const broadcast = await ctx.deps.broadcasts.find(id);
+  if (!broadcast || broadcast.status !== "draft" || broadcast.authorId !== BigInt(ctx.from.id)) {
+    return ctx.answerCallbackQuery({ text: ctx.t("broadcast-already") });
+  }
+  const count = await ctx.deps.broadcasts.countAudience(audience);
+  if (count === 0) return ctx.answerCallbackQuery({ text: ctx.t("broadcast-nobody"), show_alert: true });
+  await ctx.deps.broadcasts.setAudience(id, audience);
+  await ctx.answerCallbackQuery();
+  // The preview is the very message recipients will get.
+  const preview = messageOf(broadcast);
+  await ctx.api.raw[preview.method]({ ...preview.params, chat_id: ctx.chat.id } as never);
+  const tomorrowNine = DateTime.fromJSDate(ctx.deps.now(), { zone: ctx.deps.clinic.timeZone }).plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+  const when = formatDateTime(tomorrowNine.toJSDate(), ctx.deps.clinic.timeZone, contextLanguage(ctx));
+  await ctx.reply(ctx.t("broadcast-preview-above", { count: String(count) }), {
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t("broadcast-button-send", { count: String(count) }), `bc:send:${id}`)
+      .row()
+      .text(ctx.t("broadcast-button-tomorrow", { when }), `bc:at:${id}:${Math.round(tomorrowNine.toSeconds() / 60)}`)
+      .row()
+      .text(ctx.t("broadcast-button-cancel"), `bc:drop:${id}`),
+  });
+});
+
+privateChats.callbackQuery(/^bc:send:(\d+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const id = Number(ctx.match[1]);
+  const broadcast = await ctx.deps.broadcasts.find(id);
+  if (!broadcast || broadcast.status !== "draft" || !broadcast.audience) return ctx.answerCallbackQuery({ text: ctx.t("broadcast-already") });
+  await ctx.answerCallbackQuery();
+  await ctx.deps.broadcasts.setProgressMessage(id, ctx.callbackQuery.message!.message_id);
+  // start() moves draft → sending once: a second press finds it already sending.
+  const started = await ctx.deps.broadcastService.start(id, ["draft"]);
+  if (started === null) await ctx.reply(ctx.t("broadcast-already"));
+});
+
+privateChats.callbackQuery(/^bc:at:(\d+):(\d+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const id = Number(ctx.match[1]);
+  const scheduledAt = new Date(Number(ctx.match[2]) * 60_000);
+  const broadcast = await ctx.deps.broadcasts.find(id);
+  if (!broadcast?.audience || scheduledAt <= ctx.deps.now() || !(await ctx.deps.broadcasts.transition(id, ["draft"], "scheduled", { scheduledAt }))) {
+    return ctx.answerCallbackQuery({ text: ctx.t("broadcast-already") });
+  }
+  await ctx.deps.broadcasts.setProgressMessage(id, ctx.callbackQuery.message!.message_id);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(ctx.t("broadcast-scheduled", { when: formatDateTime(scheduledAt, ctx.deps.clinic.timeZone, contextLanguage(ctx)) }), {
+    reply_markup: new InlineKeyboard().text(ctx.t("broadcast-button-stop"), `bc:stop:${id}`),
+  });
+});
+
+privateChats.callbackQuery(/^bc:drop:(\d+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const cancelled = await ctx.deps.broadcasts.transition(Number(ctx.match[1]), ["composing", "draft"], "cancelled");
+  await ctx.answerCallbackQuery(cancelled ? {} : { text: ctx.t("broadcast-already") });
+  if (cancelled) await ctx.editMessageText(ctx.t("broadcast-cancelled"));
+});
+
+privateChats.callbackQuery(/^bc:(pause|resume|stop):(\d+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const action = ctx.match[1]!;
+  const id = Number(ctx.match[2]);
+  const { broadcasts, broadcastService } = ctx.deps;
+  let changed = false;
+  if (action === "pause" && (changed = await broadcasts.transition(id, ["sending"], "paused"))) await broadcasts.holdPending(id);
+  if (action === "resume" && (changed = await broadcasts.transition(id, ["paused"], "sending"))) {
+    await broadcasts.releaseHeld(id);
+    ctx.deps.broadcastService.noteOutcome(id);
+  }
+  if (action === "stop" && (changed = await broadcasts.transition(id, ["sending", "paused", "scheduled"], "cancelled", { finishedAt: ctx.deps.now() }))) {
+    await broadcasts.cancelWaiting(id);
+  }
+  await ctx.answerCallbackQuery(changed ? {} : { text: ctx.t("broadcast-already") });
+  if (changed) {
+    ctx.logger.info({ broadcastId: id, action, by: ctx.from.id }, "broadcast control");
+    await broadcastService.report(id, true);
+  }
+});
+
+privateChats.command("broadcasts", async (ctx, next) => {
+  if (!ctx.isStaff) return next();
+  const recent = await ctx.deps.broadcasts.recent(10);
+  if (recent.length === 0) return ctx.reply(ctx.t("broadcast-list-empty"));
+  const keyboard = new InlineKeyboard();
+  const lines: string[] = [];
+  for (const broadcast of recent) {
+    const figures = await ctx.deps.broadcasts.figures(broadcast.id);
+    lines.push(
+      ctx.t("broadcast-list-item", {
+        id: String(broadcast.id),
+        status: broadcast.status,
+        when: formatDateTime(broadcast.startedAt ?? broadcast.scheduledAt ?? broadcast.createdAt, ctx.deps.clinic.timeZone, contextLanguage(ctx)),
+        author: escapeHtml(broadcast.authorName),
+        sent: String(figures.sent),
+        total: String(broadcast.recipientCount),
+        blocked: String(figures.blocked),
+        failed: String(figures.failed),
+        unknown: String(figures.unknown),
+      }),
+    );
+    if (["sending", "paused", "scheduled"].includes(broadcast.status)) {
+      if (broadcast.status !== "scheduled") {
+        keyboard.text(`${ctx.t(broadcast.status === "paused" ? "broadcast-button-resume" : "broadcast-button-pause")} #${broadcast.id}`, `bc:${broadcast.status === "paused" ? "resume" : "pause"}:${broadcast.id}`);
+      }
+      keyboard.text(`${ctx.t("broadcast-button-stop")} #${broadcast.id}`, `bc:stop:${broadcast.id}`).row();
+    }
+  }
+  await ctx.reply([ctx.t("broadcast-list-title"), ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+});
+
+privateChats.command("stats", async (ctx, next) => {
+  if (!ctx.isStaff) return next();
+  const { users, tips, broadcasts } = ctx.deps;
+  const statuses = await users.countByStatus();
+  const recent = await broadcasts.recent(3);
+  const lines: string[] = [];
+  for (const broadcast of recent) {
+    const figures = await broadcasts.figures(broadcast.id);
+    lines.push(`#${broadcast.id} ${broadcast.status}: ${figures.sent}/${broadcast.recipientCount}`);
+  }
+  await ctx.reply(
+    ctx.t("stats-text", {
+      active: String(statuses.active),
+      blocked: String(statuses.blocked),
+      subscribers: String(await tips.countActive()),
+      tips: String(await tips.countDeliveredSince(new Date(ctx.deps.now().getTime() - 7 * 24 * 3600_000))),
+      broadcasts: lines.join("\n") || "—",
+    }),
+    { parse_mode: "HTML" },
+  );
+});
+
+/** Every staff action re-checks the sender: a forged or forwarded button does nothing. */
+async function staffOnly(ctx: BotContext): Promise<boolean> {
+  if (ctx.isStaff) return true;
+  ctx.logger.warn({ userId: ctx.from?.id, data: ctx.callbackQuery?.data?.slice(0, 64) }, "refused a staff action from a non-staff user");
+  await ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+  return false;
+}
+
+async function audienceKeyboard(ctx: BotContext, id: number): Promise<InlineKeyboard> {
+  const keyboard = new InlineKeyboard();
+  for (const audience of AUDIENCES) {
+    const count = await ctx.deps.broadcasts.countAudience(audience);
+    keyboard.text(ctx.t(`broadcast-audience-${audience.replace(":", "-")}`, { count: String(count) }), `bc:aud:${id}:${audience}`).row();
+  }
+  return keyboard;
+}
