@@ -63,8 +63,6 @@ export function createServices(input: ServicesInput): Services {
   });
 
   const broadcasts = createBroadcastRepository(database.prisma);
-  // Created below, once the engine it wakes exists; the engine asks it to render broadcast rows.
-  let broadcastService: BroadcastService | undefined;
 
   const engine = new DeliveryEngine({
     store: outbox,
@@ -73,9 +71,10 @@ export function createServices(input: ServicesInput): Services {
     limiter,
     logger: logger.child({ component: "delivery" }),
     now,
-    render: async (row) => (await broadcastService?.render(row)) ?? null,
+    // broadcastService is created below (it wakes this engine); these run only once sending starts.
+    render: (row) => broadcastService.render(row),
     onOutcome: (row) => {
-      if (row.broadcastId !== null) broadcastService?.noteOutcome(row.broadcastId);
+      if (row.broadcastId !== null) broadcastService.noteOutcome(row.broadcastId);
     },
     onBlocked: async (_chatId, userId) => {
       if (userId !== null && (await users.setStatus(userId, "blocked"))) {
@@ -84,7 +83,7 @@ export function createServices(input: ServicesInput): Services {
     },
   });
 
-  broadcastService = new BroadcastService({
+  const broadcastService = new BroadcastService({
     broadcasts,
     outbox,
     api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
