@@ -54,7 +54,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     { intervalMs: 30_000, logger },
   );
 
-  const services: Services = createServices({ config, database, clinic, safety, library: () => library, logger });
+  const services: Services = createServices({ config, database, clinic, safety, library: () => library, logger, processMetrics: true });
   const { deps, engine } = services;
   const bot = createBot(config, deps);
   const scheduler = createScheduler(logger);
@@ -73,6 +73,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
           handler: webhookCallback(bot, "http", { secretToken: config.webhook.secret, onTimeout: "return", timeoutMilliseconds: 9_000 }),
         }
       : undefined,
+    routes: { "/metrics": services.metrics.handler },
   });
   logger.info({ port: http.port }, "http server listening");
 

@@ -19,6 +19,7 @@ import { BroadcastService } from "./broadcast/broadcast-service.js";
 import { describeBroadcast } from "./broadcast/describe-broadcast.js";
 import { createTipCatalog } from "./tips/tip-catalog.js";
 import { enqueueDueTips, type TickResult } from "./tips/enqueue-due-tips.js";
+import { Metrics } from "./metrics.js";
 
 export interface ServicesInput {
   config: Config;
@@ -33,11 +34,15 @@ export interface ServicesInput {
   client?: ApiClientOptions;
   /** Spacing of queued messages to one chat (default 1 s, Telegram's per-chat pace). */
   perChatIntervalMs?: number;
+  /** Adds process metrics (memory, CPU) to /metrics; the process entry turns it on. */
+  processMetrics?: boolean;
 }
 
 export interface Services {
   deps: BotDeps;
   engine: DeliveryEngine;
+  /** This instance's Prometheus registry and counters (served at /metrics). */
+  metrics: Metrics;
   /** Starts scheduled broadcasts whose time has come (once, across ticks and instances). */
   runScheduledBroadcasts(now: Date): Promise<number>;
   /** The weekly-tips tick: queues every tip whose slot has come. */
@@ -63,6 +68,13 @@ export function createServices(input: ServicesInput): Services {
   });
 
   const broadcasts = createBroadcastRepository(database.prisma);
+  const metrics = new Metrics({
+    processMetrics: input.processMetrics,
+    outboxCounts: () => outbox.countByKindAndStatus(),
+    retryAfterPausedMs: () => limiter.pausedMs,
+    broadcastProgress: async () =>
+      Promise.all((await broadcasts.active()).map(async (broadcast) => ({ id: broadcast.id, ...(await broadcasts.figures(broadcast.id)) }))),
+  });
 
   const engine = new DeliveryEngine({
     store: outbox,
@@ -73,7 +85,8 @@ export function createServices(input: ServicesInput): Services {
     now,
     // broadcastService is created below (it wakes this engine); these run only once sending starts.
     render: (row) => broadcastService.render(row),
-    onOutcome: (row) => {
+    onOutcome: (row, outcome) => {
+      metrics.observeSend(outcome);
       if (row.broadcastId !== null) broadcastService.noteOutcome(row.broadcastId);
     },
     onBlocked: async (_chatId, userId) => {
@@ -112,11 +125,13 @@ export function createServices(input: ServicesInput): Services {
     broadcastService,
     conversationStorage: new PrismaAdapter(database.prisma.session),
     now,
+    metrics,
   };
 
   return {
     deps,
     engine,
+    metrics,
     runScheduledBroadcasts: (at) => broadcastService.startScheduled(at),
     async runTipsTick(at) {
       const result = await enqueueDueTips(

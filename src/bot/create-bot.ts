@@ -18,6 +18,7 @@ import { safetyFeature } from "../features/safety.js";
 import { languageFeature } from "../features/language.js";
 import { privacyFeature } from "../features/privacy.js";
 import { broadcastFeature } from "../features/broadcast.js";
+import { updateMetrics } from "../metrics.js";
 
 /** More than this many updates from one person within the window is a flood. */
 const FLOOD_LIMIT = 30;
@@ -53,6 +54,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     return prev(method, payload, signal);
   });
 
+  bot.use(updateMetrics(deps.metrics));
   // One update at a time per chat, so a patient's quick double tap cannot race itself.
   bot.use(sequentialize((ctx) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
   bot.use(async (ctx, next) => {

@@ -11,6 +11,7 @@ import type { SafetyRules } from "../safety/red-flags.js";
 import type { PersonalDataRepository } from "../privacy/personal-data-repository.js";
 import type { BroadcastRepository } from "../broadcast/broadcast-repository.js";
 import type { BroadcastService } from "../broadcast/broadcast-service.js";
+import type { Metrics } from "../metrics.js";
 
 /** Everything the bot's features need from the outside world; tests build it with createServices too. */
 export interface BotDeps {
@@ -33,4 +34,6 @@ export interface BotDeps {
   conversationStorage: StorageAdapter<unknown>;
   /** The current time; tests pass a fake clock. */
   now: () => Date;
+  /** Prometheus metrics of this app instance (updates by type, handling time). */
+  metrics?: Metrics;
 }

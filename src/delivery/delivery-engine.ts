@@ -7,7 +7,7 @@ import type { SendRateLimiter } from "./send-rate.js";
 
 export type DeliveryOutcome =
   | { result: "sent"; messageId: number | null }
-  | { result: "retry"; reason: string; delayMs: number }
+  | { result: "retry"; reason: string; delayMs: number; /** Telegram answered 429: a flood limit was hit. */ rateLimited?: boolean }
   | { result: "blocked"; reason: string }
   | { result: "failed"; reason: string }
   | { result: "unknown"; reason: string }
@@ -212,7 +212,7 @@ export class DeliveryEngine {
       if (error.error_code === 429) {
         const seconds = error.parameters.retry_after ?? 1;
         this.options.limiter.pause(seconds);
-        return { result: "retry", reason: description, delayMs: seconds * 1000 };
+        return { result: "retry", reason: description, delayMs: seconds * 1000, rateLimited: true };
       }
       if (error.error_code === 403 || /chat not found|user is deactivated|PEER_ID_INVALID/i.test(description)) {
         return { result: "blocked", reason: description };

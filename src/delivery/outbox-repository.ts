@@ -105,6 +105,11 @@ export function createOutboxRepository(db: Db): OutboxStore {
       });
       return count;
     },
+
+    async countByKindAndStatus() {
+      const groups = await db.outboxMessage.groupBy({ by: ["kind", "status"], _count: { _all: true } });
+      return groups.map((group) => ({ kind: group.kind, status: group.status, count: group._count._all }));
+    },
   };
 }
 

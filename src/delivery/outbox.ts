@@ -69,4 +69,6 @@ export interface OutboxStore {
   recover(staleBefore: Date, claimerPrefix?: string): Promise<{ released: number; unknown: number }>;
   /** On a graceful stop: this instance's claimed rows go back to pending. */
   releaseClaimedBy(claimerPrefix: string): Promise<number>;
+  /** How many rows there are of each kind and status (for metrics). */
+  countByKindAndStatus(): Promise<Array<{ kind: string; status: string; count: number }>>;
 }
