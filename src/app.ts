@@ -15,6 +15,7 @@ import { startHttpServer, type RunningHttpServer } from "./http/server.js";
 import { loadContentLibrary, watchContent, type ContentLibrary } from "./content/articles.js";
 import { createServices, type Services } from "./services.js";
 import { createScheduler } from "./scheduler.js";
+import { startDeliverySender, type DeliverySender } from "./delivery/delivery-sender.js";
 
 /** The update types the bot handles; anything else is not even fetched. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
@@ -78,6 +79,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
   logger.info({ port: http.port }, "http server listening");
 
   let runner: RunnerHandle | undefined;
+  let sender: DeliverySender | undefined;
   try {
     // Start-up calls bypass the bot's auto-retry: withBackoff owns retrying here,
     // and a short timeout keeps an unreachable Telegram from hanging the start.
@@ -100,14 +102,10 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
       runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
     }
 
-    // Rows left "sending" by a previous process may or may not have arrived:
-    // they become "unknown" and are not resent. Unsent claimed rows resume.
-    // A SQLite file has one process, so everything left over is stale; on
-    // PostgreSQL other instances may be mid-send, so only old rows are.
-    const staleBefore = database.provider === "sqlite" ? new Date() : new Date(Date.now() - 120_000);
-    const recovered = await deps.outbox.recover(staleBefore);
-    if (recovered.unknown + recovered.released > 0) logger.warn(recovered, "recovered outbox rows left by a previous run");
-    engine.start();
+    // One instance at a time sends the outbox, so the global rate is shared (see
+    // delivery-sender.ts). It first recovers what a previous sender left: rows
+    // left "sending" become "unknown" and are not resent; claimed rows resume.
+    sender = await startDeliverySender({ databaseUrl: config.databaseUrl, engine, outbox: deps.outbox, logger });
     // Slots missed while the bot was down (within the grace window) go out now, not in a minute.
     void services.runTipsTick(new Date()).catch((error: unknown) => logger.error({ err: describeError(error) }, "catch-up tips tick failed"));
     scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
@@ -115,7 +113,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     scheduler.every("outbox-recovery", "*/5 * * * *", () => deps.outbox.recover(new Date(Date.now() - 120_000)));
   } catch (error) {
     stopWatchingContent();
-    await engine.stop();
+    await (sender?.stop() ?? engine.stop());
     await http.close();
     await database.close();
     throw error;
@@ -133,7 +131,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
       if (runner && runner.size() > 0) logger.warn({ inFlight: runner.size() }, "gave up waiting for in-flight updates");
       stopWatchingContent();
       await scheduler.stop();
-      await engine.stop();
+      await (sender?.stop() ?? engine.stop());
       deps.broadcastService.stop();
       await database.close();
       logger.info("stopped");

@@ -34,6 +34,12 @@ export interface DeliveryEngineOptions {
   maxAttempts?: number;
 }
 
+/** Rows claimed together, and the claim they were claimed under. */
+interface ClaimedBatch {
+  rows: OutboxRow[];
+  claimer: string;
+}
+
 /**
  * Sends outbox rows at the rate Telegram allows: claims due rows in priority
  * order, marks each "sending" right before its call, and records the result.
@@ -45,7 +51,7 @@ export class DeliveryEngine {
     Pick<DeliveryEngineOptions, "render" | "onBlocked" | "onOutcome">;
   private running = false;
   private loop: Promise<void> | undefined;
-  private readonly abort = new AbortController();
+  private abort = new AbortController();
   private wakeUp: (() => void) | undefined;
   private claimCounter = 0;
   private readonly inFlight = new Set<Promise<void>>();
@@ -61,8 +67,10 @@ export class DeliveryEngine {
     };
   }
 
+  /** Starts sending; may be called again after stop() (a sender that lost and regained its turn). */
   start(): void {
     if (this.running) return;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     this.running = true;
     this.loop = this.runLoop().catch((error: unknown) => {
       this.options.logger.fatal({ err: describeError(error) }, "delivery engine stopped unexpectedly");
@@ -89,32 +97,33 @@ export class DeliveryEngine {
   async drain(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const rows = await this.claim();
-      if (rows.length === 0) break;
-      handled += rows.length;
-      await this.deliverAll(rows);
+      const batch = await this.claim();
+      if (batch.rows.length === 0) break;
+      handled += batch.rows.length;
+      await this.deliverAll(batch);
     }
     return handled;
   }
 
   private async runLoop(): Promise<void> {
     while (this.running) {
-      let rows: OutboxRow[] = [];
+      let batch: ClaimedBatch = { rows: [], claimer: "" };
       try {
-        rows = await this.claim();
+        batch = await this.claim();
       } catch (error) {
         this.options.logger.error({ err: describeError(error) }, "could not claim outbox rows; retrying");
       }
-      if (rows.length === 0) {
+      if (batch.rows.length === 0) {
         await this.idle();
         continue;
       }
-      await this.deliverAll(rows);
+      await this.deliverAll(batch, this.abort.signal);
     }
   }
 
-  private claim(): Promise<OutboxRow[]> {
-    return this.options.store.claimDue(this.options.now(), this.options.batchSize, `${this.instanceId}:${++this.claimCounter}`);
+  private async claim(): Promise<ClaimedBatch> {
+    const claimer = `${this.instanceId}:${++this.claimCounter}`;
+    return { rows: await this.options.store.claimDue(this.options.now(), this.options.batchSize, claimer), claimer };
   }
 
   private async idle(): Promise<void> {
@@ -128,10 +137,12 @@ export class DeliveryEngine {
     this.wakeUp = undefined;
   }
 
-  private async deliverAll(rows: OutboxRow[]): Promise<void> {
-    for (const row of rows) {
+  /** `signal`: stop() was called; rows not started yet stay claimed and stop() hands them back. */
+  private async deliverAll(batch: ClaimedBatch, signal?: AbortSignal): Promise<void> {
+    for (const row of batch.rows) {
       while (this.inFlight.size >= this.options.concurrency) await Promise.race(this.inFlight);
-      const task = this.deliverOne(row)
+      if (signal?.aborted) break;
+      const task = this.deliverOne(row, batch.claimer, signal)
         .catch((error: unknown) => {
           // The row stays where it was (claimed or sending) and recovery sorts it out.
           this.options.logger.error({ err: describeError(error), outboxId: row.id }, "delivery bookkeeping failed");
@@ -142,14 +153,14 @@ export class DeliveryEngine {
     await Promise.allSettled(this.inFlight);
   }
 
-  private async deliverOne(row: OutboxRow): Promise<void> {
+  private async deliverOne(row: OutboxRow, claimer: string, signal?: AbortSignal): Promise<void> {
     const { store, limiter, logger } = this.options;
     try {
-      await limiter.acquire(Number(row.chatId), this.running ? this.abort.signal : undefined);
+      await limiter.acquire(Number(row.chatId), signal);
     } catch {
       return; // stopping: the row stays claimed and is released by stop()
     }
-    if (!(await store.markSending(row.id, this.options.now()))) {
+    if (!(await store.markSending(row.id, this.options.now(), claimer))) {
       await this.report(row, { result: "skipped" });
       return;
     }

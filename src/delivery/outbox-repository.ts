@@ -41,7 +41,14 @@ export function createOutboxRepository(db: Db): OutboxStore {
       });
       if (candidates.length === 0) return [];
       // The status condition makes the claim atomic per row: of two instances
-      // racing for the same rows, each row goes to exactly one.
+      // racing for the same rows, each row goes to exactly one. This holds across
+      // processes: it is one UPDATE ... WHERE id IN (...) AND status = 'pending',
+      // and PostgreSQL (read committed) makes a second UPDATE of a row wait for the
+      // first to commit and then re-checks its WHERE against the new version, which
+      // is no longer pending; SQLite has a single writer. So no SELECT ... FOR
+      // UPDATE SKIP LOCKED is needed for correctness (it would only spare a losing
+      // claimer an empty batch, and on PostgreSQL only one elected instance claims:
+      // see delivery-sender.ts).
       await db.outboxMessage.updateMany({
         where: { id: { in: candidates.map((row) => row.id) }, status: "pending" },
         data: { status: "claimed", claimedBy: claimer, claimedAt: now },
@@ -53,8 +60,11 @@ export function createOutboxRepository(db: Db): OutboxStore {
       });
     },
 
-    async markSending(id, now) {
-      const { count } = await db.outboxMessage.updateMany({ where: { id, status: "claimed" }, data: { status: "sending", claimedAt: now } });
+    async markSending(id, now, claimer) {
+      const { count } = await db.outboxMessage.updateMany({
+        where: { id, status: "claimed", ...(claimer ? { claimedBy: claimer } : {}) },
+        data: { status: "sending", claimedAt: now },
+      });
       return count === 1;
     },
 

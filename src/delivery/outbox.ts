@@ -53,8 +53,12 @@ export interface OutboxStore {
   enqueue(messages: NewOutboxMessage[]): Promise<number>;
   /** Atomically moves up to `limit` due pending rows to claimed, for this claimer only. */
   claimDue(now: Date, limit: number, claimer: string): Promise<OutboxRow[]>;
-  /** claimed → sending; false when the row was cancelled meanwhile (then it must not be sent). */
-  markSending(id: number, now: Date): Promise<boolean>;
+  /**
+   * claimed → sending; false when the row was cancelled or handed back meanwhile (then it must not be sent).
+   * With `claimer`, only if the row is still claimed by that claim: a row recovered and claimed again by
+   * another sender is never sent by both.
+   */
+  markSending(id: number, now: Date, claimer?: string): Promise<boolean>;
   markSent(id: number, telegramMessageId: number | null, now: Date): Promise<void>;
   /** Back to pending (nothing was delivered), to be tried again at `dueAt`. */
   release(id: number, dueAt: Date, attempts: number, lastError: string | null): Promise<void>;
