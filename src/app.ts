@@ -110,6 +110,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     void services.runTipsTick(new Date()).catch((error: unknown) => logger.error({ err: describeError(error) }, "catch-up tips tick failed"));
     scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
     scheduler.every("scheduled-broadcasts", "* * * * *", (now) => services.runScheduledBroadcasts(now));
+    scheduler.every("stale-requests", "*/5 * * * *", (now) => services.runStaleRequests(now));
     scheduler.every("outbox-recovery", "*/5 * * * *", () => deps.outbox.recover(new Date(Date.now() - 120_000)));
   } catch (error) {
     stopWatchingContent();

@@ -20,6 +20,10 @@ import { describeBroadcast } from "./broadcast/describe-broadcast.js";
 import { createTipCatalog } from "./tips/tip-catalog.js";
 import { enqueueDueTips, type TickResult } from "./tips/enqueue-due-tips.js";
 import { Metrics } from "./metrics.js";
+import { createAppointmentRepository } from "./booking/appointment-repository.js";
+import { BookingNotices } from "./booking/booking-notices.js";
+import type { BookingDeps } from "./booking/booking-deps.js";
+import { notifyStaleRequests } from "./booking/notify-stale-requests.js";
 
 export interface ServicesInput {
   config: Config;
@@ -47,6 +51,8 @@ export interface Services {
   runScheduledBroadcasts(now: Date): Promise<number>;
   /** The weekly-tips tick: queues every tip whose slot has come. */
   runTipsTick(now: Date): Promise<TickResult>;
+  /** Reminds staff (once) of appointment requests nobody answered in time. */
+  runStaleRequests(now: Date): Promise<number>;
 }
 
 /**
@@ -110,6 +116,23 @@ export function createServices(input: ServicesInput): Services {
     },
   });
 
+  const booking: BookingDeps = {
+    appointments: createAppointmentRepository(database.prisma),
+    notices: new BookingNotices({
+      i18n,
+      clinic,
+      outbox,
+      // Without a staff group, cards go to the first staff member's private chat.
+      staffChatId: config.staffChatId ?? config.staffIds[0],
+      api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
+      logger: logger.child({ component: "booking" }),
+      wake: () => engine.wake(),
+    }),
+    clinic,
+    logger: logger.child({ component: "booking" }),
+    now,
+  };
+
   const deps: BotDeps = {
     logger,
     clinic,
@@ -126,6 +149,7 @@ export function createServices(input: ServicesInput): Services {
     conversationStorage: new PrismaAdapter(database.prisma.session),
     now,
     metrics,
+    booking,
   };
 
   return {
@@ -133,6 +157,7 @@ export function createServices(input: ServicesInput): Services {
     engine,
     metrics,
     runScheduledBroadcasts: (at) => broadcastService.startScheduled(at),
+    runStaleRequests: (at) => notifyStaleRequests(booking, at),
     async runTipsTick(at) {
       const result = await enqueueDueTips(
         {

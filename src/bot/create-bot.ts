@@ -18,6 +18,9 @@ import { safetyFeature } from "../features/safety.js";
 import { languageFeature } from "../features/language.js";
 import { privacyFeature } from "../features/privacy.js";
 import { broadcastFeature } from "../features/broadcast.js";
+import { bookingFeature } from "../features/booking.js";
+import { appointmentsFeature } from "../features/appointments.js";
+import { appointmentRequestsFeature } from "../features/appointment-requests.js";
 import { updateMetrics } from "../metrics.js";
 
 /** More than this many updates from one person within the window is a flood. */
@@ -92,6 +95,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     }),
   );
 
+  // The booking conversation first: while a patient is in it, it sees their updates before any other feature.
+  bot.use(bookingFeature(deps));
   bot.use(membershipFeature);
   bot.use(startFeature);
   bot.use(helpFeature);
@@ -99,6 +104,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(languageFeature);
   bot.use(privacyFeature);
   bot.use(broadcastFeature);
+  bot.use(appointmentsFeature);
+  bot.use(appointmentRequestsFeature);
   bot.use(fallbackFeature);
 
   // Last line of defence; the error boundary above normally handles everything.

@@ -11,6 +11,7 @@ import type { SafetyRules } from "../safety/red-flags.js";
 import type { PersonalDataRepository } from "../privacy/personal-data-repository.js";
 import type { BroadcastRepository } from "../broadcast/broadcast-repository.js";
 import type { BroadcastService } from "../broadcast/broadcast-service.js";
+import type { BookingDeps } from "../booking/booking-deps.js";
 import type { Metrics } from "../metrics.js";
 
 /** Everything the bot's features need from the outside world; tests build it with createServices too. */
@@ -36,4 +37,6 @@ export interface BotDeps {
   now: () => Date;
   /** Prometheus metrics of this app instance (updates by type, handling time). */
   metrics?: Metrics;
+  /** Appointment requests, appointments and the waitlist, with what they tell patients and staff. */
+  booking: BookingDeps;
 }

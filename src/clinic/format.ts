@@ -41,3 +41,13 @@ export function formatWeekHours(week: WeekHours, language: Language, closedLabel
     return `${name.charAt(0).toUpperCase()}${name.slice(1)}: ${hours}`;
   }).join("\n");
 }
+
+/** The time of day of an instant in the given zone: "2:15 p.m." / "14 h 15". */
+export function formatTime(instant: Date, zone: string, language: Language): string {
+  return formatClock(DateTime.fromJSDate(instant, { zone }), language);
+}
+
+/** A short day label for buttons: "Tue, Dec 1" / "mar. 1 déc.". */
+export function formatShortDate(isoDate: string, language: Language): string {
+  return DateTime.fromISO(isoDate, { zone: "utc" }).setLocale(LOCALE_OF[language]).toLocaleString({ weekday: "short", month: "short", day: "numeric" });
+}

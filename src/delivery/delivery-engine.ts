@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { GrammyError, HttpError, type Api } from "grammy";
+import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import type { Logger } from "../logger.js";
 import { describeError, withoutToken } from "../bot/error-boundary.js";
-import type { OutboxRow, OutboxStore, OutgoingMessage } from "./outbox.js";
+import { isAttachedTextFile, type OutboxRow, type OutboxStore, type OutgoingMessage } from "./outbox.js";
 import type { SendRateLimiter } from "./send-rate.js";
 
 export type DeliveryOutcome =
@@ -207,7 +207,10 @@ export class DeliveryEngine {
     }
     if (!message) return { result: "failed", reason: "nothing to send" };
     try {
-      const sent = (await this.options.api.raw[message.method]({ ...message.params, chat_id: Number(row.chatId) } as never)) as
+      const params = Object.fromEntries(
+        Object.entries(message.params).map(([name, value]) => [name, isAttachedTextFile(value) ? new InputFile(Buffer.from(value.$file.text), value.$file.name) : value]),
+      );
+      const sent = (await this.options.api.raw[message.method]({ ...params, chat_id: Number(row.chatId) } as never)) as
         | { message_id?: number }
         | undefined;
       return { result: "sent", messageId: sent?.message_id ?? null };

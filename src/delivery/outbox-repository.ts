@@ -108,6 +108,20 @@ export function createOutboxRepository(db: Db): OutboxStore {
       return { released: released.count, unknown: unknown.count };
     },
 
+    async cancelKeys(keys) {
+      if (keys.length === 0) return 0;
+      const { count } = await db.outboxMessage.updateMany({
+        where: { key: { in: keys }, status: { in: ["pending", "held", "claimed"] } },
+        data: { status: "cancelled" },
+      });
+      return count;
+    },
+
+    async sentMessageId(key) {
+      const row = await db.outboxMessage.findUnique({ where: { key }, select: { telegramMessageId: true } });
+      return row?.telegramMessageId ?? null;
+    },
+
     async releaseClaimedBy(claimerPrefix) {
       const { count } = await db.outboxMessage.updateMany({
         where: { status: "claimed", claimedBy: { startsWith: claimerPrefix } },

@@ -23,6 +23,23 @@ export interface OutgoingMessage {
   params: Record<string, unknown>;
 }
 
+/**
+ * A small text file carried inside a stored message (e.g. an appointment's
+ * .ics), since a row holds JSON; it becomes an upload when the row is sent.
+ */
+export interface AttachedTextFile {
+  $file: { name: string; text: string };
+}
+
+export function attachedTextFile(name: string, text: string): AttachedTextFile {
+  return { $file: { name, text } };
+}
+
+export function isAttachedTextFile(value: unknown): value is AttachedTextFile {
+  const file = (value as AttachedTextFile | null)?.$file;
+  return typeof file === "object" && file !== null && typeof file.name === "string" && typeof file.text === "string";
+}
+
 export interface NewOutboxMessage {
   key: string;
   kind: OutboxKind;
@@ -71,6 +88,10 @@ export interface OutboxStore {
    * were never sent); sending rows become unknown (they may or may not have arrived).
    */
   recover(staleBefore: Date, claimerPrefix?: string): Promise<{ released: number; unknown: number }>;
+  /** Cancels these messages if they are still waiting (e.g. the reminders of a cancelled appointment). */
+  cancelKeys(keys: string[]): Promise<number>;
+  /** The Telegram message id of a sent message, to edit it later (e.g. a staff card); null until it is sent. */
+  sentMessageId(key: string): Promise<number | null>;
   /** On a graceful stop: this instance's claimed rows go back to pending. */
   releaseClaimedBy(claimerPrefix: string): Promise<number>;
   /** How many rows there are of each kind and status (for metrics). */

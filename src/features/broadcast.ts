@@ -175,6 +175,7 @@ privateChats.command("stats", async (ctx, next) => {
   const { users, tips, broadcasts } = ctx.deps;
   const statuses = await users.countByStatus();
   const recent = await broadcasts.recent(3);
+  const today = DateTime.fromJSDate(ctx.deps.now(), { zone: ctx.deps.clinic.timeZone });
   const lines: string[] = [];
   for (const broadcast of recent) {
     const figures = await broadcasts.figures(broadcast.id);
@@ -186,6 +187,9 @@ privateChats.command("stats", async (ctx, next) => {
       blocked: String(statuses.blocked),
       subscribers: String(await tips.countActive()),
       tips: String(await tips.countDeliveredSince(new Date(ctx.deps.now().getTime() - 7 * 24 * 3600_000))),
+      pending: String(await ctx.deps.booking.appointments.countPending()),
+      today: String(await ctx.deps.booking.appointments.countAppointmentsBetween(today.startOf("day").toJSDate(), today.startOf("day").plus({ days: 1 }).toJSDate())),
+      week: String(await ctx.deps.booking.appointments.countAppointmentsBetween(today.startOf("week").toJSDate(), today.startOf("week").plus({ weeks: 1 }).toJSDate())),
       broadcasts: lines.join("\n") || "—",
     }),
     { parse_mode: "HTML" },

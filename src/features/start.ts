@@ -14,7 +14,7 @@ startFeature.chatType("private").command("start", async (ctx) => {
   await ctx.i18n.renegotiateLocale();
   await ctx.reply(
     ctx.t("start-greeting", { name: escapeHtml(ctx.from.first_name), clinic: escapeHtml(ctx.deps.clinic.name[contextLanguage(ctx)]) }),
-    { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("tips-button-subscribe"), "tips:open") },
+    { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("booking-button-book"), "book:open").row().text(ctx.t("tips-button-subscribe"), "tips:open") },
   );
   ctx.logger.info({ userId: ctx.from.id }, "patient started the bot");
 });

@@ -12,7 +12,9 @@ export interface PersonalDataRepository {
    * Erases the patient's personal data: their user row (and with it, by
    * cascade, their subscription, tips received and consents), the messages
    * still waiting for them, the text of messages already sent, and their
-   * conversation state. Returns false when nothing was stored.
+   * conversation state; their appointment requests and appointments keep only
+   * what the clinic's records need (service, practitioner, time, status).
+   * Returns false when nothing was stored.
    */
   erase(userId: number | bigint): Promise<boolean>;
   recordConsent(userId: number | bigint, purpose: string, textVersion: string): Promise<void>;
@@ -34,8 +36,14 @@ export function createPersonalDataRepository(db: Db): PersonalDataRepository {
         orderBy: { id: "asc" },
         select: { kind: true, status: true, dueAt: true, sentAt: true, payload: true },
       });
+      const requests = await db.appointmentRequest.findMany({ where: { userId: id }, orderBy: { id: "asc" } });
+      const appointments = await db.appointment.findMany({ where: { userId: id }, orderBy: { id: "asc" } });
+      const waitlist = await db.waitlistEntry.findMany({ where: { userId: id }, orderBy: { id: "asc" } });
       return {
         profile,
+        appointmentRequests: requests.map(({ userId: _user, chatId: _chat, handledById: _staff, ...request }) => request),
+        appointments: appointments.map(({ userId: _user, chatId: _chat, ...appointment }) => appointment),
+        waitlist: waitlist.map(({ userId: _user, chatId: _chat, ...entry }) => entry),
         tipSubscription,
         tipsReceived: tipDeliveries.map(({ tipId, source, deliveredAt }) => ({ tipId, source, deliveredAt })),
         consents: consents.map(({ purpose, textVersion, grantedAt }) => ({ purpose, textVersion, grantedAt })),
@@ -52,6 +60,13 @@ export function createPersonalDataRepository(db: Db): PersonalDataRepository {
         await tx.outboxMessage.updateMany({ where: { chatId: user.chatId }, data: { payload: null, userId: null } });
         // Conversation state is stored per chat under "conversation:<chat id>".
         await tx.session.deleteMany({ where: { key: { in: [`conversation:${user.chatId}`, String(user.chatId)] } } });
+        // Appointments stay in the clinic's records, without the patient's details; requests still open are withdrawn.
+        await tx.appointmentRequest.updateMany({ where: { userId: id, status: { in: ["requested", "proposed"] } }, data: { status: "cancelled" } });
+        await tx.appointmentRequest.updateMany({
+          where: { userId: id },
+          data: { userId: null, chatId: null, patientName: null, phone: null, insurer: null, billingNote: null, note: null },
+        });
+        await tx.appointment.updateMany({ where: { userId: id }, data: { userId: null, chatId: null } });
         await tx.user.delete({ where: { id } });
         return true;
       });

@@ -40,6 +40,8 @@ stats-text =
     Patients: { $active } active, { $blocked } blocked the bot
     Tip subscribers: { $subscribers }
     Tips delivered in the last 7 days: { $tips }
+    Appointment requests waiting: { $pending }
+    Appointments today: { $today } · this week: { $week }
     Recent announcements:
     { $broadcasts }
 command-broadcast = Send an announcement to patients

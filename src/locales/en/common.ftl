@@ -18,6 +18,8 @@ help-patient =
     <b>What I can do</b>
     /start — welcome and main menu
     /help — this list
+    /book — ask for an appointment
+    /appointments — your appointments: cancel or reschedule
     /subscribe — a back-care tip every week, on the day and hour you choose
     /settings — change the day, hour or time zone of your tips
     /tip — a tip right now
@@ -29,6 +31,8 @@ help-patient =
     /forget — erase your data
 help-staff =
     <b>Staff</b>
+    /requests — appointment requests waiting
+    /today — today's appointments (or /today YYYY-MM-DD)
     /broadcast — send an announcement to patients
     /broadcasts — recent announcements, their delivery, pause or stop
     /stats — figures at a glance

@@ -40,6 +40,8 @@ stats-text =
     Patients : { $active } actifs, { $blocked } ont bloqué le robot
     Abonnés aux conseils : { $subscribers }
     Conseils livrés ces 7 derniers jours : { $tips }
+    Demandes de rendez-vous en attente : { $pending }
+    Rendez-vous aujourd'hui : { $today } · cette semaine : { $week }
     Annonces récentes :
     { $broadcasts }
 command-broadcast = Envoyer une annonce aux patients

@@ -18,6 +18,8 @@ help-patient =
     <b>Ce que je peux faire</b>
     /start — accueil et menu principal
     /help — cette liste
+    /book — demander un rendez-vous
+    /appointments — vos rendez-vous : annuler ou déplacer
     /subscribe — un conseil pour le dos chaque semaine, le jour et à l'heure de votre choix
     /settings — changer le jour, l'heure ou le fuseau horaire de vos conseils
     /tip — un conseil tout de suite
@@ -29,6 +31,8 @@ help-patient =
     /forget — effacer vos données
 help-staff =
     <b>Personnel</b>
+    /requests — demandes de rendez-vous en attente
+    /today — rendez-vous du jour (ou /today AAAA-MM-JJ)
     /broadcast — envoyer une annonce aux patients
     /broadcasts — annonces récentes, leur livraison, pause ou arrêt
     /stats — les chiffres en un coup d'œil

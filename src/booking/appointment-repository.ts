@@ -1,0 +1,375 @@
+import type { Db } from "../db/database.js";
+import { isUniqueViolation } from "../delivery/outbox-repository.js";
+import type { BusyInterval } from "./available-slots.js";
+
+/**
+ * Appointment requests, appointments and the waitlist. Every change of status
+ * is a conditional update ("from these statuses only"), so two staff members,
+ * a double tap or two instances can never both win; and a confirmed
+ * appointment occupies its practitioner's five-minute cells, whose primary
+ * key makes the database itself refuse an overlapping second appointment.
+ */
+
+export type RequestStatus = "requested" | "proposed" | "confirmed" | "declined" | "cancelled";
+export type AppointmentStatus = "confirmed" | "cancelled" | "completed" | "no-show";
+
+export interface AppointmentRequest {
+  id: number;
+  userId: bigint | null;
+  chatId: bigint | null;
+  serviceId: string;
+  practitionerId: string;
+  anyPractitioner: boolean;
+  startsAt: Date;
+  endsAt: Date;
+  patientName: string | null;
+  phone: string | null;
+  directBilling: boolean;
+  insurer: string | null;
+  billingNote: string | null;
+  note: string | null;
+  redFlags: string | null;
+  language: string;
+  status: string;
+  proposedStartsAt: Date | null;
+  proposedPractitionerId: string | null;
+  declineReason: string | null;
+  handledById: bigint | null;
+  handledByName: string | null;
+  handledAt: Date | null;
+  replacesAppointmentId: number | null;
+  staleNotifiedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface Appointment {
+  id: number;
+  requestId: number;
+  userId: bigint | null;
+  chatId: bigint | null;
+  serviceId: string;
+  practitionerId: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+  attendance: string | null;
+  cancelledAt: Date | null;
+  cancelledBy: string | null;
+}
+
+export interface AppointmentWithRequest extends Appointment {
+  request: AppointmentRequest;
+}
+
+export interface NewAppointmentRequest {
+  userId: number | bigint;
+  chatId: number | bigint;
+  serviceId: string;
+  practitionerId: string;
+  anyPractitioner: boolean;
+  startsAt: Date;
+  endsAt: Date;
+  patientName: string;
+  phone: string;
+  directBilling: boolean;
+  insurer: string | null;
+  billingNote: string | null;
+  note: string | null;
+  redFlags: string[];
+  language: string;
+  replacesAppointmentId?: number | null;
+}
+
+export interface StaffMember {
+  id: number | bigint;
+  name: string;
+}
+
+export interface ConfirmInput {
+  requestId: number;
+  /** The statuses the request may be confirmed from: requested (staff), proposed (the patient accepts). */
+  from: RequestStatus[];
+  /** The final slot: the requested one, or the time staff proposed. */
+  startsAt: Date;
+  endsAt: Date;
+  practitionerId: string;
+  by: StaffMember | null;
+  now: Date;
+}
+
+export type ConfirmResult =
+  | { ok: true; appointment: Appointment; request: AppointmentRequest; replaced: Appointment | null }
+  | { ok: false; reason: "handled"; request: AppointmentRequest | null }
+  | { ok: false; reason: "taken" };
+
+export interface NewWaitlistEntry {
+  userId: number | bigint;
+  chatId: number | bigint;
+  serviceId: string;
+  practitionerId: string | null;
+  date: string;
+  patientName: string;
+  phone: string;
+  language: string;
+}
+
+export interface WaitlistEntry extends NewWaitlistEntry {
+  id: number;
+  userId: bigint;
+  chatId: bigint;
+  status: string;
+  createdAt: Date;
+}
+
+export interface AppointmentRepository {
+  createRequest(input: NewAppointmentRequest): Promise<AppointmentRequest>;
+  findRequest(id: number): Promise<AppointmentRequest | null>;
+  findAppointment(id: number): Promise<AppointmentWithRequest | null>;
+  findAppointmentOfRequest(requestId: number): Promise<Appointment | null>;
+  /** Open requests (waiting or with a proposal) plus confirmed appointments still ahead. */
+  countUpcoming(userId: number | bigint, now: Date): Promise<number>;
+  /** What a patient sees in /appointments. */
+  upcomingOf(userId: number | bigint, now: Date): Promise<{ requests: AppointmentRequest[]; appointments: AppointmentWithRequest[] }>;
+  pendingRequests(limit?: number): Promise<AppointmentRequest[]>;
+  countPending(): Promise<number>;
+  /** Confirmed appointments overlapping [from, to): the time slot offers must avoid. */
+  busyBetween(from: Date, to: Date): Promise<BusyInterval[]>;
+  appointmentsBetween(from: Date, to: Date): Promise<AppointmentWithRequest[]>;
+  countAppointmentsBetween(from: Date, to: Date): Promise<number>;
+  confirm(input: ConfirmInput): Promise<ConfirmResult>;
+  decline(requestId: number, reason: string, by: StaffMember, now: Date): Promise<AppointmentRequest | null>;
+  propose(requestId: number, startsAt: Date, practitionerId: string, by: StaffMember, now: Date): Promise<AppointmentRequest | null>;
+  /** The patient withdraws a request (or turns down a proposed time). */
+  withdrawRequest(requestId: number, userId: number | bigint, now: Date): Promise<AppointmentRequest | null>;
+  /** Frees the slot; null when the appointment was not confirmed (already cancelled, completed...). */
+  cancelAppointment(appointmentId: number, by: string, now: Date): Promise<AppointmentWithRequest | null>;
+  markOutcome(appointmentId: number, status: "completed" | "no-show"): Promise<boolean>;
+  setAttendance(appointmentId: number, attendance: "attending" | "reschedule"): Promise<boolean>;
+  /** Requests waiting since before `before` that staff were not yet reminded of. */
+  staleRequests(before: Date): Promise<AppointmentRequest[]>;
+  /** True for the one caller that gets to send the stale-request reminders. */
+  markStaleNotified(requestId: number, now: Date): Promise<boolean>;
+  addToWaitlist(entry: NewWaitlistEntry): Promise<WaitlistEntry>;
+  waitingFor(serviceId: string, date: string): Promise<WaitlistEntry[]>;
+  findWaitlistEntry(id: number): Promise<WaitlistEntry | null>;
+  /** waiting → booked | cancelled, once. */
+  closeWaitlistEntry(id: number, status: "booked" | "cancelled"): Promise<boolean>;
+}
+
+/** Cells are five minutes of real time, aligned on the epoch: every slot grid the clinic can configure lands on them. */
+const CELL_MS = 5 * 60_000;
+
+export function cellsOf(startsAt: Date, endsAt: Date): Date[] {
+  const cells: Date[] = [];
+  for (let cell = Math.floor(startsAt.getTime() / CELL_MS) * CELL_MS; cell < endsAt.getTime(); cell += CELL_MS) cells.push(new Date(cell));
+  return cells;
+}
+
+class Handled extends Error {}
+
+export function createAppointmentRepository(db: Db): AppointmentRepository {
+  const findRequest = (id: number) => db.appointmentRequest.findUnique({ where: { id } });
+
+  return {
+    createRequest: (input) =>
+      db.appointmentRequest.create({
+        data: {
+          userId: BigInt(input.userId),
+          chatId: BigInt(input.chatId),
+          serviceId: input.serviceId,
+          practitionerId: input.practitionerId,
+          anyPractitioner: input.anyPractitioner,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          patientName: input.patientName,
+          phone: input.phone,
+          directBilling: input.directBilling,
+          insurer: input.insurer,
+          billingNote: input.billingNote,
+          note: input.note,
+          redFlags: input.redFlags.length > 0 ? input.redFlags.join(",") : null,
+          language: input.language,
+          replacesAppointmentId: input.replacesAppointmentId ?? null,
+        },
+      }),
+
+    findRequest,
+    findAppointment: (id) => db.appointment.findUnique({ where: { id }, include: { request: true } }),
+    findAppointmentOfRequest: (requestId) => db.appointment.findUnique({ where: { requestId } }),
+
+    async countUpcoming(userId, now) {
+      const id = BigInt(userId);
+      const [requests, appointments] = await Promise.all([
+        db.appointmentRequest.count({ where: { userId: id, status: { in: ["requested", "proposed"] } } }),
+        db.appointment.count({ where: { userId: id, status: "confirmed", startsAt: { gt: now } } }),
+      ]);
+      return requests + appointments;
+    },
+
+    async upcomingOf(userId, now) {
+      const id = BigInt(userId);
+      const [requests, appointments] = await Promise.all([
+        db.appointmentRequest.findMany({ where: { userId: id, status: { in: ["requested", "proposed"] } }, orderBy: { startsAt: "asc" } }),
+        db.appointment.findMany({
+          where: { userId: id, status: "confirmed", startsAt: { gt: now } },
+          include: { request: true },
+          orderBy: { startsAt: "asc" },
+        }),
+      ]);
+      return { requests, appointments };
+    },
+
+    pendingRequests: (limit = 30) =>
+      db.appointmentRequest.findMany({ where: { status: { in: ["requested", "proposed"] } }, orderBy: { createdAt: "asc" }, take: limit }),
+    countPending: () => db.appointmentRequest.count({ where: { status: { in: ["requested", "proposed"] } } }),
+
+    async busyBetween(from, to) {
+      const rows = await db.appointment.findMany({
+        where: { status: "confirmed", startsAt: { lt: to }, endsAt: { gt: from } },
+        select: { practitionerId: true, startsAt: true, endsAt: true },
+      });
+      return rows.map((row) => ({ practitionerId: row.practitionerId, start: row.startsAt, end: row.endsAt }));
+    },
+
+    appointmentsBetween: (from, to) =>
+      db.appointment.findMany({
+        where: { startsAt: { gte: from, lt: to }, status: { not: "cancelled" } },
+        include: { request: true },
+        orderBy: [{ startsAt: "asc" }, { practitionerId: "asc" }],
+      }),
+    countAppointmentsBetween: (from, to) => db.appointment.count({ where: { startsAt: { gte: from, lt: to }, status: { not: "cancelled" } } }),
+
+    async confirm(input) {
+      try {
+        return await db.$transaction(async (tx) => {
+          const claimed = await tx.appointmentRequest.updateMany({
+            where: { id: input.requestId, status: { in: input.from } },
+            data: {
+              status: "confirmed",
+              startsAt: input.startsAt,
+              endsAt: input.endsAt,
+              practitionerId: input.practitionerId,
+              handledById: input.by ? BigInt(input.by.id) : undefined,
+              handledByName: input.by?.name,
+              handledAt: input.now,
+            },
+          });
+          if (claimed.count === 0) throw new Handled();
+          const request = (await tx.appointmentRequest.findUnique({ where: { id: input.requestId } }))!;
+
+          // A reschedule frees the old time first: the new one may overlap it.
+          let replaced: Appointment | null = null;
+          if (request.replacesAppointmentId !== null) {
+            const old = await tx.appointment.updateMany({
+              where: { id: request.replacesAppointmentId, status: "confirmed" },
+              data: { status: "cancelled", cancelledAt: input.now, cancelledBy: "rescheduled" },
+            });
+            if (old.count > 0) {
+              await tx.appointmentSlot.deleteMany({ where: { appointmentId: request.replacesAppointmentId } });
+              replaced = await tx.appointment.findUnique({ where: { id: request.replacesAppointmentId } });
+            }
+          }
+
+          const appointment = await tx.appointment.create({
+            data: {
+              requestId: request.id,
+              userId: request.userId,
+              chatId: request.chatId,
+              serviceId: request.serviceId,
+              practitionerId: input.practitionerId,
+              startsAt: input.startsAt,
+              endsAt: input.endsAt,
+            },
+          });
+          // The guarantee against double booking: a cell already held makes this insert, and the whole transaction, fail.
+          await tx.appointmentSlot.createMany({
+            data: cellsOf(input.startsAt, input.endsAt).map((cellStart) => ({
+              practitionerId: input.practitionerId,
+              cellStart,
+              appointmentId: appointment.id,
+            })),
+          });
+          return { ok: true as const, appointment, request, replaced };
+        });
+      } catch (error) {
+        if (error instanceof Handled) return { ok: false, reason: "handled", request: await findRequest(input.requestId) };
+        if (isUniqueViolation(error)) return { ok: false, reason: "taken" };
+        throw error;
+      }
+    },
+
+    async decline(requestId, reason, by, now) {
+      const changed = await db.appointmentRequest.updateMany({
+        where: { id: requestId, status: { in: ["requested", "proposed"] } },
+        data: { status: "declined", declineReason: reason, handledById: BigInt(by.id), handledByName: by.name, handledAt: now },
+      });
+      return changed.count > 0 ? findRequest(requestId) : null;
+    },
+
+    async propose(requestId, startsAt, practitionerId, by, now) {
+      const changed = await db.appointmentRequest.updateMany({
+        where: { id: requestId, status: "requested" },
+        data: {
+          status: "proposed",
+          proposedStartsAt: startsAt,
+          proposedPractitionerId: practitionerId,
+          handledById: BigInt(by.id),
+          handledByName: by.name,
+          handledAt: now,
+        },
+      });
+      return changed.count > 0 ? findRequest(requestId) : null;
+    },
+
+    async withdrawRequest(requestId, userId, now) {
+      const changed = await db.appointmentRequest.updateMany({
+        where: { id: requestId, userId: BigInt(userId), status: { in: ["requested", "proposed"] } },
+        data: { status: "cancelled", handledAt: now },
+      });
+      return changed.count > 0 ? findRequest(requestId) : null;
+    },
+
+    async cancelAppointment(appointmentId, by, now) {
+      return db.$transaction(async (tx) => {
+        const changed = await tx.appointment.updateMany({
+          where: { id: appointmentId, status: "confirmed" },
+          data: { status: "cancelled", cancelledAt: now, cancelledBy: by },
+        });
+        if (changed.count === 0) return null;
+        await tx.appointmentSlot.deleteMany({ where: { appointmentId } });
+        return tx.appointment.findUnique({ where: { id: appointmentId }, include: { request: true } });
+      });
+    },
+
+    async markOutcome(appointmentId, status) {
+      const changed = await db.appointment.updateMany({ where: { id: appointmentId, status: "confirmed" }, data: { status } });
+      return changed.count > 0;
+    },
+
+    async setAttendance(appointmentId, attendance) {
+      const changed = await db.appointment.updateMany({ where: { id: appointmentId, status: "confirmed" }, data: { attendance } });
+      return changed.count > 0;
+    },
+
+    staleRequests: (before) =>
+      db.appointmentRequest.findMany({ where: { status: "requested", createdAt: { lt: before }, staleNotifiedAt: null }, orderBy: { createdAt: "asc" } }),
+
+    async markStaleNotified(requestId, now) {
+      const changed = await db.appointmentRequest.updateMany({
+        where: { id: requestId, status: "requested", staleNotifiedAt: null },
+        data: { staleNotifiedAt: now },
+      });
+      return changed.count > 0;
+    },
+
+    addToWaitlist: (entry) =>
+      db.waitlistEntry.create({ data: { ...entry, userId: BigInt(entry.userId), chatId: BigInt(entry.chatId) } }),
+    waitingFor: (serviceId, date) => db.waitlistEntry.findMany({ where: { serviceId, date, status: "waiting" }, orderBy: { createdAt: "asc" } }),
+    findWaitlistEntry: (id) => db.waitlistEntry.findUnique({ where: { id } }),
+
+    async closeWaitlistEntry(id, status) {
+      const changed = await db.waitlistEntry.updateMany({ where: { id, status: "waiting" }, data: { status } });
+      return changed.count > 0;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { DateTime } from "luxon";
+import { escapeHtml } from "../bot/html.js";
+import type { AppointmentWithRequest } from "./appointment-repository.js";
+import type { BookingDeps } from "./booking-deps.js";
+import { formatReference } from "./reference.js";
+
+const HOUR_MS = 3600_000;
+
+export type CancelAppointmentResult = { ok: true; appointment: AppointmentWithRequest } | { ok: false; reason: "not-found" | "late" | "handled" };
+
+/**
+ * Cancels an appointment, by the patient (who may not do so inside the
+ * late-cancellation window: they are asked to phone) or by staff. The slot
+ * frees at once, the reminders stop, the patient gets a calendar cancellation,
+ * staff are told, and patients waiting for that day are offered the time.
+ */
+export async function cancelAppointment(
+  deps: BookingDeps,
+  input: { appointmentId: number; patientId?: number | bigint; staffName?: string },
+): Promise<CancelAppointmentResult> {
+  const now = deps.now();
+  const appointment = await deps.appointments.findAppointment(input.appointmentId);
+  if (!appointment || (input.patientId !== undefined && appointment.userId !== BigInt(input.patientId))) return { ok: false, reason: "not-found" };
+  if (input.patientId !== undefined && appointment.startsAt.getTime() - now.getTime() < deps.clinic.booking.lateCancellationHours * HOUR_MS) {
+    return { ok: false, reason: appointment.status === "confirmed" ? "late" : "handled" };
+  }
+  const cancelled = await deps.appointments.cancelAppointment(appointment.id, input.staffName ? `staff: ${input.staffName}` : "patient", now);
+  if (!cancelled) return { ok: false, reason: "handled" };
+
+  const { notices } = deps;
+  await notices.appointmentCancelled(cancelled, now);
+  await notices.refreshStaffCard(cancelled.request, cancelled);
+  const staffLanguage = deps.clinic.defaultLanguage;
+  await notices.tellStaff(`appointment-cancelled-staff:${cancelled.id}`, notices.t(staffLanguage, "booking-cancelled-staff", {
+    reference: formatReference(cancelled.requestId),
+    name: escapeHtml(cancelled.request.patientName ?? "—"),
+    appointment: escapeHtml(notices.describe(cancelled, staffLanguage)),
+    by: escapeHtml(cancelled.cancelledBy ?? "—"),
+  }), now);
+  await offerToWaitlist(deps, cancelled);
+  deps.logger.info({ appointmentId: cancelled.id }, "appointment cancelled");
+  return { ok: true, appointment: cancelled };
+}
+
+/** Patients waiting for that service on that day hear about the freed time, in the order they asked. */
+async function offerToWaitlist(deps: BookingDeps, freed: AppointmentWithRequest): Promise<void> {
+  if (freed.startsAt.getTime() <= deps.now().getTime()) return;
+  const date = DateTime.fromJSDate(freed.startsAt, { zone: deps.clinic.timeZone }).toISODate()!;
+  const waiting = await deps.appointments.waitingFor(freed.serviceId, date);
+  for (const entry of waiting) {
+    if (entry.practitionerId !== null && entry.practitionerId !== freed.practitionerId) continue;
+    if (freed.userId !== null && entry.userId === freed.userId) continue;
+    await deps.notices.offerFreedSlot(entry, { practitionerId: freed.practitionerId, startsAt: freed.startsAt }, deps.now());
+  }
+}

@@ -1,0 +1,211 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { DateTime } from "luxon";
+import type { BotContext } from "../bot/context.js";
+import { contextLanguage } from "../bot/i18n.js";
+import { escapeHtml } from "../bot/html.js";
+import { formatShortDate, formatTime } from "../clinic/format.js";
+import { availableSlots, openDays } from "../booking/available-slots.js";
+import { confirmRequest } from "../booking/confirm-request.js";
+import { declineRequest } from "../booking/decline-request.js";
+import { proposeTime } from "../booking/propose-time.js";
+import { formatReference, parseReference } from "../booking/reference.js";
+
+/**
+ * The staff side of appointments: each request arrives in the staff chat as a
+ * card with Confirm, Decline (asks a reason) and Propose another time (staff
+ * pick a free slot). Every press re-checks that the sender is in STAFF_IDS;
+ * the first staff member to act wins and the others are told who did.
+ * /requests lists what is waiting; /today (or /today 2026-12-01) lists a day's
+ * appointments, which staff mark completed or no-show.
+ */
+export const appointmentRequestsFeature = new Composer<BotContext>();
+
+const DAY_MS = 24 * 3600_000;
+/** Decline prompts start with this mark, so a staff reply to one is recognised without keeping any state. */
+const DECLINE_MARK = "✍️";
+
+appointmentRequestsFeature.callbackQuery(/^rq:ok:(\d+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const result = await confirmRequest(ctx.deps.booking, { requestId: Number(ctx.match[1]), by: staffMember(ctx) });
+  if (result.ok) return ctx.answerCallbackQuery({ text: ctx.t("booking-staff-confirmed") });
+  if (result.reason === "taken") return ctx.answerCallbackQuery({ text: ctx.t("booking-staff-taken"), show_alert: true });
+  await alreadyHandled(ctx, result.reason === "handled" ? result.request?.handledByName : null);
+});
+
+appointmentRequestsFeature.callbackQuery(/^rq:no:(\d+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
+  if (!request || request.status !== "requested") return alreadyHandled(ctx, request?.handledByName);
+  await ctx.answerCallbackQuery();
+  await ctx.reply(`${DECLINE_MARK} ${ctx.t("booking-decline-ask", { reference: formatReference(request.id) })}`, {
+    reply_markup: { force_reply: true, input_field_placeholder: ctx.t("booking-decline-placeholder") },
+    reply_parameters: ctx.callbackQuery.message ? { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } : undefined,
+  });
+});
+
+// A staff member's reply to a decline prompt is the reason.
+appointmentRequestsFeature.on("message:text", async (ctx, next) => {
+  const prompt = ctx.message.reply_to_message;
+  if (!prompt?.text?.startsWith(DECLINE_MARK) || prompt.from?.id !== ctx.me.id) return next();
+  if (!ctx.isStaff) {
+    ctx.logger.warn({ userId: ctx.from.id }, "refused a decline reason from a non-staff user");
+    return next();
+  }
+  const reference = /MS-\d+-\d/.exec(prompt.text)?.[0];
+  const requestId = reference ? parseReference(reference) : null;
+  if (requestId === null) return next();
+  const reason = ctx.message.text.trim().slice(0, 500);
+  const request = await declineRequest(ctx.deps.booking, requestId, reason, staffMember(ctx));
+  if (!request) {
+    const current = await ctx.deps.booking.appointments.findRequest(requestId);
+    return ctx.reply(ctx.t("booking-staff-already", { by: current?.handledByName ?? "—" }));
+  }
+  await ctx.reply(ctx.t("booking-staff-declined", { reference: formatReference(requestId) }));
+});
+
+// Propose another time: the card's buttons become the open days, then the free times of one day.
+appointmentRequestsFeature.callbackQuery(/^rq:alt:(\d+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
+  if (!request || request.status !== "requested") return alreadyHandled(ctx, request?.handledByName);
+  const { clinic, now } = ctx.deps;
+  const at = now();
+  const busy = await ctx.deps.booking.appointments.busyBetween(at, new Date(at.getTime() + (clinic.booking.horizonDays + 2) * DAY_MS));
+  const days = openDays(clinic, { serviceId: request.serviceId, practitionerId: null, now: at, busy });
+  const keyboard = new InlineKeyboard();
+  days.forEach((day, index) => {
+    keyboard.text(formatShortDate(day, contextLanguage(ctx)), `rq:pd:${request.id}:${day}`);
+    if (index % 3 === 2) keyboard.row();
+  });
+  keyboard.row().text(ctx.t("button-back"), `rq:back:${request.id}`);
+  await ctx.answerCallbackQuery(days.length === 0 ? { text: ctx.t("booking-staff-no-days"), show_alert: true } : {});
+  await ctx.editMessageReplyMarkup({ reply_markup: keyboard });
+});
+
+appointmentRequestsFeature.callbackQuery(/^rq:pd:(\d+):(\d{4}-\d{2}-\d{2})$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
+  if (!request || request.status !== "requested") return alreadyHandled(ctx, request?.handledByName);
+  const { clinic, now } = ctx.deps;
+  const at = now();
+  const busy = await ctx.deps.booking.appointments.busyBetween(new Date(at.getTime() - DAY_MS), new Date(at.getTime() + (clinic.booking.horizonDays + 2) * DAY_MS));
+  const slots = availableSlots(clinic, { serviceId: request.serviceId, practitionerId: null, now: at, busy, date: ctx.match[2]! });
+  const keyboard = new InlineKeyboard();
+  slots.forEach((slot, index) => {
+    const who = clinic.practitioners.find((person) => person.id === slot.practitionerId)?.name.split(" ")[0] ?? slot.practitionerId;
+    keyboard.text(`${formatTime(slot.start, clinic.timeZone, contextLanguage(ctx))} ${who}`, `rq:pt:${request.id}:${Math.round(slot.start.getTime() / 60_000)}:${slot.practitionerId}`);
+    if (index % 3 === 2) keyboard.row();
+  });
+  keyboard.row().text(ctx.t("button-back"), `rq:alt:${request.id}`);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup({ reply_markup: keyboard });
+});
+
+appointmentRequestsFeature.callbackQuery(/^rq:pt:(\d+):(\d+):([a-z0-9-]+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const requestId = Number(ctx.match[1]);
+  const result = await proposeTime(ctx.deps.booking, {
+    requestId,
+    startsAt: new Date(Number(ctx.match[2]) * 60_000),
+    practitionerId: ctx.match[3]!,
+    by: staffMember(ctx),
+  });
+  if (result.ok) return ctx.answerCallbackQuery({ text: ctx.t("booking-staff-proposed") });
+  if (result.reason === "handled") {
+    const request = await ctx.deps.booking.appointments.findRequest(requestId);
+    return alreadyHandled(ctx, request?.handledByName);
+  }
+  await ctx.answerCallbackQuery({ text: ctx.t("booking-staff-taken"), show_alert: true });
+});
+
+appointmentRequestsFeature.callbackQuery(/^rq:back:(\d+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
+  if (!request) return alreadyHandled(ctx, null);
+  const card = ctx.deps.booking.notices.staffCard(request, await ctx.deps.booking.appointments.findAppointmentOfRequest(request.id));
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageReplyMarkup({ reply_markup: card.reply_markup ?? new InlineKeyboard() });
+});
+
+// Shows a request's card again, wherever staff asked for it.
+appointmentRequestsFeature.callbackQuery(/^rq:card:(\d+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
+  if (!request) return alreadyHandled(ctx, null);
+  const card = ctx.deps.booking.notices.staffCard(request, await ctx.deps.booking.appointments.findAppointmentOfRequest(request.id));
+  await ctx.answerCallbackQuery();
+  await ctx.reply(card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
+});
+
+appointmentRequestsFeature.command("requests", async (ctx, next) => {
+  if (!ctx.isStaff) return next();
+  const { appointments, notices } = ctx.deps.booking;
+  const pending = await appointments.pendingRequests();
+  if (pending.length === 0) return ctx.reply(ctx.t("booking-requests-none"));
+  const language = contextLanguage(ctx);
+  const now = ctx.deps.now().getTime();
+  const keyboard = new InlineKeyboard();
+  const lines = pending.map((request) => {
+    keyboard.text(formatReference(request.id), `rq:card:${request.id}`).row();
+    return ctx.t(request.status === "proposed" ? "booking-requests-item-proposed" : "booking-requests-item", {
+      reference: formatReference(request.id),
+      name: escapeHtml(request.patientName ?? "—"),
+      appointment: escapeHtml(notices.describe(request, language)),
+      hours: String(Math.floor((now - request.createdAt.getTime()) / 3600_000)),
+    });
+  });
+  await ctx.reply([ctx.t("booking-requests-title", { count: String(pending.length) }), ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+});
+
+appointmentRequestsFeature.command("today", async (ctx, next) => {
+  if (!ctx.isStaff) return next();
+  const zone = ctx.deps.clinic.timeZone;
+  const argument = ctx.match.trim();
+  const day = argument ? DateTime.fromISO(argument, { zone }) : DateTime.fromJSDate(ctx.deps.now(), { zone });
+  if (!day.isValid) return ctx.reply(ctx.t("booking-today-bad-date"));
+  const { appointments, notices } = ctx.deps.booking;
+  const language = contextLanguage(ctx);
+  const list = await appointments.appointmentsBetween(day.startOf("day").toJSDate(), day.startOf("day").plus({ days: 1 }).toJSDate());
+  const heading = ctx.t("booking-today-title", { day: formatShortDate(day.toISODate()!, language), count: String(list.length) });
+  if (list.length === 0) return ctx.reply(heading);
+  const keyboard = new InlineKeyboard();
+  const lines = list.map((appointment) => {
+    const reference = formatReference(appointment.requestId);
+    if (appointment.status === "confirmed") {
+      keyboard.text(`✓ ${reference}`, `ap:done:${appointment.id}`).text(`✗ ${reference}`, `ap:noshow:${appointment.id}`).row();
+    }
+    return ctx.t("booking-today-item", {
+      time: formatTime(appointment.startsAt, ctx.deps.clinic.timeZone, language),
+      practitioner: escapeHtml(notices.practitionerName(appointment.practitionerId)),
+      name: escapeHtml(appointment.request.patientName ?? "—"),
+      phone: escapeHtml(appointment.request.phone ?? "—"),
+      service: escapeHtml(notices.serviceName(appointment.serviceId, language)),
+      reference,
+      status: ctx.t(`booking-status-${appointment.status}`),
+    });
+  });
+  await ctx.reply([heading, ...lines, "", ctx.t("booking-today-hint")].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+});
+
+appointmentRequestsFeature.callbackQuery(/^ap:(done|noshow):(\d+)$/, async (ctx) => {
+  if (!(await staffOnly(ctx))) return;
+  const outcome = ctx.match[1] === "done" ? "completed" : "no-show";
+  const marked = await ctx.deps.booking.appointments.markOutcome(Number(ctx.match[2]), outcome);
+  await ctx.answerCallbackQuery({ text: ctx.t(marked ? `booking-marked-${outcome}` : "booking-staff-already", { by: "—" }) });
+});
+
+/** Every staff action re-checks the sender: a forged or forwarded button does nothing. */
+async function staffOnly(ctx: BotContext): Promise<boolean> {
+  if (ctx.isStaff) return true;
+  ctx.logger.warn({ userId: ctx.from?.id, data: ctx.callbackQuery?.data?.slice(0, 64) }, "refused a staff action from a non-staff user");
+  await ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+  return false;
+}
+
+async function alreadyHandled(ctx: BotContext, by: string | null | undefined): Promise<void> {
+  await ctx.answerCallbackQuery({ text: ctx.t("booking-staff-already", { by: by ?? "—" }), show_alert: true });
+}
+
+function staffMember(ctx: BotContext): { id: number; name: string } {
+  return { id: ctx.from!.id, name: [ctx.from!.first_name, ctx.from!.last_name].filter(Boolean).join(" ") };
+}

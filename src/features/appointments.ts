@@ -1,0 +1,169 @@
+import { Composer, InlineKeyboard } from "grammy";
+import type { BotContext } from "../bot/context.js";
+import { contextLanguage } from "../bot/i18n.js";
+import { cancelAppointment } from "../booking/cancel-appointment.js";
+import { confirmRequest } from "../booking/confirm-request.js";
+import { withdrawRequest } from "../booking/withdraw-request.js";
+import { takeWaitlistSlot } from "../booking/take-waitlist-slot.js";
+import { formatReference } from "../booking/reference.js";
+import { startBooking } from "./booking.js";
+
+/**
+ * The patient's side once a request exists: /appointments lists what is
+ * coming with Cancel and Reschedule; answers to a time staff proposed, to
+ * reminders ("I'll be there" / "I need to reschedule") and to a freed time
+ * offered from the waitlist. Every button re-checks that the appointment is
+ * the presser's own.
+ */
+export const appointmentsFeature = new Composer<BotContext>();
+const privateChats = appointmentsFeature.chatType("private");
+
+const HOUR_MS = 3600_000;
+
+privateChats.command("appointments", async (ctx) => {
+  const { appointments, notices } = ctx.deps.booking;
+  const language = contextLanguage(ctx);
+  const { requests, appointments: upcoming } = await appointments.upcomingOf(ctx.from.id, ctx.deps.now());
+  if (requests.length === 0 && upcoming.length === 0) {
+    return ctx.reply(ctx.t("appointments-none"), { reply_markup: new InlineKeyboard().text(ctx.t("booking-button-book"), "book:open") });
+  }
+  const keyboard = new InlineKeyboard();
+  const lines: string[] = [ctx.t("appointments-title")];
+  for (const appointment of upcoming) {
+    const reference = formatReference(appointment.requestId);
+    lines.push(ctx.t("appointments-item", { reference, appointment: notices.describe(appointment, language) }));
+    keyboard.text(`${ctx.t("appointments-button-cancel")} ${reference}`, `ap:cancel:${appointment.id}`)
+      .text(`${ctx.t("appointments-button-reschedule")} ${reference}`, `ap:move:${appointment.id}`)
+      .row();
+  }
+  for (const request of requests) {
+    const reference = formatReference(request.id);
+    lines.push(ctx.t(request.status === "proposed" ? "appointments-item-proposed" : "appointments-item-requested", { reference, appointment: notices.describe(request, language) }));
+    keyboard.text(`${ctx.t("appointments-button-cancel")} ${reference}`, `rqp:cancel:${request.id}`)
+      .text(`${ctx.t("appointments-button-reschedule")} ${reference}`, `rqp:move:${request.id}`)
+      .row();
+  }
+  lines.push("", ctx.t("appointments-policy", { hours: String(ctx.deps.clinic.booking.lateCancellationHours) }));
+  await ctx.reply(lines.join("\n"), { reply_markup: keyboard });
+});
+
+privateChats.callbackQuery(/^ap:cancel:(\d+)$/, async (ctx) => {
+  const appointment = await ownAppointment(ctx, Number(ctx.match[1]));
+  if (!appointment) return;
+  if (tooLate(ctx, appointment.startsAt)) return refuseLate(ctx);
+  await ctx.answerCallbackQuery();
+  await ctx.reply(ctx.t("appointments-cancel-sure", { appointment: ctx.deps.booking.notices.describe(appointment, contextLanguage(ctx)) }), {
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t("appointments-button-cancel-yes"), `ap:cancel-yes:${appointment.id}`)
+      .row()
+      .text(ctx.t("appointments-button-keep"), `ap:keep:${appointment.id}`),
+  });
+});
+
+privateChats.callbackQuery(/^ap:cancel-yes:(\d+)$/, async (ctx) => {
+  const result = await cancelAppointment(ctx.deps.booking, { appointmentId: Number(ctx.match[1]), patientId: ctx.from.id });
+  if (result.ok) {
+    await ctx.answerCallbackQuery();
+    return ctx.editMessageText(ctx.t("appointments-cancelled"));
+  }
+  if (result.reason === "late") return refuseLate(ctx);
+  await ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+});
+
+privateChats.callbackQuery(/^ap:keep:(\d+)$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(ctx.t("appointments-kept"));
+});
+
+privateChats.callbackQuery(/^ap:move:(\d+)$/, async (ctx) => {
+  const appointment = await ownAppointment(ctx, Number(ctx.match[1]));
+  if (!appointment) return;
+  if (tooLate(ctx, appointment.startsAt)) return refuseLate(ctx);
+  await ctx.answerCallbackQuery();
+  await startBooking(ctx, appointment.id);
+});
+
+privateChats.callbackQuery(/^rqp:(cancel|move):(\d+)$/, async (ctx) => {
+  const request = await withdrawRequest(ctx.deps.booking, Number(ctx.match[2]), ctx.from.id);
+  if (!request) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+  await ctx.answerCallbackQuery();
+  await ctx.reply(ctx.t("appointments-request-withdrawn", { reference: formatReference(request.id) }));
+  if (ctx.match[1] === "move") await startBooking(ctx);
+});
+
+// A time staff proposed instead of the one requested.
+privateChats.callbackQuery(/^pp:(yes|no):(\d+)$/, async (ctx) => {
+  const requestId = Number(ctx.match[2]);
+  const request = await ctx.deps.booking.appointments.findRequest(requestId);
+  if (!request || request.userId !== BigInt(ctx.from.id) || request.status !== "proposed") return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+  if (ctx.match[1] === "no") {
+    await withdrawRequest(ctx.deps.booking, requestId, ctx.from.id);
+    await ctx.answerCallbackQuery();
+    return ctx.editMessageText(ctx.t("appointments-proposal-refused", { reference: formatReference(requestId) }));
+  }
+  const result = await confirmRequest(ctx.deps.booking, { requestId, by: null, acceptingProposal: true });
+  await ctx.answerCallbackQuery();
+  if (result.ok) return ctx.editMessageText(ctx.t("appointments-proposal-accepted", { reference: formatReference(requestId) }));
+  if (result.reason === "taken") {
+    // Someone took the proposed time meanwhile: the request is closed, and the patient chooses again.
+    await withdrawRequest(ctx.deps.booking, requestId, ctx.from.id);
+    return ctx.editMessageText(ctx.t("appointments-proposal-gone"), { reply_markup: new InlineKeyboard().text(ctx.t("booking-button-book"), "book:open") });
+  }
+  await ctx.editMessageText(ctx.t("menu-inactive"));
+});
+
+// Answers to a reminder; staff see them on the request's card.
+privateChats.callbackQuery(/^rm:(yes|move):(\d+)$/, async (ctx) => {
+  const appointment = await ownAppointment(ctx, Number(ctx.match[2]));
+  if (!appointment) return;
+  const attendance = ctx.match[1] === "yes" ? "attending" : "reschedule";
+  const { appointments, notices } = ctx.deps.booking;
+  await appointments.setAttendance(appointment.id, attendance);
+  await notices.refreshStaffCard(appointment.request, { ...appointment, attendance });
+  await ctx.answerCallbackQuery();
+  if (attendance === "attending") return ctx.editMessageReplyMarkup({ reply_markup: new InlineKeyboard() }).then(() => ctx.reply(ctx.t("appointments-see-you")));
+  if (tooLate(ctx, appointment.startsAt)) {
+    return ctx.reply(ctx.t("appointments-late", { phone: ctx.deps.clinic.phone, hours: String(ctx.deps.clinic.booking.lateCancellationHours) }));
+  }
+  await startBooking(ctx, appointment.id);
+});
+
+// A freed time offered from the waitlist: the first to accept gets it.
+privateChats.callbackQuery(/^wl:yes:(\d+):([a-z0-9-]+):(\d+)$/, async (ctx) => {
+  const result = await takeWaitlistSlot(ctx.deps.booking, {
+    entryId: Number(ctx.match[1]),
+    patientId: ctx.from.id,
+    practitionerId: ctx.match[2]!,
+    startsAt: new Date(Number(ctx.match[3]) * 60_000),
+  });
+  await ctx.answerCallbackQuery();
+  if (result.ok) return ctx.editMessageText(ctx.t("booking-waitlist-taken", { reference: formatReference(result.appointment.requestId) }));
+  await ctx.editMessageText(ctx.t(result.reason === "taken" ? "booking-waitlist-too-late" : "menu-inactive"));
+});
+
+privateChats.callbackQuery(/^wl:no:(\d+)$/, async (ctx) => {
+  const entry = await ctx.deps.booking.appointments.findWaitlistEntry(Number(ctx.match[1]));
+  if (!entry || entry.userId !== BigInt(ctx.from.id) || !(await ctx.deps.booking.appointments.closeWaitlistEntry(entry.id, "cancelled"))) {
+    return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+  }
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(ctx.t("booking-waitlist-left"));
+});
+
+async function ownAppointment(ctx: BotContext, appointmentId: number) {
+  const appointment = await ctx.deps.booking.appointments.findAppointment(appointmentId);
+  if (!appointment || appointment.userId !== BigInt(ctx.from!.id) || appointment.status !== "confirmed") {
+    await ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+    return null;
+  }
+  return appointment;
+}
+
+function tooLate(ctx: BotContext, startsAt: Date): boolean {
+  return startsAt.getTime() - ctx.deps.now().getTime() < ctx.deps.clinic.booking.lateCancellationHours * HOUR_MS;
+}
+
+async function refuseLate(ctx: BotContext): Promise<void> {
+  await ctx.answerCallbackQuery();
+  await ctx.reply(ctx.t("appointments-late", { phone: ctx.deps.clinic.phone, hours: String(ctx.deps.clinic.booking.lateCancellationHours) }));
+}
