@@ -78,6 +78,8 @@ export interface NewAppointmentRequest {
   redFlags: string[];
   language: string;
   replacesAppointmentId?: number | null;
+  /** When the patient asked (the clock of the caller, so staleness follows the same time). */
+  createdAt?: Date;
 }
 
 export interface StaffMember {
@@ -190,6 +192,7 @@ export function createAppointmentRepository(db: Db): AppointmentRepository {
           redFlags: input.redFlags.length > 0 ? input.redFlags.join(",") : null,
           language: input.language,
           replacesAppointmentId: input.replacesAppointmentId ?? null,
+          createdAt: input.createdAt,
         },
       }),
 

@@ -25,7 +25,7 @@ export async function requestAppointment(deps: BookingDeps, input: Omit<NewAppoi
   if (!check.ok) return check;
 
   const duration = deps.clinic.services.find((service) => service.id === input.serviceId)!.durationMinutes * 60_000;
-  const request = await deps.appointments.createRequest({ ...input, endsAt: new Date(input.startsAt.getTime() + duration) });
+  const request = await deps.appointments.createRequest({ ...input, createdAt: now, endsAt: new Date(input.startsAt.getTime() + duration) });
   await deps.notices.sendStaffCard(request, now);
   deps.logger.info({ requestId: request.id, redFlags: input.redFlags.length > 0 }, "appointment requested");
   return { ok: true, request };

@@ -42,6 +42,7 @@ export async function takeWaitlistSlot(
     note: null,
     redFlags: [],
     language: entry.language,
+    createdAt: now,
   });
   const result = await deps.appointments.confirm({
     requestId: request.id,
