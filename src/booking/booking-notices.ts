@@ -157,7 +157,7 @@ export class BookingNotices {
   async appointmentConfirmed(request: AppointmentRequest, appointment: Appointment, replaced: Appointment | null, now: Date): Promise<void> {
     if (request.chatId === null) return;
     const language = request.language;
-    const caption = [
+    const text = [
       this.t(language, "booking-confirmed-patient", {
         reference: formatReference(request.id),
         appointment: this.describe(appointment, language),
@@ -165,9 +165,18 @@ export class BookingNotices {
       }),
       this.options.clinic.disclaimer[asLanguage(language)],
     ].join("\n\n");
+    // The confirmation and its calendar file are two messages, so the confirmation arrives even where files cannot.
     const messages: NewOutboxMessage[] = [
       {
         key: `appointment-confirmed:${appointment.id}`,
+        kind: "notice",
+        chatId: request.chatId,
+        userId: request.userId,
+        message: { method: "sendMessage", params: { text } },
+        dueAt: now,
+      },
+      {
+        key: `appointment-calendar:${appointment.id}`,
         kind: "notice",
         chatId: request.chatId,
         userId: request.userId,
@@ -175,7 +184,7 @@ export class BookingNotices {
           method: "sendDocument",
           params: {
             document: attachedTextFile(`appointment-${formatReference(request.id)}.ics`, this.ics(appointment, language, now)),
-            caption,
+            caption: this.t(language, "booking-calendar-caption"),
           },
         },
         dueAt: now,

@@ -21,7 +21,7 @@ import { formatReference, parseReference } from "../booking/reference.js";
 export const appointmentRequestsFeature = new Composer<BotContext>();
 
 const DAY_MS = 24 * 3600_000;
-/** Decline prompts start with this mark, so a staff reply to one is recognised without keeping any state. */
+/** Decline prompts (booking-decline-ask) start with this mark, so a staff reply to one is recognised without keeping any state. */
 const DECLINE_MARK = "✍️";
 
 appointmentRequestsFeature.callbackQuery(/^rq:ok:(\d+)$/, async (ctx) => {
@@ -37,7 +37,7 @@ appointmentRequestsFeature.callbackQuery(/^rq:no:(\d+)$/, async (ctx) => {
   const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
   if (!request || request.status !== "requested") return alreadyHandled(ctx, request?.handledByName);
   await ctx.answerCallbackQuery();
-  await ctx.reply(`${DECLINE_MARK} ${ctx.t("booking-decline-ask", { reference: formatReference(request.id) })}`, {
+  await ctx.reply(ctx.t("booking-decline-ask", { reference: formatReference(request.id) }), {
     reply_markup: { force_reply: true, input_field_placeholder: ctx.t("booking-decline-placeholder") },
     reply_parameters: ctx.callbackQuery.message ? { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } : undefined,
   });

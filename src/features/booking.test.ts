@@ -199,10 +199,10 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     const card = t.sim.lastMessageTo(STAFF_CHAT_ID)!;
     await t.send(t.sim.pressButton(staff, card, "rq:ok:1"));
     await t.services.engine.drain();
-    const confirmation = t.sim.lastMessageTo(patient.id)!;
-    expect(confirmation.document?.file_name).toMatch(/^appointment-MS-000001-\d\.ics$/);
-    expect(confirmation.caption).toContain("Your appointment is confirmed");
-    expect(confirmation.caption).toContain("not a diagnosis");
+    const [confirmation, calendar] = t.sentTo(patient.id).slice(-2);
+    expect(confirmation!.text).toContain("Your appointment is confirmed");
+    expect(confirmation!.text).toContain("not a diagnosis");
+    expect(calendar!.document?.file_name).toMatch(/^appointment-MS-000001-\d\.ics$/);
     const upload = t.sim.callsTo("sendDocument").at(-1)!;
     expect(String((upload.params.document as { data: Buffer }).data)).toContain("BEGIN:VEVENT");
     expect(t.sim.message(STAFF_CHAT_ID, card.message_id)!.text).toContain(`✅ Confirmed by Sam ${staff.last_name}`);

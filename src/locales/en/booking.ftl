@@ -108,7 +108,7 @@ booking-button-propose = 🕑 Propose another time
 booking-staff-confirmed = Confirmed; the patient is notified.
 booking-staff-taken = That time is no longer free. Propose another time instead.
 booking-staff-already = Already handled by { $by }.
-booking-decline-ask = Why is request { $reference } declined? Reply to this message with the reason; the patient will read it.
+booking-decline-ask = ✍️ Why is request { $reference } declined? Reply to this message with the reason; the patient will read it.
 booking-decline-placeholder = Reason for the patient
 booking-staff-declined = Request { $reference } declined; the patient has the reason.
 booking-staff-no-days = No free day in the booking horizon for this service.
@@ -133,7 +133,7 @@ booking-waitlist-by = the waitlist
 booking-confirmed-patient =
     ✅ Your appointment is confirmed: { $appointment }.
     Reference { $reference }. Address: { $address }.
-    Open the attached file to add it to your calendar. Send /appointments to cancel or reschedule.
+    A calendar file follows. Send /appointments to cancel or reschedule.
 booking-declined-patient = Sorry, the clinic could not accept request { $reference }: { $reason }. Send /book to choose another time, or call { $phone }.
 booking-proposed-patient = About request { $reference }: { $requested } is not possible, but the clinic can offer { $appointment }. Does that suit you?
 booking-button-accept = ✅ Yes, book it
@@ -150,6 +150,7 @@ booking-button-leave-waitlist = Leave the waitlist for this day
 booking-waitlist-taken = It's yours! Reference { $reference }. The confirmation with a calendar file follows.
 booking-waitlist-too-late = Sorry, someone took that time just before you. You stay on the waitlist for that day.
 booking-waitlist-left = You are off the waitlist for that day.
+booking-calendar-caption = 📅 Your appointment, to add to your calendar.
 booking-ics-description = With { $practitioner }. To cancel or reschedule, use the clinic's Telegram bot or call { $phone }.
 
 ## /appointments

@@ -108,7 +108,7 @@ booking-button-propose = 🕑 Proposer une autre heure
 booking-staff-confirmed = Confirmé; le patient est avisé.
 booking-staff-taken = Cette heure n'est plus libre. Proposez plutôt une autre heure.
 booking-staff-already = Déjà traité par { $by }.
-booking-decline-ask = Pourquoi la demande { $reference } est-elle refusée? Répondez à ce message avec la raison; le patient la lira.
+booking-decline-ask = ✍️ Pourquoi la demande { $reference } est-elle refusée? Répondez à ce message avec la raison; le patient la lira.
 booking-decline-placeholder = Raison pour le patient
 booking-staff-declined = Demande { $reference } refusée; le patient a reçu la raison.
 booking-staff-no-days = Aucun jour libre pour ce service dans la période de réservation.
@@ -133,7 +133,7 @@ booking-waitlist-by = la liste d'attente
 booking-confirmed-patient =
     ✅ Votre rendez-vous est confirmé : { $appointment }.
     Référence { $reference }. Adresse : { $address }.
-    Ouvrez le fichier joint pour l'ajouter à votre calendrier. Envoyez /appointments pour annuler ou déplacer le rendez-vous.
+    Un fichier de calendrier suit. Envoyez /appointments pour annuler ou déplacer le rendez-vous.
 booking-declined-patient = Désolé, la clinique n'a pas pu accepter la demande { $reference } : { $reason }. Envoyez /book pour choisir un autre moment, ou appelez le { $phone }.
 booking-proposed-patient = Au sujet de la demande { $reference } : { $requested } n'est pas possible, mais la clinique peut vous offrir { $appointment }. Cela vous convient-il?
 booking-button-accept = ✅ Oui, je réserve
@@ -150,6 +150,7 @@ booking-button-leave-waitlist = Quitter la liste d'attente de ce jour
 booking-waitlist-taken = Elle est à vous! Référence { $reference }. La confirmation avec un fichier de calendrier suit.
 booking-waitlist-too-late = Désolé, quelqu'un a pris cette plage juste avant vous. Vous restez sur la liste d'attente de ce jour.
 booking-waitlist-left = Vous n'êtes plus sur la liste d'attente de ce jour.
+booking-calendar-caption = 📅 Votre rendez-vous, à ajouter à votre calendrier.
 booking-ics-description = Avec { $practitioner }. Pour annuler ou déplacer le rendez-vous, utilisez le robot Telegram de la clinique ou appelez le { $phone }.
 
 ## /appointments
