@@ -73,7 +73,7 @@ export function createServices(input: ServicesInput): Services {
     readMoreLabel: (language) => i18n.t(language, "tips-read-more"),
   });
 
-  const broadcasts = createBroadcastRepository(database.prisma);
+  const broadcasts = createBroadcastRepository(database.prisma, now);
   const metrics = new Metrics({
     processMetrics: input.processMetrics,
     outboxCounts: () => outbox.countByKindAndStatus(),

@@ -1,8 +1,8 @@
 import type { Db } from "../db/database.js";
 import type { NewOutboxMessage } from "../delivery/outbox.js";
 
-export type Audience = "everyone" | "subscribers" | "lang:en" | "lang:fr";
-export const AUDIENCES: readonly Audience[] = ["everyone", "subscribers", "lang:en", "lang:fr"];
+export type Audience = "everyone" | "subscribers" | "appointments" | "lang:en" | "lang:fr";
+export const AUDIENCES: readonly Audience[] = ["everyone", "subscribers", "appointments", "lang:en", "lang:fr"];
 
 export interface BroadcastRow {
   id: number;
@@ -63,13 +63,22 @@ export interface BroadcastRepository {
 
 const PAGE = 1000;
 
-function audienceFilter(audience: Audience) {
+/** Which users an audience is, as a Prisma filter; "appointments" means a confirmed appointment still ahead. */
+async function audienceFilter(db: Db, audience: Audience, now: Date) {
   const active = { status: "active" };
   switch (audience) {
     case "everyone":
       return active;
     case "subscribers":
       return { ...active, tipSubscription: { is: { active: true } } };
+    case "appointments": {
+      const upcoming = await db.appointment.findMany({
+        where: { status: "confirmed", startsAt: { gt: now }, userId: { not: null } },
+        distinct: ["userId"],
+        select: { userId: true },
+      });
+      return { ...active, id: { in: upcoming.map((row) => row.userId!) } };
+    }
     case "lang:en":
     case "lang:fr": {
       const language = audience.slice(5);
@@ -82,7 +91,7 @@ function audienceFilter(audience: Audience) {
   }
 }
 
-export function createBroadcastRepository(db: Db): BroadcastRepository {
+export function createBroadcastRepository(db: Db, now: () => Date = () => new Date()): BroadcastRepository {
   return {
     startComposing: (author) =>
       db.$transaction(async (tx) => {
@@ -107,15 +116,17 @@ export function createBroadcastRepository(db: Db): BroadcastRepository {
     async setProgressMessage(id, messageId) {
       await db.broadcast.update({ where: { id }, data: { progressMessageId: messageId } });
     },
-    countAudience: (audience) => db.user.count({ where: audienceFilter(audience) }),
+    countAudience: async (audience) => db.user.count({ where: await audienceFilter(db, audience, now()) }),
 
     async enqueueRecipients(broadcast, dueAt, enqueue) {
       const audience = (broadcast.audience ?? "everyone") as Audience;
       let cursor: bigint | undefined;
       let total = 0;
+      // Decided once, when sending starts: a page-by-page walk must see one audience.
+      const where = await audienceFilter(db, audience, now());
       for (;;) {
         const page = await db.user.findMany({
-          where: audienceFilter(audience),
+          where,
           orderBy: { id: "asc" },
           take: PAGE,
           ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),

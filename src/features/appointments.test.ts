@@ -223,6 +223,18 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
     expect((await t.database.prisma.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).status).toBe("completed");
   });
 
+  it("'patients with an upcoming appointment' is an announcement audience", async () => {
+    t = await createTestBot({ provider, now });
+    await confirmedAppointment(ana);
+    await bookingSteps(t).bookRequest(bo); // only requested: not in the audience
+    const { broadcasts } = t.services.deps;
+    expect(await broadcasts.countAudience("appointments")).toBe(1);
+    expect(await broadcasts.countAudience("everyone")).toBe(2);
+    // Once the appointment is past, the patient is no longer in it.
+    clock = new Date("2026-12-03T00:00:00Z");
+    expect(await broadcasts.countAudience("appointments")).toBe(0);
+  });
+
   it("/forget keeps the appointment for the clinic's records without the patient's details; /mydata includes it", async () => {
     t = await createTestBot({ provider, now });
     await confirmedAppointment(ana);

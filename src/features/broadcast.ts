@@ -57,7 +57,7 @@ privateChats.on("message", async (ctx, next) => {
   await ctx.reply(ctx.t("broadcast-choose-audience"), { reply_markup: await audienceKeyboard(ctx, draft.id) });
 });
 
-privateChats.callbackQuery(/^bc:aud:(\d+):(everyone|subscribers|lang:en|lang:fr)$/, async (ctx) => {
+privateChats.callbackQuery(/^bc:aud:(\d+):(everyone|subscribers|appointments|lang:en|lang:fr)$/, async (ctx) => {
   if (!(await staffOnly(ctx))) return;
   const id = Number(ctx.match[1]);
   const audience = ctx.match[2] as Audience;

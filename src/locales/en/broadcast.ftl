@@ -4,6 +4,7 @@ broadcast-empty = The announcement is empty. Please send some text or a photo wi
 broadcast-choose-audience = Who should receive it?
 broadcast-audience-everyone = Everyone ({ $count })
 broadcast-audience-subscribers = Tip subscribers ({ $count })
+broadcast-audience-appointments = Patients with an upcoming appointment ({ $count })
 broadcast-audience-lang-en = English speakers ({ $count })
 broadcast-audience-lang-fr = French speakers ({ $count })
 broadcast-preview-above = ⬆️ This is exactly what { $count } people will receive.

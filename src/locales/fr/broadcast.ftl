@@ -4,6 +4,7 @@ broadcast-empty = L'annonce est vide. Veuillez envoyer un texte ou une photo ave
 broadcast-choose-audience = Qui doit la recevoir?
 broadcast-audience-everyone = Tout le monde ({ $count })
 broadcast-audience-subscribers = Abonnés aux conseils ({ $count })
+broadcast-audience-appointments = Patients ayant un rendez-vous à venir ({ $count })
 broadcast-audience-lang-en = Anglophones ({ $count })
 broadcast-audience-lang-fr = Francophones ({ $count })
 broadcast-preview-above = ⬆️ Voici exactement ce que { $count } personnes recevront.
