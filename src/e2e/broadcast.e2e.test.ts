@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scratchLocation, testProviders } from "../testing/test-database.js";
+import { chatClient, E2E_TOKEN, startBotProcess, startTelegramPeer, type BotProcess, type BotReply } from "./harness.js";
+
+/**
+ * A staff member announces something to several patients through the real bot
+ * process and the independent telegram-test-api peer.
+ */
+describe.each(testProviders)("an announcement with the real bot process on %s", (provider) => {
+  let peer: Awaited<ReturnType<typeof startTelegramPeer>>;
+  let location: ReturnType<typeof scratchLocation>;
+  let bot: BotProcess | undefined;
+  const STAFF = 73_900;
+
+  beforeAll(async () => {
+    peer = await startTelegramPeer();
+    location = scratchLocation(provider);
+  });
+  afterAll(async () => {
+    await bot?.stop("SIGKILL");
+    await peer.stop();
+    await location.cleanup();
+  });
+
+  const button = (reply: BotReply, label: RegExp) => {
+    const found = reply.buttons.find((entry) => label.test(entry.text));
+    if (!found?.callback_data) throw new Error(`no button ${label} on "${reply.text}": ${JSON.stringify(reply.buttons)}`);
+    return found.callback_data;
+  };
+
+  it("previews, sends to every patient once, and reports to the staff member", async () => {
+    bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: peer.apiRoot, DATABASE_URL: location.url, STAFF_IDS: String(STAFF) });
+    await bot.waitForLog(/"bot initialised"/);
+
+    const patients = [73_001, 73_002, 73_003, 73_004].map((id) => chatClient(peer, id, `Patient${id}`));
+    for (const patient of patients) {
+      await patient.command("/start");
+      await patient.waitFor(/Hello/);
+    }
+    // A patient cannot announce anything.
+    await patients[0]!.command("/broadcast");
+    await patients[0]!.waitFor(/I don't know that command/);
+
+    const sam = chatClient(peer, STAFF, "Sam");
+    await sam.command("/start");
+    await sam.waitFor(/Hello/);
+    await sam.command("/broadcast");
+    await sam.waitFor(/Send me the announcement/);
+    await sam.text("The clinic is closed on Friday for training. See you next week!");
+    const audiences = await sam.waitFor(/Who should receive it/);
+    // Four patients and the staff member have started the bot.
+    expect(audiences.buttons.map((entry) => entry.text)).toContain("Everyone (5)");
+    await sam.press(audiences, button(audiences, /Everyone/));
+    await sam.waitFor(/^The clinic is closed on Friday/);
+    const confirm = await sam.waitFor(/exactly what 5 people will receive/);
+    await sam.press(confirm, button(confirm, /Send to 5 people/));
+
+    for (const patient of patients) {
+      const announcement = await patient.waitFor(/The clinic is closed on Friday for training/, 20_000);
+      expect(announcement.text).toBe("The clinic is closed on Friday for training. See you next week!");
+    }
+    await sam.edited(confirm, /Announcement #1 is done[\s\S]*Delivered: 5 of 5/, 20_000);
+    await sam.command("/broadcasts");
+    const list = await sam.waitFor(/Recent announcements/);
+    expect(list.text).toMatch(/#1 .*by Sam.*5\/5 delivered/);
+
+    // Nobody got it twice.
+    const copies = peer.server.storage.botMessages.filter((update) => String(update.message.text ?? "").startsWith("The clinic is closed on Friday"));
+    expect(copies).toHaveLength(patients.length + 2); // each patient, plus Sam's preview and Sam's own copy
+    expect(await bot.stop("SIGTERM")).toBe(0);
+  }, 90_000);
+});
