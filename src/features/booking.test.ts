@@ -81,6 +81,35 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     expect(t.sim.buttonsOf(card).map((button) => button.callback_data)).toEqual(["rq:ok:1", "rq:no:1", "rq:alt:1"]);
   });
 
+  it("answers a red flag in the note with urgent-care advice first, and flags the request for staff", async () => {
+    t = await createTestBot({ provider, now });
+    const steps = bookingSteps(t);
+    await steps.upToSummary(patient, { note: "I fell on my back yesterday and now I have numbness in the groin" });
+    const texts = t.sentTo(patient.id).map((message) => message.text ?? "");
+    const advice = texts.findIndex((text) => text.includes("911"));
+    const summary = texts.findIndex((text) => text.includes("Please check your request"));
+    expect(advice).toBeGreaterThan(-1);
+    expect(advice).toBeLessThan(summary);
+    await steps.press(patient, "Send my request");
+    await t.services.engine.drain();
+    const card = t.sentTo(STAFF_CHAT_ID).find((message) => message.text?.includes("Request MS-"))!;
+    expect(card.text).toContain("Red flags in the note: saddle-numbness");
+    expect((await t.services.deps.booking.appointments.findRequest(1))!.redFlags).toContain("saddle-numbness");
+  });
+
+  it("speaks French to a French-speaking patient, dates included", async () => {
+    t = await createTestBot({ provider, now });
+    const steps = bookingSteps(t);
+    const marie = user(31_050, { first_name: "Marie", language_code: "fr" });
+    await t.send(command(marie, "/book"));
+    expect(t.lastTextTo(marie.id)).toBe("Que souhaitez-vous réserver?");
+    await steps.press(marie, "Massothérapie (RMT) — 60 min");
+    await steps.press(marie, "Sans préférence");
+    await steps.press(marie, "mer. 2 déc.");
+    expect(t.lastTextTo(marie.id)).toBe("Plages libres le mer. 2 déc., à l'heure de la clinique (America/Toronto) :");
+    expect(t.sim.buttonsOf(t.sim.lastMessageTo(marie.id)).map((button) => button.text)).toContain("14 h 30");
+  });
+
   it("answers every bad input kindly and keeps the step", async () => {
     t = await createTestBot({ provider, now });
     const steps = bookingSteps(t);
