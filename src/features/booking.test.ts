@@ -168,6 +168,20 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     expect(await t.database.prisma.appointmentRequest.count()).toBe(0);
   });
 
+  it("starts over on a new /book, and the half-way booking's buttons stop working", async () => {
+    t = await createTestBot({ provider, now });
+    const steps = bookingSteps(t);
+    await t.send(command(patient, "/book"));
+    await steps.press(patient, "30 min");
+    const people = t.sim.lastMessageTo(patient.id)!;
+    await t.send(command(patient, "/book"));
+    expect(t.lastTextTo(patient.id)).toBe("What would you like to book?");
+    await t.send(t.sim.pressButton(patient, people, t.sim.buttonsOf(people)[0]!.callback_data!));
+    expect(t.sim.callsTo("answerCallbackQuery").at(-1)!.params.text).toBe("This menu is no longer active. Send /help to see what you can do.");
+    await steps.press(patient, "90 min");
+    expect(t.lastTextTo(patient.id)).toBe("With whom?");
+  });
+
   it("resumes after a restart in the middle, at the same step", async () => {
     t = await createTestBot({ provider, now });
     const steps = bookingSteps(t);
