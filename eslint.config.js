@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/scripts/**", "src/bench/**"],
+    files: ["src/scripts/**", "src/bench/**", "bench/**"],
     rules: { "no-console": "off" },
   },
 );

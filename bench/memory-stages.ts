@@ -1,0 +1,27 @@
+/**
+ * Run as its own process by the benchmark (`node --import tsx bench/memory-stages.ts <database url>`):
+ * prints, as one JSON line, the resident memory after each start-up stage of the bot, to show where
+ * the idle figure comes from.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+
+const url = process.argv[2]!;
+const stages: Array<{ stage: string; rss: number; heap: number }> = [];
+async function note(stage: string) {
+  await sleep(50);
+  const memory = process.memoryUsage();
+  stages.push({ stage, rss: memory.rss, heap: memory.heapTotal });
+}
+
+await note("node + tsx");
+const { applyPendingMigrations } = await import("../src/db/migrations.js");
+await applyPendingMigrations(url);
+await note("migrations applied (wasm schema engine)");
+const { openDatabase } = await import("../src/db/database.js");
+const database = await openDatabase(url);
+await database.ping();
+await note("database open (Prisma clients)");
+await import("../src/app.js");
+await note("bot modules loaded (grammY, plugins, i18n, ...)");
+await database.close();
+process.stdout.write(`${JSON.stringify(stages)}\n`);

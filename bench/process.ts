@@ -1,0 +1,201 @@
+/**
+ * The real bot process (`tsx src/main.ts`, as `npm start` runs it) against the
+ * Bot API simulator: cold start to the first answered update on a fresh SQLite
+ * file, resident memory when idle, and peak resident memory during a broadcast.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BotApiSimulator } from "../src/testing/bot-api-simulator.js";
+import { command, user } from "../src/testing/updates.js";
+import { freePort, PROJECT_ROOT } from "../src/e2e/harness.js";
+import { applyPendingMigrations } from "../src/db/migrations.js";
+import { openDatabase } from "../src/db/database.js";
+import { createBroadcastRepository } from "../src/broadcast/broadcast-repository.js";
+import { createOutboxRepository } from "../src/delivery/outbox-repository.js";
+import { BENCH_TOKEN, STAFF_BASE_ID, memoryOf, seedPatients, until } from "./lib.js";
+
+const RECIPIENT_BASE = 7_000_000;
+
+interface Child {
+  process: ChildProcess;
+  port: number;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+async function startBot(env: Record<string, string>): Promise<Child> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TZ: "UTC", LOG_LEVEL: "warn", PORT: String(port), BOT_TOKEN: BENCH_TOKEN, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    process: child,
+    port,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** One sample of `/metrics` from the running bot. */
+async function scrape(port: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
+  return response.text();
+}
+
+export function sampleOf(text: string, series: string): number {
+  const line = text.split("\n").find((entry) => entry.startsWith(`${series} `));
+  return line === undefined ? NaN : Number(line.slice(series.length + 1));
+}
+
+export interface ColdStartResult {
+  /** Spawn to the first reply accepted by the simulator, per run (fresh database file each time). */
+  runsMs: number[];
+  /** Resident memory after answering and `idleSeconds` of nothing. */
+  idleRss: number;
+  idleSeconds: number;
+  /** clinic_updates_total{type="message"} read from the process's /metrics. */
+  updatesCounted: number;
+}
+
+export async function coldStart(runs: number, idleSeconds: number): Promise<ColdStartResult> {
+  const runsMs: number[] = [];
+  let idleRss = NaN;
+  let updatesCounted = NaN;
+  for (let run = 0; run < runs; run++) {
+    const sim = new BotApiSimulator({ token: BENCH_TOKEN });
+    const folder = mkdtempSync(join(tmpdir(), "clinic-bench-"));
+    let bot: Child | undefined;
+    try {
+      const { apiRoot } = await sim.listen();
+      const patient = user(8_000_001 + run, { first_name: "Ana", language_code: "en" });
+      sim.pushUpdate(command(patient, "/start"));
+      const started = performance.now();
+      bot = await startBot({ DATABASE_URL: `file:${join(folder, "clinic.db")}`, TELEGRAM_API_ROOT: apiRoot });
+      const current = bot;
+      await sim.waitForMessage((message) => message.chat.id === patient.id, 30_000).catch((error: unknown) => {
+        throw new Error(`no answer from the bot process: ${String(error)}\n${current.output()}`);
+      });
+      runsMs.push(performance.now() - started);
+      if (run === runs - 1) {
+        await sleep(idleSeconds * 1000);
+        idleRss = memoryOf(bot.process.pid!)?.rss ?? NaN;
+        updatesCounted = sampleOf(await scrape(bot.port), 'clinic_updates_total{type="message"}');
+      }
+    } finally {
+      await bot?.stop();
+      await sim.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+  return { runsMs, idleRss, idleSeconds, updatesCounted };
+}
+
+export interface BroadcastMemoryResult {
+  recipients: number;
+  peakRss: number;
+  seconds: number;
+  rate: number;
+  /** From the process's /metrics at the end. */
+  sent: number;
+  rateLimited: number;
+  duplicates: number;
+  losses: number;
+}
+
+/**
+ * A database file with `recipients` patients and an announcement to all of
+ * them already queued (as if staff had just pressed Send), then the bot
+ * process started on it: it sends them all while its memory is sampled.
+ */
+export async function broadcastMemory(recipients: number, limit: number): Promise<BroadcastMemoryResult> {
+  const folder = mkdtempSync(join(tmpdir(), "clinic-bench-"));
+  const url = `file:${join(folder, "clinic.db")}`;
+  const sim = new BotApiSimulator({ token: BENCH_TOKEN, globalRatePerSecond: limit, latencyMs: { min: 1, max: 3 } });
+  let bot: Child | undefined;
+  try {
+    await applyPendingMigrations(url);
+    const database = await openDatabase(url);
+    try {
+      await seedPatients(database, recipients, RECIPIENT_BASE);
+      const broadcasts = createBroadcastRepository(database.prisma);
+      const outbox = createOutboxRepository(database.prisma);
+      const draft = await broadcasts.startComposing({ id: STAFF_BASE_ID, name: "Sam", chatId: STAFF_BASE_ID });
+      await broadcasts.saveMessage(draft.id, { text: "The clinic moves to 12 Harbour Street on 1 March.", entities: null, photoFileId: null });
+      await broadcasts.setAudience(draft.id, "everyone");
+      await broadcasts.transition(draft.id, ["draft"], "sending", { startedAt: new Date() });
+      const queued = await broadcasts.enqueueRecipients((await broadcasts.find(draft.id))!, new Date(), (rows) => outbox.enqueue(rows));
+      if (queued !== recipients) throw new Error(`queued ${queued} of ${recipients}`);
+    } finally {
+      await database.close();
+    }
+
+    const { apiRoot } = await sim.listen();
+    const started = performance.now();
+    bot = await startBot({ DATABASE_URL: url, TELEGRAM_API_ROOT: apiRoot, SEND_RATE_PER_SECOND: String(Math.min(1000, limit * 0.98)) });
+    const pid = bot.process.pid!;
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      const memory = memoryOf(pid);
+      if (memory) peakRss = Math.max(peakRss, memory.rss, memory.peak);
+    }, 100);
+    try {
+      await until(() => sim.stats().delivered >= recipients, (recipients / limit) * 4000 + 60_000, "the broadcast to finish", 500);
+    } finally {
+      clearInterval(sampler);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const memory = memoryOf(pid);
+    if (memory) peakRss = Math.max(peakRss, memory.peak);
+    await sleep(200);
+    const text = await scrape(bot.port);
+    const counts = sim.deliveryCounts();
+    let duplicates = 0;
+    let losses = 0;
+    for (let i = 0; i < recipients; i++) {
+      const count = counts.get(RECIPIENT_BASE + i) ?? 0;
+      if (count === 0) losses++;
+      else duplicates += count - 1;
+    }
+    return {
+      recipients,
+      peakRss,
+      seconds,
+      rate: recipients / seconds,
+      sent: sampleOf(text, 'clinic_sends_total{result="sent"}'),
+      rateLimited: sampleOf(text, 'clinic_sends_total{result="rate_limited"}'),
+      duplicates,
+      losses,
+    };
+  } finally {
+    await bot?.stop();
+    await sim.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** Resident memory after each start-up stage, measured in a fresh process (bench/memory-stages.ts). */
+export async function memoryStages(): Promise<Array<{ stage: string; rss: number; heap: number }>> {
+  const folder = mkdtempSync(join(tmpdir(), "clinic-bench-"));
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "bench/memory-stages.ts", `file:${join(folder, "clinic.db")}`], {
+      cwd: PROJECT_ROOT,
+    });
+    return JSON.parse(stdout.trim().split("\n").at(-1)!) as Array<{ stage: string; rss: number; heap: number }>;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
