@@ -73,9 +73,9 @@ describe.each(testProviders)("db:migration on %s", (provider) => {
   it("writes a migration that brings the database to changed models (new table, relation, index, column)", async () => {
     const directory = copyOfMigrations();
     const models = readModels()
-      .replace('  @@map("users")', '  appointments Appointment[]\n  phone        String?\n\n  @@map("users")')
+      .replace('  @@map("users")', '  giftCards    GiftCard[]\n  nickname     String?\n\n  @@map("users")')
       .concat(`
-model Appointment {
+model GiftCard {
   id       Int      @id @default(autoincrement())
   userId   BigInt   @map("user_id")
   user     User     @relation(fields: [userId], references: [id], onDelete: Cascade)
@@ -83,17 +83,17 @@ model Appointment {
   note     String?
 
   @@index([userId, startsAt])
-  @@map("appointments")
+  @@map("gift_cards")
 }
 `);
-    const created = await createMigration("Add appointments!", { models, providers: [provider], directories: { [provider]: directory }, now: new Date("2030-01-02T03:04:05Z") });
+    const created = await createMigration("Add gift cards!", { models, providers: [provider], directories: { [provider]: directory }, now: new Date("2030-01-02T03:04:05Z") });
     expect(created).toHaveLength(1);
     const [migration] = created;
-    expect(migration!.directory).toBe(join(directory, "20300102030405_Add_appointments"));
-    expect(migration!.sql).toMatch(/CREATE TABLE "appointments"/);
-    expect(migration!.sql).toMatch(/"phone" TEXT/);
+    expect(migration!.directory).toBe(join(directory, "20300102030405_Add_gift_cards"));
+    expect(migration!.sql).toMatch(/CREATE TABLE "gift_cards"/);
+    expect(migration!.sql).toMatch(/"nickname" TEXT/);
     expect(migration!.sql).toMatch(/FOREIGN KEY \("user_id"\) REFERENCES "users" ?\("id"\) ON DELETE CASCADE/);
-    expect(migration!.sql).toMatch(/CREATE INDEX "appointments_user_id_starts_at_idx"/);
+    expect(migration!.sql).toMatch(/CREATE INDEX "gift_cards_user_id_starts_at_idx"/);
     expect(migration!.sql).not.toMatch(/prisma_scratch|CREATE SCHEMA/);
     expect(readFileSync(join(migration!.directory, "migration.sql"), "utf8")).toBe(migration!.sql);
 
