@@ -182,6 +182,18 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     expect(t.lastTextTo(patient.id)).toBe("With whom?");
   });
 
+  it("/forget in the middle of a booking erases the half-way booking too", async () => {
+    t = await createTestBot({ provider, now });
+    const steps = bookingSteps(t);
+    await t.send(command(patient, "/book"));
+    await steps.press(patient, "30 min");
+    await steps.press(patient, "No preference");
+    await t.send(command(patient, "/forget"));
+    await steps.press(patient, /erase|Erase|delete|Delete/);
+    expect(await t.database.prisma.session.count({ where: { key: { startsWith: "conversation:" } } })).toBe(0);
+    expect(await t.database.prisma.user.count({ where: { id: patient.id } })).toBe(0);
+  });
+
   it("resumes after a restart in the middle, at the same step", async () => {
     t = await createTestBot({ provider, now });
     const steps = bookingSteps(t);

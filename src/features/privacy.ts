@@ -37,6 +37,8 @@ privateChats.callbackQuery("privacy:keep", async (ctx) => {
 privateChats.callbackQuery("privacy:forget", async (ctx) => {
   // Said in the patient's language before the record of that language is gone.
   const done = ctx.t("privacy-forget-done");
+  // A booking left half-way is personal data too; without this the conversations plugin would save it back.
+  await ctx.conversation.exitAll();
   const erased = await ctx.deps.personalData.erase(ctx.from.id);
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(erased ? done : ctx.t("privacy-nothing-stored"));
