@@ -195,9 +195,7 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
         return conversation.halt();
       }
       const dayButtons = days.map((day) => button(formatShortDate(day, language), `day:${day}`));
-      const rows = [];
-      for (let i = 0; i < dayButtons.length; i += 3) rows.push(dayButtons.slice(i, i + 3));
-      await ctx.reply(t("booking-choose-day"), { reply_markup: InlineKeyboard.from([...rows, cancelRow()]) });
+      await ctx.reply(t("booking-choose-day"), { reply_markup: InlineKeyboard.from([...inRows(dayButtons, 3), cancelRow()]) });
       draft.date = await pickDay(days);
 
       const slots = await conversation.external(async () => {
@@ -212,10 +210,8 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
       }
       const labels = slots.map((slot) => formatTime(new Date(slot.start), clinic.timeZone, language));
       const timeButtons = slots.map((_, index) => button(labels[index]!, `t:${index}`));
-      const rows2 = [];
-      for (let i = 0; i < timeButtons.length; i += 4) rows2.push(timeButtons.slice(i, i + 4));
       await ctx.reply(t("booking-choose-time", { day: formatShortDate(draft.date, language), zone: clinic.timeZone }), {
-        reply_markup: InlineKeyboard.from([...rows2, [button(t("booking-button-other-day"), "back")], [button(t("booking-button-waitlist"), "wait")], cancelRow()]),
+        reply_markup: InlineKeyboard.from([...inRows(timeButtons, 4), [button(t("booking-button-other-day"), "back")], [button(t("booking-button-waitlist"), "wait")], cancelRow()]),
       });
       for (;;) {
         const reply = await answer(["t", "back", "wait"], { text: true });
@@ -477,6 +473,12 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
     await ctx.reply(t("booking-waitlist-added", { day: formatShortDate(current.date!, language) }), { reply_markup: { remove_keyboard: true } });
     return conversation.halt();
   }
+}
+
+function inRows<T>(items: T[], perRow: number): T[][] {
+  const rows: T[][] = [];
+  for (let i = 0; i < items.length; i += perRow) rows.push(items.slice(i, i + perRow));
+  return rows;
 }
 
 /** A phone number as typed or shared: digits with an optional leading +, 7 to 15 digits (E.164); null otherwise. */
