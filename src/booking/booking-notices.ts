@@ -4,7 +4,7 @@ import { formatDateTime } from "../clinic/format.js";
 import { escapeHtml } from "../bot/html.js";
 import type { Translator } from "../bot/i18n.js";
 import { describeError } from "../bot/error-boundary.js";
-import { attachedTextFile, type NewOutboxMessage, type OutboxStore } from "../delivery/outbox.js";
+import { attachedTextFile, type NewOutboxMessage, type OutboxKind, type OutboxStore, type OutgoingMessage } from "../delivery/outbox.js";
 import type { Logger } from "../logger.js";
 import type { Appointment, AppointmentRequest, WaitlistEntry } from "./appointment-repository.js";
 import { appointmentIcs, cancellationIcs } from "./ics.js";
@@ -155,7 +155,6 @@ export class BookingNotices {
 
   /** The confirmation with its .ics, the reminders, and (for a reschedule) the end of the old appointment's reminders. */
   async appointmentConfirmed(request: AppointmentRequest, appointment: Appointment, replaced: Appointment | null, now: Date): Promise<void> {
-    if (request.chatId === null) return;
     const language = request.language;
     const text = [
       this.t(language, "booking-confirmed-patient", {
@@ -166,121 +165,65 @@ export class BookingNotices {
       this.options.clinic.disclaimer[asLanguage(language)],
     ].join("\n\n");
     // The confirmation and its calendar file are two messages, so the confirmation arrives even where files cannot.
-    const messages: NewOutboxMessage[] = [
-      {
-        key: `appointment-confirmed:${appointment.id}`,
-        kind: "notice",
-        chatId: request.chatId,
-        userId: request.userId,
-        message: { method: "sendMessage", params: { text } },
-        dueAt: now,
-      },
-      {
-        key: `appointment-calendar:${appointment.id}`,
-        kind: "notice",
-        chatId: request.chatId,
-        userId: request.userId,
-        message: {
-          method: "sendDocument",
-          params: {
-            document: attachedTextFile(`appointment-${formatReference(request.id)}.ics`, this.ics(appointment, language, now)),
-            caption: this.t(language, "booking-calendar-caption"),
-          },
+    const messages = [
+      toPatient(request, `appointment-confirmed:${appointment.id}`, { method: "sendMessage", params: { text } }, now),
+      toPatient(request, `appointment-calendar:${appointment.id}`, {
+        method: "sendDocument",
+        params: {
+          document: attachedTextFile(`appointment-${formatReference(request.id)}.ics`, this.ics(appointment, language, now)),
+          caption: this.t(language, "booking-calendar-caption"),
         },
-        dueAt: now,
-      },
+      }, now),
     ];
     for (const hours of this.options.clinic.booking.reminderHoursBefore) {
       const dueAt = new Date(appointment.startsAt.getTime() - hours * HOUR_MS);
       // A reminder whose moment has already passed would arrive too late to be useful.
       if (dueAt <= now) continue;
-      messages.push({
-        key: reminderKey(appointment.id, hours),
-        kind: "reminder",
-        chatId: request.chatId,
-        userId: request.userId,
-        message: {
-          method: "sendMessage",
-          params: {
-            text: this.t(language, hours >= 24 ? "booking-reminder-day" : "booking-reminder-soon", { appointment: this.describe(appointment, language), hours: String(hours) }),
-            reply_markup: new InlineKeyboard()
-              .text(this.t(language, "booking-button-attending"), `rm:yes:${appointment.id}`)
-              .row()
-              .text(this.t(language, "booking-button-need-reschedule"), `rm:move:${appointment.id}`),
-          },
-        },
-        dueAt,
-      });
+      const text = this.t(language, hours >= 24 ? "booking-reminder-day" : "booking-reminder-soon", { appointment: this.describe(appointment, language), hours: String(hours) });
+      const reply_markup = new InlineKeyboard()
+        .text(this.t(language, "booking-button-attending"), `rm:yes:${appointment.id}`)
+        .row()
+        .text(this.t(language, "booking-button-need-reschedule"), `rm:move:${appointment.id}`);
+      messages.push(toPatient(request, reminderKey(appointment.id, hours), { method: "sendMessage", params: { text, reply_markup } }, dueAt, "reminder"));
     }
     await this.enqueue(...messages);
     if (replaced) await this.dropReminders(replaced);
   }
 
   async requestDeclined(request: AppointmentRequest, now: Date): Promise<void> {
-    if (request.chatId === null) return;
-    await this.enqueue({
-      key: `request-declined:${request.id}`,
-      kind: "notice",
-      chatId: request.chatId,
-      userId: request.userId,
-      message: {
-        method: "sendMessage",
-        params: {
-          text: this.t(request.language, "booking-declined-patient", {
-            reference: formatReference(request.id),
-            reason: request.declineReason ?? "—",
-            phone: this.options.clinic.phone,
-          }),
-        },
-      },
-      dueAt: now,
+    const text = this.t(request.language, "booking-declined-patient", {
+      reference: formatReference(request.id),
+      reason: request.declineReason ?? "—",
+      phone: this.options.clinic.phone,
     });
+    await this.enqueue(toPatient(request, `request-declined:${request.id}`, { method: "sendMessage", params: { text } }, now));
   }
 
   async timeProposed(request: AppointmentRequest, now: Date): Promise<void> {
-    if (request.chatId === null || !request.proposedStartsAt || !request.proposedPractitionerId) return;
+    if (!request.proposedStartsAt || !request.proposedPractitionerId) return;
     const language = request.language;
-    await this.enqueue({
-      key: `request-proposed:${request.id}`,
-      kind: "notice",
-      chatId: request.chatId,
-      userId: request.userId,
-      message: {
-        method: "sendMessage",
-        params: {
-          text: this.t(language, "booking-proposed-patient", {
-            reference: formatReference(request.id),
-            requested: this.when(request.startsAt, language),
-            appointment: this.describe({ serviceId: request.serviceId, practitionerId: request.proposedPractitionerId, startsAt: request.proposedStartsAt }, language),
-          }),
-          reply_markup: new InlineKeyboard()
-            .text(this.t(language, "booking-button-accept"), `pp:yes:${request.id}`)
-            .text(this.t(language, "booking-button-refuse"), `pp:no:${request.id}`),
-        },
-      },
-      dueAt: now,
+    const text = this.t(language, "booking-proposed-patient", {
+      reference: formatReference(request.id),
+      requested: this.when(request.startsAt, language),
+      appointment: this.describe({ serviceId: request.serviceId, practitionerId: request.proposedPractitionerId, startsAt: request.proposedStartsAt }, language),
     });
+    const reply_markup = new InlineKeyboard()
+      .text(this.t(language, "booking-button-accept"), `pp:yes:${request.id}`)
+      .text(this.t(language, "booking-button-refuse"), `pp:no:${request.id}`);
+    await this.enqueue(toPatient(request, `request-proposed:${request.id}`, { method: "sendMessage", params: { text, reply_markup } }, now));
   }
 
   /** The patient gets a calendar cancellation; their reminders stop. */
   async appointmentCancelled(appointment: Appointment & { request: AppointmentRequest }, now: Date): Promise<void> {
     await this.dropReminders(appointment);
-    if (appointment.chatId === null) return;
     const language = appointment.request.language;
-    await this.enqueue({
-      key: `appointment-cancelled:${appointment.id}`,
-      kind: "notice",
-      chatId: appointment.chatId,
-      userId: appointment.userId,
-      message: {
-        method: "sendDocument",
-        params: {
-          document: attachedTextFile(`cancelled-${formatReference(appointment.requestId)}.ics`, this.ics(appointment, language, now, true)),
-          caption: this.t(language, "booking-cancelled-patient", { appointment: this.describe(appointment, language) }),
-        },
+    await this.enqueue(toPatient(appointment, `appointment-cancelled:${appointment.id}`, {
+      method: "sendDocument",
+      params: {
+        document: attachedTextFile(`cancelled-${formatReference(appointment.requestId)}.ics`, this.ics(appointment, language, now, true)),
+        caption: this.t(language, "booking-cancelled-patient", { appointment: this.describe(appointment, language) }),
       },
-      dueAt: now,
-    });
+    }, now));
   }
 
   async staleRequest(request: AppointmentRequest, now: Date): Promise<void> {
@@ -290,38 +233,20 @@ export class BookingNotices {
       phone: escapeHtml(request.phone ?? "—"),
       hours: String(this.options.clinic.booking.requestStaleAfterHours),
     }), now);
-    if (request.chatId === null) return;
-    await this.enqueue({
-      key: `request-stale-patient:${request.id}`,
-      kind: "notice",
-      chatId: request.chatId,
-      userId: request.userId,
-      message: { method: "sendMessage", params: { text: this.t(request.language, "booking-stale-patient", { reference: formatReference(request.id), phone: this.options.clinic.phone }) } },
-      dueAt: now,
-    });
+    const text = this.t(request.language, "booking-stale-patient", { reference: formatReference(request.id), phone: this.options.clinic.phone });
+    await this.enqueue(toPatient(request, `request-stale-patient:${request.id}`, { method: "sendMessage", params: { text } }, now));
   }
 
   /** Offers a freed time to one waiting patient; the first to accept gets it. */
   async offerFreedSlot(entry: WaitlistEntry, slot: { practitionerId: string; startsAt: Date }, now: Date): Promise<void> {
     const language = entry.language;
     const minutes = Math.round(slot.startsAt.getTime() / 60_000);
-    await this.enqueue({
-      key: `waitlist-offer:${entry.id}:${slot.practitionerId}:${minutes}`,
-      kind: "notice",
-      chatId: entry.chatId,
-      userId: entry.userId,
-      message: {
-        method: "sendMessage",
-        params: {
-          text: this.t(language, "booking-waitlist-offer", { appointment: this.describe({ serviceId: entry.serviceId, ...slot }, language) }),
-          reply_markup: new InlineKeyboard()
-            .text(this.t(language, "booking-button-take-slot"), `wl:yes:${entry.id}:${slot.practitionerId}:${minutes}`)
-            .row()
-            .text(this.t(language, "booking-button-leave-waitlist"), `wl:no:${entry.id}`),
-        },
-      },
-      dueAt: now,
-    });
+    const text = this.t(language, "booking-waitlist-offer", { appointment: this.describe({ serviceId: entry.serviceId, ...slot }, language) });
+    const reply_markup = new InlineKeyboard()
+      .text(this.t(language, "booking-button-take-slot"), `wl:yes:${entry.id}:${slot.practitionerId}:${minutes}`)
+      .row()
+      .text(this.t(language, "booking-button-leave-waitlist"), `wl:no:${entry.id}`);
+    await this.enqueue(toPatient(entry, `waitlist-offer:${entry.id}:${slot.practitionerId}:${minutes}`, { method: "sendMessage", params: { text, reply_markup } }, now));
   }
 
   private ics(appointment: Appointment, language: string, now: Date, cancelled = false): string {
@@ -346,10 +271,22 @@ export class BookingNotices {
     await this.options.outbox.cancelKeys(this.options.clinic.booking.reminderHoursBefore.map((hours) => reminderKey(appointment.id, hours)));
   }
 
-  private async enqueue(...messages: NewOutboxMessage[]): Promise<void> {
-    await this.options.outbox.enqueue(messages);
+  private async enqueue(...messages: Array<NewOutboxMessage | null>): Promise<void> {
+    await this.options.outbox.enqueue(messages.filter((message) => message !== null));
     this.options.wake();
   }
+}
+
+/** A message to a patient, or null when their details were erased (no chat left to write to). */
+function toPatient(
+  recipient: { chatId: bigint | null; userId: bigint | null },
+  key: string,
+  message: OutgoingMessage,
+  dueAt: Date,
+  kind: OutboxKind = "notice",
+): NewOutboxMessage | null {
+  if (recipient.chatId === null) return null;
+  return { key, kind, chatId: recipient.chatId, userId: recipient.userId, message, dueAt };
 }
 
 export function cardKey(requestId: number): string {

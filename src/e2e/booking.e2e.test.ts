@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/database.js";
 import { scratchLocation, testProviders } from "../testing/test-database.js";
-import { chatClient, E2E_TOKEN, startBotProcess, startTelegramPeer, type BotProcess, type BotReply } from "./harness.js";
+import { chatClient, E2E_TOKEN, startBotProcess, startTelegramPeer, buttonData, type BotProcess } from "./harness.js";
 
 /**
  * A patient books through the real bot process and a staff member confirms it
@@ -23,12 +23,6 @@ describe.each(testProviders)("booking with the real bot process on %s", (provide
     await location.cleanup();
   });
 
-  const button = (reply: BotReply, label: RegExp) => {
-    const found = reply.buttons.find((entry) => label.test(entry.text));
-    if (!found?.callback_data) throw new Error(`no button ${label} on "${reply.text}": ${JSON.stringify(reply.buttons)}`);
-    return found.callback_data;
-  };
-
   it("from /book to a confirmed appointment, with a staff member confirming from the staff chat", async () => {
     bot = await startBotProcess({
       BOT_TOKEN: E2E_TOKEN,
@@ -44,26 +38,26 @@ describe.each(testProviders)("booking with the real bot process on %s", (provide
     const sam = chatClient(peer, STAFF, "Sam");
     await ana.command("/book");
     const services = await ana.waitFor(/What would you like to book/);
-    await ana.press(services, button(services, /Registered massage therapy — 60 min/));
+    await ana.press(services, buttonData(services, /Registered massage therapy — 60 min/));
     const people = await ana.waitFor(/With whom/);
-    await ana.press(people, button(people, /No preference/));
+    await ana.press(people, buttonData(people, /No preference/));
     const days = await ana.waitFor(/Which day/);
     await ana.press(days, days.buttons[0]!.callback_data!);
     const times = await ana.waitFor(/Free times on .* in the clinic's time \(America\/Toronto\)/);
     await ana.press(times, times.buttons[0]!.callback_data!);
     const name = await ana.waitFor(/What name should the clinic use/);
-    await ana.press(name, button(name, /Use/));
+    await ana.press(name, buttonData(name, /Use/));
     const consent = await ana.waitFor(/Do you agree/);
-    await ana.press(consent, button(consent, /I agree/));
+    await ana.press(consent, buttonData(consent, /I agree/));
     await ana.waitFor(/What phone number/);
     await ana.text("613 555 0199");
     await ana.waitFor(/we will call 6135550199/);
     const billing = await ana.waitFor(/bill your insurance directly/);
-    await ana.press(billing, button(billing, /^No$/));
+    await ana.press(billing, buttonData(billing, /^No$/));
     const note = await ana.waitFor(/Anything the practitioner should know/);
     await ana.text("Stiff <neck> after a long drive");
     const summary = await ana.waitFor(/Please check your request/);
-    await ana.press(summary, button(summary, /Send my request/));
+    await ana.press(summary, buttonData(summary, /Send my request/));
     const sent = await ana.waitFor(/Your request is sent\. Your reference: MS-\d{6}-\d/);
     const reference = /MS-\d{6}-\d/.exec(sent.text)![0];
     expect(note.buttons.some((entry) => /Skip/.test(entry.text))).toBe(true);
@@ -71,7 +65,7 @@ describe.each(testProviders)("booking with the real bot process on %s", (provide
     const card = await sam.waitFor(new RegExp(`Request ${reference}`), 20_000);
     // The peer keeps the HTML as sent: the patient's text arrives escaped.
     expect(card.text).toContain("Note: Stiff &lt;neck&gt; after a long drive");
-    await sam.press(card, button(card, /Confirm/));
+    await sam.press(card, buttonData(card, /Confirm/));
     await sam.edited(card, /Confirmed by Sam/);
 
     const confirmed = await ana.waitFor(/Your appointment is confirmed/, 20_000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scratchLocation, testProviders } from "../testing/test-database.js";
-import { chatClient, E2E_TOKEN, startBotProcess, startTelegramPeer, type BotProcess, type BotReply } from "./harness.js";
+import { chatClient, E2E_TOKEN, startBotProcess, startTelegramPeer, buttonData, type BotProcess } from "./harness.js";
 
 /**
  * A staff member announces something to several patients through the real bot
@@ -21,12 +21,6 @@ describe.each(testProviders)("an announcement with the real bot process on %s", 
     await peer.stop();
     await location.cleanup();
   });
-
-  const button = (reply: BotReply, label: RegExp) => {
-    const found = reply.buttons.find((entry) => label.test(entry.text));
-    if (!found?.callback_data) throw new Error(`no button ${label} on "${reply.text}": ${JSON.stringify(reply.buttons)}`);
-    return found.callback_data;
-  };
 
   it("previews, sends to every patient once, and reports to the staff member", async () => {
     bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: peer.apiRoot, DATABASE_URL: location.url, STAFF_IDS: String(STAFF) });
@@ -50,10 +44,10 @@ describe.each(testProviders)("an announcement with the real bot process on %s", 
     const audiences = await sam.waitFor(/Who should receive it/);
     // Four patients and the staff member have started the bot.
     expect(audiences.buttons.map((entry) => entry.text)).toContain("Everyone (5)");
-    await sam.press(audiences, button(audiences, /Everyone/));
+    await sam.press(audiences, buttonData(audiences, /Everyone/));
     await sam.waitFor(/^The clinic is closed on Friday/);
     const confirm = await sam.waitFor(/exactly what 5 people will receive/);
-    await sam.press(confirm, button(confirm, /Send to 5 people/));
+    await sam.press(confirm, buttonData(confirm, /Send to 5 people/));
 
     for (const patient of patients) {
       const announcement = await patient.waitFor(/The clinic is closed on Friday for training/, 20_000);

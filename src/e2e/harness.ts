@@ -140,3 +140,10 @@ export function chatClient(peer: Awaited<ReturnType<typeof startTelegramPeer>>, 
     },
   };
 }
+
+/** The callback data of the button whose label matches, failing with what the message did offer. */
+export function buttonData(reply: BotReply, label: RegExp): string {
+  const found = reply.buttons.find((entry) => label.test(entry.text));
+  if (!found?.callback_data) throw new Error(`no button ${label} on "${reply.text}": ${JSON.stringify(reply.buttons)}`);
+  return found.callback_data;
+}
