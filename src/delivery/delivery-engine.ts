@@ -101,6 +101,7 @@ export class DeliveryEngine {
       if (batch.rows.length === 0) break;
       handled += batch.rows.length;
       await this.deliverAll(batch);
+      await Promise.allSettled(this.inFlight);
     }
     return handled;
   }
@@ -117,6 +118,8 @@ export class DeliveryEngine {
         await this.idle();
         continue;
       }
+      // The next batch is claimed while the last sends of this one finish, so the
+      // rate does not dip at every batch boundary (at most `concurrency` in flight).
       await this.deliverAll(batch, this.abort.signal);
     }
   }
@@ -137,7 +140,11 @@ export class DeliveryEngine {
     this.wakeUp = undefined;
   }
 
-  /** `signal`: stop() was called; rows not started yet stay claimed and stop() hands them back. */
+  /**
+   * Starts a send for every row, at most `concurrency` at once, and returns when
+   * the last one has started. `signal`: stop() was called; rows not started yet
+   * stay claimed and stop() hands them back.
+   */
   private async deliverAll(batch: ClaimedBatch, signal?: AbortSignal): Promise<void> {
     for (const row of batch.rows) {
       while (this.inFlight.size >= this.options.concurrency) await Promise.race(this.inFlight);
@@ -150,7 +157,6 @@ export class DeliveryEngine {
         .finally(() => this.inFlight.delete(task));
       this.inFlight.add(task);
     }
-    await Promise.allSettled(this.inFlight);
   }
 
   private async deliverOne(row: OutboxRow, claimer: string, signal?: AbortSignal): Promise<void> {
