@@ -184,7 +184,9 @@ export class BookingNotices {
         .text(this.t(language, "booking-button-attending"), `rm:yes:${appointment.id}`)
         .row()
         .text(this.t(language, "booking-button-need-reschedule"), `rm:move:${appointment.id}`);
-      messages.push(toPatient(request, reminderKey(appointment.id, hours), { method: "sendMessage", params: { text, reply_markup } }, dueAt, "reminder"));
+      // After downtime, a reminder is still worth sending late, but not once the appointment has begun.
+      const notAfter = appointment.startsAt.toISOString();
+      messages.push(toPatient(request, reminderKey(appointment.id, hours), { method: "sendMessage", params: { text, reply_markup }, notAfter }, dueAt, "reminder"));
     }
     await this.enqueue(...messages);
     if (replaced) await this.dropReminders(replaced);

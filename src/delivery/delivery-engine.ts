@@ -212,6 +212,9 @@ export class DeliveryEngine {
       return { result: "failed", reason: `cannot render: ${describeError(error).message ?? "invalid payload"}` };
     }
     if (!message) return { result: "failed", reason: "nothing to send" };
+    if (message.notAfter !== undefined && this.options.now().getTime() > Date.parse(message.notAfter)) {
+      return { result: "failed", reason: "expired: too late to be useful" };
+    }
     try {
       const params = Object.fromEntries(
         Object.entries(message.params).map(([name, value]) => [name, isAttachedTextFile(value) ? new InputFile(Buffer.from(value.$file.text), value.$file.name) : value]),

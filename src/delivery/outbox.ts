@@ -21,6 +21,8 @@ export type OutboxKind = keyof typeof PRIORITY;
 export interface OutgoingMessage {
   method: "sendMessage" | "sendPhoto" | "sendDocument" | "copyMessage";
   params: Record<string, unknown>;
+  /** ISO instant after which the message is pointless (a reminder once the appointment has begun): it is dropped, not sent late. */
+  notAfter?: string;
 }
 
 /**

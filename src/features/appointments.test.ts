@@ -157,6 +157,17 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
     expect(t.sentTo(ana.id).filter((message) => message.text?.startsWith("Reminder:"))).toHaveLength(2);
   });
 
+  it("drops a reminder that comes due only after the appointment has begun (the bot was down)", async () => {
+    t = await createTestBot({ provider, now });
+    const appointment = await confirmedAppointment(ana);
+    clock = new Date(appointment.startsAt.getTime() + 10 * 60_000);
+    await t.services.engine.drain();
+    expect(t.sentTo(ana.id).filter((message) => message.text?.startsWith("Reminder:"))).toHaveLength(0);
+    const reminders = await t.database.prisma.outboxMessage.findMany({ where: { kind: "reminder" } });
+    expect(reminders.length).toBeGreaterThan(0);
+    expect(reminders.every((row) => row.status === "failed" && row.lastError?.includes("expired"))).toBe(true);
+  });
+
   it("moves an appointment: the new time goes to staff, and confirming it cancels the old one", async () => {
     t = await createTestBot({ provider, now });
     const old = await confirmedAppointment(ana);
