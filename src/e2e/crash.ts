@@ -5,6 +5,8 @@ import { openDatabase, type Database } from "../db/database.js";
 import type { Provider } from "../db/schema-files.js";
 import { E2E_TOKEN, startBotProcess, type BotProcess } from "./harness.js";
 import { seedBulkWork, type BulkWork } from "./instances.js";
+import { createAppointmentRepository } from "../booking/appointment-repository.js";
+import { callbackQuery, user } from "../testing/updates.js";
 
 /**
  * The crash test: the real bot process (`tsx src/main.ts`) sends tips that are
@@ -16,7 +18,10 @@ import { seedBulkWork, type BulkWork } from "./instances.js";
  *    "unknown" (the process died between marking it "sending" and hearing back);
  *  - nothing was sent twice, except possibly a row in flight at a crash, and
  *    every such row is reported as "unknown" (never resent);
- *  - no two confirmed appointments overlap for one practitioner;
+ *  - no two confirmed appointments overlap for one practitioner, although a
+ *    staff member keeps pressing Confirm on requests that compete for the same
+ *    times while the process is being killed; and each contested time ends up
+ *    with exactly one appointment;
  *  - SIGTERM in the middle of sending exits 0 within 10 s with no row left
  *    "sending" (claimed rows go back to pending and are sent after a restart).
  */
@@ -55,6 +60,41 @@ export interface CrashTestReport {
 }
 
 const SIGTERM_BUDGET_MS = 10_000;
+const STAFF_ID = 990_001;
+/** Groups of appointment requests for overlapping times with one practitioner: at most one of each group can be confirmed. */
+const CONTESTED_TIMES = 4;
+const REQUESTS_PER_TIME = 3;
+
+interface ContestedBookings {
+  /** Request ids, by contested time. */
+  groups: number[][];
+  /** The patients' chats (they receive confirmations, which are not part of the tip and broadcast count). */
+  chats: number[];
+}
+
+async function seedContestedBookings(db: Database["prisma"]): Promise<ContestedBookings> {
+  const appointments = createAppointmentRepository(db as never);
+  const tomorrow = new Date(Date.now() + 24 * 3600_000);
+  tomorrow.setUTCHours(15, 0, 0, 0);
+  const groups: number[][] = [];
+  const chats: number[] = [];
+  for (let time = 0; time < CONTESTED_TIMES; time++) {
+    const group: number[] = [];
+    for (let index = 0; index < REQUESTS_PER_TIME; index++) {
+      const chat = 880_000 + time * 10 + index;
+      const startsAt = new Date(tomorrow.getTime() + time * 2 * 3600_000 + index * 15 * 60_000);
+      const request = await appointments.createRequest({
+        userId: chat, chatId: chat, serviceId: "massage-60", practitionerId: "camille-tremblay", anyPractitioner: false,
+        startsAt, endsAt: new Date(startsAt.getTime() + 3600_000), patientName: `Patient ${chat}`, phone: "+16135550100",
+        directBilling: false, insurer: null, billingNote: null, note: null, redFlags: [], language: "en",
+      });
+      group.push(request.id);
+      chats.push(chat);
+    }
+    groups.push(group);
+  }
+  return { groups, chats };
+}
 
 export async function runCrashTest(options: CrashTestOptions): Promise<CrashTestReport> {
   const started = Date.now();
@@ -83,12 +123,17 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
       tipPatients: options.tipPatients ?? (crashes <= 5 ? 40 : 200),
       broadcastRecipients: options.broadcastRecipients ?? (crashes <= 5 ? 160 : 900),
     });
-    const env = { BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: apiRoot, DATABASE_URL: location.url };
+    const bookings = await withDb(seedContestedBookings);
+    const staff = user(STAFF_ID, { first_name: "Sam" });
+    const pressConfirm = (requestId: number) => sim.pushUpdate(callbackQuery(staff, `rq:ok:${requestId}`));
+    const env = { BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: apiRoot, DATABASE_URL: location.url, STAFF_IDS: String(STAFF_ID) };
     const inFlight = new Set<number>();
     log(`crash test on ${options.provider}: seed ${seed}, ${crashes} crashes, ${work.tipChats.length} tips and ${work.broadcastChats.length} broadcast recipients`);
 
     for (let crash = 1; crash <= crashes; crash++) {
       bot = await startBotProcess(env);
+      // Staff confirm competing requests while the process may die at any moment.
+      for (let press = 0; press < 3; press++) pressConfirm(bookings.groups.flat()[Math.floor(random() * CONTESTED_TIMES * REQUESTS_PER_TIME)]!);
       // A quarter of the kills land during start-up, the rest while sending.
       if (random() < 0.25) {
         await sleep(200 + random() * 1500);
@@ -122,20 +167,30 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
     if (claimedAfterSigterm > 0) problems.push(`SIGTERM: ${claimedAfterSigterm} rows left "claimed" instead of handed back`);
     if (!/"stopped"/.test(bot.output())) problems.push("SIGTERM: the bot did not log that it stopped");
 
-    // The last run finishes everything.
+    // The last run finishes everything; staff press Confirm on every request once more.
     bot = await startBotProcess(env);
     await bot.waitForLog(/"bot initialised"/, 30_000);
+    for (const requestId of bookings.groups.flat()) pressConfirm(requestId);
     const deadline = Date.now() + 120_000;
-    while ((await withDb((db) => db.outboxMessage.count({ where: { status: { in: ["pending", "claimed", "sending"] } } }))) > 0) {
+    // Everything due by now; appointment reminders wait for their time.
+    const dueNow = () => ({ status: { in: ["pending", "claimed", "sending"] }, dueAt: { lte: new Date() } });
+    while ((await withDb((db) => db.outboxMessage.count({ where: dueNow() }))) > 0) {
       if (Date.now() > deadline) {
         problems.push("the outbox was not drained within 120 s after the last restart");
         break;
       }
       await sleep(200);
     }
+    while ((await withDb((db) => db.appointmentRequest.count({ where: { status: "requested" } }))) > (REQUESTS_PER_TIME - 1) * CONTESTED_TIMES) {
+      if (Date.now() > deadline) {
+        problems.push("the staff confirmations were not all handled within 120 s after the last restart");
+        break;
+      }
+      await sleep(200);
+    }
     await bot.stop("SIGTERM");
 
-    const report = await withDb((db) => check(db, sim, work, inFlight, problems));
+    const report = await withDb((db) => check(db, sim, work, bookings, inFlight, problems));
     return {
       provider: options.provider,
       seed,
@@ -156,7 +211,7 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
   }
 }
 
-async function check(db: Database["prisma"], sim: BotApiSimulator, work: BulkWork, inFlight: Set<number>, problems: string[]) {
+async function check(db: Database["prisma"], sim: BotApiSimulator, work: BulkWork, bookings: ContestedBookings, inFlight: Set<number>, problems: string[]) {
   const counts = sim.deliveryCounts();
   const rows = await db.outboxMessage.findMany({ select: { id: true, key: true, kind: true, chatId: true, status: true } });
   const rowByChat = new Map(rows.filter((row) => row.kind === "tip" || row.kind === "broadcast").map((row) => [Number(row.chatId), row]));
@@ -190,13 +245,17 @@ async function check(db: Database["prisma"], sim: BotApiSimulator, work: BulkWor
     if (row.status !== "sent" && row.status !== "unknown") problems.push(`row ${row.key} ended ${row.status}`);
   }
   if (duplicates > inFlight.size) problems.push(`${duplicates} duplicates, more than the ${inFlight.size} sends in flight at the crashes`);
-  const stray = [...counts.keys()].filter((chat) => !recipients.includes(chat));
+  const stray = [...counts.keys()].filter((chat) => !recipients.includes(chat) && !bookings.chats.includes(chat));
   if (stray.length > 0) problems.push(`messages to chats that were not recipients: ${stray.join(", ")}`);
   const sendCalls = sim.calls.filter((call) => SEND_METHODS.includes(call.method)).length;
   if (sendCalls === 0) problems.push("nothing was sent at all");
 
   const overlappingAppointments = await countOverlappingAppointments(db);
   if (overlappingAppointments) problems.push(`${overlappingAppointments} pairs of confirmed appointments overlap`);
+  for (const [time, group] of bookings.groups.entries()) {
+    const confirmed = await db.appointment.count({ where: { requestId: { in: group }, status: "confirmed" } });
+    if (confirmed !== 1) problems.push(`contested time ${time + 1}: ${confirmed} confirmed appointments, expected exactly 1`);
+  }
   return { recipients: recipients.length, delivered, unknown, duplicates, lost, overlappingAppointments };
 }
 
