@@ -112,6 +112,9 @@ export interface BroadcastMemoryResult {
   /** From the process's /metrics at the end. */
   sent: number;
   rateLimited: number;
+  /** V8 heap at the end, from the process's /metrics (nodejs_heap_size_*). */
+  heapUsed: number;
+  heapTotal: number;
   duplicates: number;
   losses: number;
 }
@@ -177,6 +180,8 @@ export async function broadcastMemory(recipients: number, limit: number): Promis
       rate: recipients / seconds,
       sent: sampleOf(text, 'clinic_sends_total{result="sent"}'),
       rateLimited: sampleOf(text, 'clinic_sends_total{result="rate_limited"}'),
+      heapUsed: sampleOf(text, "nodejs_heap_size_used_bytes"),
+      heapTotal: sampleOf(text, "nodejs_heap_size_total_bytes"),
       duplicates,
       losses,
     };
