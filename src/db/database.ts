@@ -1,11 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as SqlitePrismaClient } from "../generated/sqlite/client.js";
-import { PrismaClient as PostgresqlPrismaClient } from "../generated/postgresql/client.js";
+import type { PrismaClient as SqlitePrismaClient } from "../generated/sqlite/client.js";
 import { parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
-import { createPgPool } from "./pg-pool.js";
 import type { Provider } from "./schema-files.js";
 
 /**
@@ -51,7 +47,12 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
   let prisma: Db;
   let release: () => Promise<void> = async () => undefined;
 
+  // Only the configured database's client and driver are loaded: each weighs tens of megabytes of memory.
   if (target.provider === "sqlite") {
+    const [{ PrismaClient: SqlitePrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
+      import("../generated/sqlite/client.js"),
+      import("@prisma/adapter-better-sqlite3"),
+    ]);
     mkdirSync(dirname(target.filePath), { recursive: true });
     const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
     prisma = new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: target.filePath, timeout: busyTimeoutMs }) });
@@ -66,6 +67,11 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
       throw new Error(`Could not open the SQLite database ${target.filePath} (DATABASE_URL): ${messageOf(error)}`, { cause: error });
     }
   } else {
+    const [{ PrismaClient: PostgresqlPrismaClient }, { PrismaPg }, { createPgPool }] = await Promise.all([
+      import("../generated/postgresql/client.js"),
+      import("@prisma/adapter-pg"),
+      import("./pg-pool.js"),
+    ]);
     const pool = createPgPool(target, {
       ...(options.maxConnections !== undefined ? { max: options.maxConnections } : {}),
       connectionTimeoutMillis: 10_000,
