@@ -145,7 +145,7 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
     await t.services.engine.drain();
     await t.services.engine.drain();
     const reminder = t.sim.lastMessageTo(ana.id)!;
-    expect(reminder.text).toBe("Reminder: tomorrow you have Registered massage therapy — 60 min with Camille Tremblay, Friday, December 4, 10:00 a.m..");
+    expect(reminder.text).toBe("Reminder: tomorrow you have Registered massage therapy — 60 min with Camille Tremblay (Friday, December 4, 10:00 a.m.).");
     await t.send(t.sim.pressButton(ana, reminder, t.sim.buttonsOf(reminder)[0]!.callback_data!));
     expect(t.lastTextTo(ana.id)).toBe("Thank you, see you then!");
     expect(t.sim.message(STAFF_CHAT_ID, card.message_id)!.text).toContain("will be there");

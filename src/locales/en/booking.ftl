@@ -69,7 +69,7 @@ booking-slot-gone = Sorry, that time was taken a moment ago. Please choose anoth
 booking-reschedule-intro = Let's find a new time for { $appointment }. Your current appointment stays booked until the clinic confirms the new one.
 booking-reschedule-gone = This appointment can no longer be moved here. Send /appointments to see where things stand.
 booking-waitlist-added = You are on the waitlist for { $day }. If a time frees up that day, I will message you; the first person to accept gets it.
-booking-slot-line = { $service } with { $practitioner }, { $when }
+booking-slot-line = { $service } with { $practitioner } ({ $when })
 
 ## Staff card
 booking-card-title = 🗓 <b>Request { $reference }</b> · { $status }

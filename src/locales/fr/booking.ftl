@@ -69,7 +69,7 @@ booking-slot-gone = Désolé, cette heure vient d'être prise. Veuillez en chois
 booking-reschedule-intro = Trouvons un nouveau moment pour { $appointment }. Votre rendez-vous actuel reste réservé jusqu'à ce que la clinique confirme le nouveau.
 booking-reschedule-gone = Ce rendez-vous ne peut plus être déplacé ici. Envoyez /appointments pour voir où en sont les choses.
 booking-waitlist-added = Vous êtes sur la liste d'attente du { $day }. Si une plage se libère ce jour-là, je vous écrirai; la première personne qui accepte l'obtient.
-booking-slot-line = { $service } avec { $practitioner }, { $when }
+booking-slot-line = { $service } avec { $practitioner } ({ $when })
 
 ## Fiche pour l'équipe
 booking-card-title = 🗓 <b>Demande { $reference }</b> · { $status }
