@@ -116,6 +116,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     stopWatchingContent();
     await (sender?.stop() ?? engine.stop());
     await http.close();
+    await services.close();
     await database.close();
     throw error;
   }
@@ -134,6 +135,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
       await scheduler.stop();
       await (sender?.stop() ?? engine.stop());
       deps.broadcastService.stop();
+      await services.close();
       await database.close();
       logger.info("stopped");
     })());

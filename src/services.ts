@@ -24,6 +24,7 @@ import { createAppointmentRepository } from "./booking/appointment-repository.js
 import { BookingNotices } from "./booking/booking-notices.js";
 import type { BookingDeps } from "./booking/booking-deps.js";
 import { notifyStaleRequests } from "./booking/notify-stale-requests.js";
+import { createPostgresChatLock } from "./bot/chat-lock.js";
 
 export interface ServicesInput {
   config: Config;
@@ -53,6 +54,8 @@ export interface Services {
   runTipsTick(now: Date): Promise<TickResult>;
   /** Reminds staff (once) of appointment requests nobody answered in time. */
   runStaleRequests(now: Date): Promise<number>;
+  /** Releases what the services hold apart from the database (the per-chat lock's connections). */
+  close(): Promise<void>;
 }
 
 /**
@@ -150,6 +153,8 @@ export function createServices(input: ServicesInput): Services {
     now,
     metrics,
     booking,
+    // Several instances only exist in webhook mode (Telegram serves long polling to one), and only share PostgreSQL.
+    ...(config.botMode === "webhook" && database.provider === "postgresql" ? { chatLock: createPostgresChatLock(config.databaseUrl) } : {}),
   };
 
   return {
@@ -158,6 +163,9 @@ export function createServices(input: ServicesInput): Services {
     metrics,
     runScheduledBroadcasts: (at) => broadcastService.startScheduled(at),
     runStaleRequests: (at) => notifyStaleRequests(booking, at),
+    close: async () => {
+      await deps.chatLock?.close();
+    },
     async runTipsTick(at) {
       const result = await enqueueDueTips(
         {

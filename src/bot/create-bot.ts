@@ -59,7 +59,16 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
 
   bot.use(updateMetrics(deps.metrics));
   // One update at a time per chat, so a patient's quick double tap cannot race itself.
-  bot.use(sequentialize((ctx) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
+  const chatKey = (ctx: BotContext) => (ctx.chat?.id ?? ctx.from?.id)?.toString();
+  bot.use(sequentialize(chatKey));
+  // And across instances, when several share one PostgreSQL (see chat-lock.ts).
+  const chatLock = deps.chatLock;
+  if (chatLock) {
+    bot.use((ctx, next) => {
+      const key = chatKey(ctx);
+      return key === undefined ? next() : chatLock.run(key, next);
+    });
+  }
   bot.use(async (ctx, next) => {
     ctx.config = config;
     ctx.deps = deps;

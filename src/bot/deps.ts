@@ -12,6 +12,7 @@ import type { PersonalDataRepository } from "../privacy/personal-data-repository
 import type { BroadcastRepository } from "../broadcast/broadcast-repository.js";
 import type { BroadcastService } from "../broadcast/broadcast-service.js";
 import type { BookingDeps } from "../booking/booking-deps.js";
+import type { ChatLock } from "./chat-lock.js";
 import type { Metrics } from "../metrics.js";
 
 /** Everything the bot's features need from the outside world; tests build it with createServices too. */
@@ -39,4 +40,6 @@ export interface BotDeps {
   metrics?: Metrics;
   /** Appointment requests, appointments and the waitlist, with what they tell patients and staff. */
   booking: BookingDeps;
+  /** Several instances on PostgreSQL: one update per chat at a time across all of them (absent otherwise). */
+  chatLock?: ChatLock;
 }

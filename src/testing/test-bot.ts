@@ -99,6 +99,7 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestB
     },
     async close({ keepDatabase = false } = {}) {
       await services.engine.stop();
+      await services.close();
       if (keepDatabase) await database.close();
       else await database.drop();
       if (!options.sim) await sim.close();
