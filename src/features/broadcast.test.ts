@@ -196,4 +196,41 @@ describe.each(testProviders)("staff announcements on %s", (provider) => {
     await t.send(command(patient, "/stats"));
     expect(t.lastTextTo(patient.id)).toContain("I don't know that command");
   });
+
+  it("keeps two staff members' announcements apart, refuses an empty audience, and stops a staff member removed mid-way", async () => {
+    const lee = user(STAFF_ID + 1, { first_name: "Lee", language_code: "en" });
+    t = await createTestBot({ provider, env: { STAFF_IDS: `${STAFF_ID},${lee.id}` } });
+    const patients = await seedPatients(3);
+    const prepare = async (who: typeof staff, text: string) => {
+      await t.send(command(who, "/broadcast"));
+      await t.send(textMessage(who, text));
+      return t.sim.lastMessageTo(who.id)!;
+    };
+    // Both write at the same time; each draft is its author's own.
+    const samAudiences = await prepare(staff, "From Sam: closed Friday.");
+    const leeAudiences = await prepare(lee, "From Lee: new hours.");
+    // Nobody subscribes to tips yet: that audience is refused with an alert.
+    await t.send(t.sim.pressButton(staff, samAudiences, t.sim.buttonsOf(samAudiences).find((button) => button.callback_data?.endsWith(":subscribers"))!.callback_data!));
+    expect(t.sim.callsTo("answerCallbackQuery").at(-1)!.params).toMatchObject({ text: "Nobody is in that audience right now. Please choose another one.", show_alert: true });
+    for (const [who, audiences] of [[staff, samAudiences], [lee, leeAudiences]] as const) {
+      await t.send(t.sim.pressButton(who, audiences, t.sim.buttonsOf(audiences).find((button) => button.callback_data?.endsWith(":everyone"))!.callback_data!));
+    }
+    const samConfirm = t.sim.lastMessageTo(staff.id)!;
+    const leeConfirm = t.sim.lastMessageTo(lee.id)!;
+    await t.send(t.sim.pressButton(staff, samConfirm, t.sim.buttonsOf(samConfirm)[0]!.callback_data!));
+
+    // Lee is taken off STAFF_IDS before pressing Send: the bot restarts with the new list.
+    await t.services.engine.stop();
+    t.services.deps.broadcastService.stop();
+    t = await createTestBot({ provider, database: t.database, sim: t.sim });
+    await t.send(t.sim.pressButton(lee, leeConfirm, t.sim.buttonsOf(leeConfirm)[0]!.callback_data!));
+    expect(t.sim.callsTo("answerCallbackQuery").at(-1)!.params.text).toBe("This menu is no longer active. Send /help to see what you can do.");
+    await t.send(command(lee, "/broadcast"));
+    expect(t.lastTextTo(lee.id)).toContain("I don't know that command");
+
+    await t.services.engine.drain();
+    for (const id of patients) {
+      expect(t.sentTo(id).map((message) => message.text)).toEqual(["From Sam: closed Friday."]);
+    }
+  });
 });
