@@ -1,10 +1,16 @@
 import { DateTime } from "luxon";
 import { escapeHtml } from "../bot/html.js";
+import type { ClinicProfile } from "../clinic/clinic-profile.js";
 import type { AppointmentWithRequest } from "./appointment-repository.js";
 import type { BookingDeps } from "./booking-deps.js";
 import { formatReference } from "./reference.js";
 
 const HOUR_MS = 3600_000;
+
+/** Less than the clinic's late-cancellation notice before the appointment: patients must phone instead. */
+export function insideLateWindow(clinic: ClinicProfile, startsAt: Date, now: Date): boolean {
+  return startsAt.getTime() - now.getTime() < clinic.booking.lateCancellationHours * HOUR_MS;
+}
 
 export type CancelAppointmentResult = { ok: true; appointment: AppointmentWithRequest } | { ok: false; reason: "not-found" | "late" | "handled" };
 
@@ -21,7 +27,7 @@ export async function cancelAppointment(
   const now = deps.now();
   const appointment = await deps.appointments.findAppointment(input.appointmentId);
   if (!appointment || (input.patientId !== undefined && appointment.userId !== BigInt(input.patientId))) return { ok: false, reason: "not-found" };
-  if (input.patientId !== undefined && appointment.startsAt.getTime() - now.getTime() < deps.clinic.booking.lateCancellationHours * HOUR_MS) {
+  if (input.patientId !== undefined && insideLateWindow(deps.clinic, appointment.startsAt, now)) {
     return { ok: false, reason: appointment.status === "confirmed" ? "late" : "handled" };
   }
   const cancelled = await deps.appointments.cancelAppointment(appointment.id, input.staffName ? `staff: ${input.staffName}` : "patient", now);

@@ -1,8 +1,6 @@
-import { slotFits, type SlotRejection } from "./available-slots.js";
+import type { SlotRejection } from "./available-slots.js";
 import type { AppointmentRequest, StaffMember } from "./appointment-repository.js";
-import type { BookingDeps } from "./booking-deps.js";
-
-const DAY_MS = 24 * 3600_000;
+import { checkSlot, type BookingDeps } from "./booking-deps.js";
 
 export type ProposeTimeResult = { ok: true; request: AppointmentRequest } | { ok: false; reason: SlotRejection | "handled" };
 
@@ -14,8 +12,7 @@ export async function proposeTime(
   const now = deps.now();
   const current = await deps.appointments.findRequest(input.requestId);
   if (!current || current.status !== "requested") return { ok: false, reason: "handled" };
-  const busy = await deps.appointments.busyBetween(new Date(input.startsAt.getTime() - DAY_MS), new Date(input.startsAt.getTime() + DAY_MS));
-  const check = slotFits(deps.clinic, { serviceId: current.serviceId, practitionerId: input.practitionerId, start: input.startsAt, now, busy });
+  const check = await checkSlot(deps, { serviceId: current.serviceId, practitionerId: input.practitionerId, start: input.startsAt, now });
   if (!check.ok) return check;
   const request = await deps.appointments.propose(input.requestId, input.startsAt, input.practitionerId, input.by, now);
   if (!request) return { ok: false, reason: "handled" };

@@ -1,8 +1,6 @@
-import { slotFits, type SlotRejection } from "./available-slots.js";
+import type { SlotRejection } from "./available-slots.js";
 import type { AppointmentRequest, NewAppointmentRequest } from "./appointment-repository.js";
-import type { BookingDeps } from "./booking-deps.js";
-
-const DAY_MS = 24 * 3600_000;
+import { checkSlot, serviceDurationMs, type BookingDeps } from "./booking-deps.js";
 
 export type RequestAppointmentResult =
   | { ok: true; request: AppointmentRequest }
@@ -20,11 +18,11 @@ export async function requestAppointment(deps: BookingDeps, input: Omit<NewAppoi
   if (!input.replacesAppointmentId && (await deps.appointments.countUpcoming(input.userId, now)) >= rules.maxUpcomingPerPatient) {
     return { ok: false, reason: "limit" };
   }
-  const busy = await deps.appointments.busyBetween(new Date(input.startsAt.getTime() - DAY_MS), new Date(input.startsAt.getTime() + DAY_MS));
-  const check = slotFits(deps.clinic, { serviceId: input.serviceId, practitionerId: input.practitionerId, start: input.startsAt, now, busy });
+  const check = await checkSlot(deps, { serviceId: input.serviceId, practitionerId: input.practitionerId, start: input.startsAt, now });
   if (!check.ok) return check;
 
-  const duration = deps.clinic.services.find((service) => service.id === input.serviceId)!.durationMinutes * 60_000;
+  // checkSlot has refused unknown services.
+  const duration = serviceDurationMs(deps.clinic, input.serviceId)!;
   const request = await deps.appointments.createRequest({ ...input, createdAt: now, endsAt: new Date(input.startsAt.getTime() + duration) });
   await deps.notices.sendStaffCard(request, now);
   deps.logger.info({ requestId: request.id, redFlags: input.redFlags.length > 0 }, "appointment requested");

@@ -1,9 +1,5 @@
 import type { Appointment } from "./appointment-repository.js";
-import type { BookingDeps } from "./booking-deps.js";
-import { slotFits } from "./available-slots.js";
-import { serviceDurationMs } from "./booking-deps.js";
-
-const DAY_MS = 24 * 3600_000;
+import { checkSlot, serviceDurationMs, type BookingDeps } from "./booking-deps.js";
 
 export type TakeWaitlistSlotResult = { ok: true; appointment: Appointment } | { ok: false; reason: "gone" | "taken" };
 
@@ -21,8 +17,7 @@ export async function takeWaitlistSlot(
   const entry = await deps.appointments.findWaitlistEntry(input.entryId);
   const duration = entry ? serviceDurationMs(deps.clinic, entry.serviceId) : null;
   if (!entry || entry.status !== "waiting" || entry.userId !== BigInt(input.patientId) || duration === null) return { ok: false, reason: "gone" };
-  const busy = await deps.appointments.busyBetween(new Date(input.startsAt.getTime() - DAY_MS), new Date(input.startsAt.getTime() + DAY_MS));
-  if (!slotFits(deps.clinic, { serviceId: entry.serviceId, practitionerId: input.practitionerId, start: input.startsAt, now, busy }).ok) {
+  if (!(await checkSlot(deps, { serviceId: entry.serviceId, practitionerId: input.practitionerId, start: input.startsAt, now })).ok) {
     return { ok: false, reason: "taken" };
   }
 

@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { contextLanguage } from "../bot/i18n.js";
-import { cancelAppointment } from "../booking/cancel-appointment.js";
+import { cancelAppointment, insideLateWindow } from "../booking/cancel-appointment.js";
 import { confirmRequest } from "../booking/confirm-request.js";
 import { withdrawRequest } from "../booking/withdraw-request.js";
 import { takeWaitlistSlot } from "../booking/take-waitlist-slot.js";
@@ -17,8 +17,6 @@ import { startBooking } from "./booking.js";
  */
 export const appointmentsFeature = new Composer<BotContext>();
 const privateChats = appointmentsFeature.chatType("private");
-
-const HOUR_MS = 3600_000;
 
 privateChats.command("appointments", async (ctx) => {
   const { appointments, notices } = ctx.deps.booking;
@@ -160,7 +158,7 @@ async function ownAppointment(ctx: BotContext, appointmentId: number) {
 }
 
 function tooLate(ctx: BotContext, startsAt: Date): boolean {
-  return startsAt.getTime() - ctx.deps.now().getTime() < ctx.deps.clinic.booking.lateCancellationHours * HOUR_MS;
+  return insideLateWindow(ctx.deps.clinic, startsAt, ctx.deps.now());
 }
 
 async function refuseLate(ctx: BotContext): Promise<void> {

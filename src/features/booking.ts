@@ -10,6 +10,7 @@ import type { Language } from "../clinic/clinic-profile.js";
 import { formatShortDate, formatTime } from "../clinic/format.js";
 import { availableSlots, eligiblePractitioners, openDays } from "../booking/available-slots.js";
 import { requestAppointment } from "../booking/request-appointment.js";
+import { busyAhead } from "../booking/booking-deps.js";
 import { formatReference } from "../booking/reference.js";
 import { findRedFlags } from "../safety/red-flags.js";
 
@@ -187,8 +188,7 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
     for (;;) {
       const days = await conversation.external(async () => {
         const at = deps.now();
-        const busy = await booking.appointments.busyBetween(at, new Date(at.getTime() + (clinic.booking.horizonDays + 2) * 24 * 3600_000));
-        return openDays(clinic, { serviceId: draft.serviceId!, practitionerId: draft.practitionerId ?? null, now: at, busy });
+        return openDays(clinic, { serviceId: draft.serviceId!, practitionerId: draft.practitionerId ?? null, now: at, busy: await busyAhead(booking, at) });
       });
       if (days.length === 0) {
         await ctx.reply(t("booking-no-days", { days: String(clinic.booking.horizonDays), phone: clinic.phone }), { reply_markup: { remove_keyboard: true } });
@@ -200,8 +200,7 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
 
       const slots = await conversation.external(async () => {
         const at = deps.now();
-        const busy = await booking.appointments.busyBetween(new Date(at.getTime() - 24 * 3600_000), new Date(at.getTime() + (clinic.booking.horizonDays + 2) * 24 * 3600_000));
-        return availableSlots(clinic, { serviceId: draft.serviceId!, practitionerId: draft.practitionerId ?? null, now: at, busy, date: draft.date! })
+        return availableSlots(clinic, { serviceId: draft.serviceId!, practitionerId: draft.practitionerId ?? null, now: at, busy: await busyAhead(booking, at), date: draft.date! })
           .map((slot) => ({ start: slot.start.getTime(), practitionerId: slot.practitionerId }));
       });
       if (slots.length === 0) {
