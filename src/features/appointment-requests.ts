@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { DateTime } from "luxon";
 import type { BotContext } from "../bot/context.js";
+import { staffOnly } from "../bot/staff-only.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../bot/html.js";
 import { formatShortDate, formatTime } from "../clinic/format.js";
@@ -8,6 +9,7 @@ import { availableSlots, openDays } from "../booking/available-slots.js";
 import { confirmRequest } from "../booking/confirm-request.js";
 import { declineRequest } from "../booking/decline-request.js";
 import { proposeTime } from "../booking/propose-time.js";
+import { busyAhead } from "../booking/booking-deps.js";
 import { formatReference, parseReference } from "../booking/reference.js";
 
 /**
@@ -20,7 +22,6 @@ import { formatReference, parseReference } from "../booking/reference.js";
  */
 export const appointmentRequestsFeature = new Composer<BotContext>();
 
-const DAY_MS = 24 * 3600_000;
 /** Decline prompts (booking-decline-ask) start with this mark, so a staff reply to one is recognised without keeping any state. */
 const DECLINE_MARK = "✍️";
 
@@ -70,8 +71,7 @@ appointmentRequestsFeature.callbackQuery(/^rq:alt:(\d+)$/, async (ctx) => {
   if (!request || request.status !== "requested") return alreadyHandled(ctx, request?.handledByName);
   const { clinic, now } = ctx.deps;
   const at = now();
-  const busy = await ctx.deps.booking.appointments.busyBetween(at, new Date(at.getTime() + (clinic.booking.horizonDays + 2) * DAY_MS));
-  const days = openDays(clinic, { serviceId: request.serviceId, practitionerId: null, now: at, busy });
+  const days = openDays(clinic, { serviceId: request.serviceId, practitionerId: null, now: at, busy: await busyAhead(ctx.deps.booking, at) });
   const keyboard = new InlineKeyboard();
   days.forEach((day, index) => {
     keyboard.text(formatShortDate(day, contextLanguage(ctx)), `rq:pd:${request.id}:${day}`);
@@ -88,8 +88,7 @@ appointmentRequestsFeature.callbackQuery(/^rq:pd:(\d+):(\d{4}-\d{2}-\d{2})$/, as
   if (!request || request.status !== "requested") return alreadyHandled(ctx, request?.handledByName);
   const { clinic, now } = ctx.deps;
   const at = now();
-  const busy = await ctx.deps.booking.appointments.busyBetween(new Date(at.getTime() - DAY_MS), new Date(at.getTime() + (clinic.booking.horizonDays + 2) * DAY_MS));
-  const slots = availableSlots(clinic, { serviceId: request.serviceId, practitionerId: null, now: at, busy, date: ctx.match[2]! });
+  const slots = availableSlots(clinic, { serviceId: request.serviceId, practitionerId: null, now: at, busy: await busyAhead(ctx.deps.booking, at), date: ctx.match[2]! });
   const keyboard = new InlineKeyboard();
   slots.forEach((slot, index) => {
     const who = clinic.practitioners.find((person) => person.id === slot.practitionerId)?.name.split(" ")[0] ?? slot.practitionerId;
@@ -193,14 +192,6 @@ appointmentRequestsFeature.callbackQuery(/^ap:(done|noshow):(\d+)$/, async (ctx)
   const marked = await ctx.deps.booking.appointments.markOutcome(Number(ctx.match[2]), outcome);
   await ctx.answerCallbackQuery({ text: ctx.t(marked ? `booking-marked-${outcome}` : "booking-staff-already", { by: "—" }) });
 });
-
-/** Every staff action re-checks the sender: a forged or forwarded button does nothing. */
-async function staffOnly(ctx: BotContext): Promise<boolean> {
-  if (ctx.isStaff) return true;
-  ctx.logger.warn({ userId: ctx.from?.id, data: ctx.callbackQuery?.data?.slice(0, 64) }, "refused a staff action from a non-staff user");
-  await ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
-  return false;
-}
 
 async function alreadyHandled(ctx: BotContext, by: string | null | undefined): Promise<void> {
   await ctx.answerCallbackQuery({ text: ctx.t("booking-staff-already", { by: by ?? "—" }), show_alert: true });

@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { DateTime } from "luxon";
 import type { BotContext } from "../bot/context.js";
+import { staffOnly } from "../bot/staff-only.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../bot/html.js";
 import { formatDateTime } from "../clinic/format.js";
@@ -195,14 +196,6 @@ privateChats.command("stats", async (ctx, next) => {
     { parse_mode: "HTML" },
   );
 });
-
-/** Every staff action re-checks the sender: a forged or forwarded button does nothing. */
-async function staffOnly(ctx: BotContext): Promise<boolean> {
-  if (ctx.isStaff) return true;
-  ctx.logger.warn({ userId: ctx.from?.id, data: ctx.callbackQuery?.data?.slice(0, 64) }, "refused a staff action from a non-staff user");
-  await ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
-  return false;
-}
 
 async function audienceKeyboard(ctx: BotContext, id: number): Promise<InlineKeyboard> {
   const keyboard = new InlineKeyboard();
