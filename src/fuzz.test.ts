@@ -2,17 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Update } from "grammy/types";
 import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "./testing/test-bot.js";
 import { testBotInfo } from "./testing/updates.js";
+import { mulberry32 } from "./testing/measure.js";
 
-/** A small seeded generator (mulberry32): the same seed gives the same updates. */
+/** Seeded, so the same seed gives the same updates. */
 function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (max: number) => Math.floor(next() * max);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   return { next, int, pick };

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from "../db/database.js";
 import { parseDatabaseUrl } from "../db/database-url.js";
 import { createTestDatabase, testPostgresUrl, testProviders, type TestDatabase } from "../testing/test-database.js";
 import { BotApiSimulator } from "../testing/bot-api-simulator.js";
+import { mostInAnySecond } from "../testing/measure.js";
 import { createOutboxRepository } from "./outbox-repository.js";
 import { createSendRateLimiter } from "./send-rate.js";
 import { DeliveryEngine } from "./delivery-engine.js";
@@ -193,19 +194,10 @@ describe.runIf(onPostgres)("several instances on one PostgreSQL", () => {
     expect(sim.stats().rejected429).toBe(0);
     // At 28 a second, 100 messages take over 3.5 s: the rate was not doubled.
     expect(elapsed).toBeGreaterThan(3_000);
-    expect(maxInAnySecond(sim.callsTo("sendMessage").map((call) => call.time))).toBeLessThanOrEqual(30);
+    expect(mostInAnySecond(sim.callsTo("sendMessage").map((call) => call.time))).toBeLessThanOrEqual(30);
   }, 30_000);
 });
 
-function maxInAnySecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let start = 0, end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= 1000) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
-}
 
 async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
   await waitUntilAsync(async () => check(), timeoutMs);

@@ -7,6 +7,7 @@ import { E2E_TOKEN, startBotProcess, type BotProcess } from "./harness.js";
 import { seedBulkWork, type BulkWork } from "./instances.js";
 import { createAppointmentRepository } from "../booking/appointment-repository.js";
 import { callbackQuery, user } from "../testing/updates.js";
+import { mulberry32 } from "../testing/measure.js";
 
 /**
  * The crash test: the real bot process (`tsx src/main.ts`) sends tips that are
@@ -274,14 +275,3 @@ async function countOverlappingAppointments(db: Database["prisma"]): Promise<num
   }
 }
 
-/** A small seeded generator, so that a run's kill moments can be replayed with its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -4,7 +4,8 @@ import { BotApiSimulator, SEND_METHODS } from "../testing/bot-api-simulator.js";
 import { user } from "../testing/updates.js";
 import { scratchLocation, testProviders } from "../testing/test-database.js";
 import { E2E_TOKEN, freePort, startBotProcess, type BotProcess } from "./harness.js";
-import { mostInAnySecond, outboxStatuses, seedBulkWork, startRoundRobin } from "./instances.js";
+import { outboxStatuses, seedBulkWork, startRoundRobin } from "./instances.js";
+import { mostInAnySecond } from "../testing/measure.js";
 
 const WEBHOOK_SECRET = "several-instances-secret-0123456789";
 const INSTANCES = 3;

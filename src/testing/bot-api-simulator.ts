@@ -35,6 +35,7 @@ import type {
   WebhookInfo,
 } from "grammy/types";
 import { callbackQuery, command, privateChat, testBotInfo, textMessage, unixNow } from "./updates.js";
+import { mulberry32 } from "./measure.js";
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -1567,17 +1568,6 @@ function randomStreams(seed: number): RandomStreams {
   return { fault: mulberry32(seed), latency: mulberry32(seed ^ 0x5bd1e995) };
 }
 
-/** A small seeded PRNG (mulberry32): reproducible fault patterns. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function abortError(): DOMException {
   return new DOMException("This operation was aborted", "AbortError");
