@@ -1,41 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../db/database.js";
-import { scratchLocation, testProviders } from "../testing/test-database.js";
-import { chatClient, E2E_TOKEN, startBotProcess, startTelegramPeer, buttonData, type BotProcess } from "./harness.js";
+import { testProviders } from "../testing/test-database.js";
+import { buttonData, chatClient, usePeerAndDatabase } from "./harness.js";
 
 /**
  * A patient books through the real bot process and a staff member confirms it
  * from the staff chat, all through the independent telegram-test-api peer.
  */
 describe.each(testProviders)("booking with the real bot process on %s", (provider) => {
-  let peer: Awaited<ReturnType<typeof startTelegramPeer>>;
-  let location: ReturnType<typeof scratchLocation>;
-  let bot: BotProcess | undefined;
+  const e2e = usePeerAndDatabase(provider);
   const STAFF = 72_900;
 
-  beforeAll(async () => {
-    peer = await startTelegramPeer();
-    location = scratchLocation(provider);
-  });
-  afterAll(async () => {
-    await bot?.stop("SIGKILL");
-    await peer.stop();
-    await location.cleanup();
-  });
-
   it("from /book to a confirmed appointment, with a staff member confirming from the staff chat", async () => {
-    bot = await startBotProcess({
-      BOT_TOKEN: E2E_TOKEN,
-      TELEGRAM_API_ROOT: peer.apiRoot,
-      DATABASE_URL: location.url,
+    const bot = await e2e.start({
       STAFF_IDS: String(STAFF),
       // The staff member's own chat stands in for the staff group.
       STAFF_CHAT_ID: String(STAFF),
     });
-    await bot.waitForLog(/"bot initialised"/);
 
-    const ana = chatClient(peer, 72_001, "Ana");
-    const sam = chatClient(peer, STAFF, "Sam");
+    const ana = chatClient(e2e.peer, 72_001, "Ana");
+    const sam = chatClient(e2e.peer, STAFF, "Sam");
     await ana.command("/book");
     const services = await ana.waitFor(/What would you like to book/);
     await ana.press(services, buttonData(services, /Registered massage therapy — 60 min/));
@@ -77,7 +61,7 @@ describe.each(testProviders)("booking with the real bot process on %s", (provide
     expect(list.text).toContain(reference);
 
     expect(await bot.stop("SIGTERM")).toBe(0);
-    const database = await openDatabase(location.url);
+    const database = await openDatabase(e2e.location.url);
     try {
       expect(await database.prisma.appointment.count({ where: { status: "confirmed" } })).toBe(1);
       expect(await database.prisma.outboxMessage.count({ where: { status: "sending" } })).toBe(0);

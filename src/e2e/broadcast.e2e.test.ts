@@ -1,32 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scratchLocation, testProviders } from "../testing/test-database.js";
-import { chatClient, E2E_TOKEN, startBotProcess, startTelegramPeer, buttonData, type BotProcess } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { testProviders } from "../testing/test-database.js";
+import { buttonData, chatClient, usePeerAndDatabase } from "./harness.js";
 
 /**
  * A staff member announces something to several patients through the real bot
  * process and the independent telegram-test-api peer.
  */
 describe.each(testProviders)("an announcement with the real bot process on %s", (provider) => {
-  let peer: Awaited<ReturnType<typeof startTelegramPeer>>;
-  let location: ReturnType<typeof scratchLocation>;
-  let bot: BotProcess | undefined;
+  const e2e = usePeerAndDatabase(provider);
   const STAFF = 73_900;
 
-  beforeAll(async () => {
-    peer = await startTelegramPeer();
-    location = scratchLocation(provider);
-  });
-  afterAll(async () => {
-    await bot?.stop("SIGKILL");
-    await peer.stop();
-    await location.cleanup();
-  });
-
   it("previews, sends to every patient once, and reports to the staff member", async () => {
-    bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: peer.apiRoot, DATABASE_URL: location.url, STAFF_IDS: String(STAFF) });
-    await bot.waitForLog(/"bot initialised"/);
+    const bot = await e2e.start({ STAFF_IDS: String(STAFF) });
 
-    const patients = [73_001, 73_002, 73_003, 73_004].map((id) => chatClient(peer, id, `Patient${id}`));
+    const patients = [73_001, 73_002, 73_003, 73_004].map((id) => chatClient(e2e.peer, id, `Patient${id}`));
     for (const patient of patients) {
       await patient.command("/start");
       await patient.waitFor(/Hello/);
@@ -35,7 +22,7 @@ describe.each(testProviders)("an announcement with the real bot process on %s", 
     await patients[0]!.command("/broadcast");
     await patients[0]!.waitFor(/I don't know that command/);
 
-    const sam = chatClient(peer, STAFF, "Sam");
+    const sam = chatClient(e2e.peer, STAFF, "Sam");
     await sam.command("/start");
     await sam.waitFor(/Hello/);
     await sam.command("/broadcast");
@@ -59,7 +46,7 @@ describe.each(testProviders)("an announcement with the real bot process on %s", 
     expect(list.text).toMatch(/#1 .*by Sam.*5\/5 delivered/);
 
     // Nobody got it twice.
-    const copies = peer.server.storage.botMessages.filter((update) => String(update.message.text ?? "").startsWith("The clinic is closed on Friday"));
+    const copies = e2e.peer.server.storage.botMessages.filter((update) => String(update.message.text ?? "").startsWith("The clinic is closed on Friday"));
     expect(copies).toHaveLength(patients.length + 2); // each patient, plus Sam's preview and Sam's own copy
     expect(await bot.stop("SIGTERM")).toBe(0);
   }, 90_000);

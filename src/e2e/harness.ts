@@ -4,6 +4,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 // The class itself: the package's CommonJS default export does not survive ESM interop cleanly.
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import { afterAll, beforeAll } from "vitest";
+import { scratchLocation } from "../testing/test-database.js";
+import type { Provider } from "../db/schema-files.js";
 
 /** The project root, where `npm start` runs. */
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -146,4 +149,37 @@ export function buttonData(reply: BotReply, label: RegExp): string {
   const found = reply.buttons.find((entry) => label.test(entry.text));
   if (!found?.callback_data) throw new Error(`no button ${label} on "${reply.text}": ${JSON.stringify(reply.buttons)}`);
   return found.callback_data;
+}
+
+export interface PeerAndDatabase {
+  peer: Awaited<ReturnType<typeof startTelegramPeer>>;
+  location: ReturnType<typeof scratchLocation>;
+  /** Starts the real bot against the peer and the database (plus `env`), once it is ready to serve. */
+  start(env?: Record<string, string>): Promise<BotProcess>;
+}
+
+/**
+ * For one describe block: a telegram-test-api peer and a fresh database,
+ * ready before its tests; afterwards the last bot started is killed and both
+ * are removed.
+ */
+export function usePeerAndDatabase(provider: Provider): PeerAndDatabase {
+  let bot: BotProcess | undefined;
+  const setting = {
+    async start(env: Record<string, string> = {}) {
+      bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: setting.peer.apiRoot, DATABASE_URL: setting.location.url, ...env });
+      await bot.waitForLog(/"bot initialised"/);
+      return bot;
+    },
+  } as PeerAndDatabase;
+  beforeAll(async () => {
+    setting.peer = await startTelegramPeer();
+    setting.location = scratchLocation(provider);
+  });
+  afterAll(async () => {
+    await bot?.stop("SIGKILL");
+    await setting.peer.stop();
+    await setting.location.cleanup();
+  });
+  return setting;
 }

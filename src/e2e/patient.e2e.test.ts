@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openDatabase } from "../db/database.js";
 import { scratchLocation, testProviders } from "../testing/test-database.js";
-import { chatClient, E2E_TOKEN, freePort, startBotProcess, startTelegramPeer, type BotProcess } from "./harness.js";
+import { chatClient, E2E_TOKEN, freePort, startBotProcess, usePeerAndDatabase, type BotProcess } from "./harness.js";
 
 /**
  * The real bot process (`npm start`'s code path) against an independent local
@@ -47,25 +47,9 @@ describe("when Telegram is unreachable at start", () => {
 });
 
 describe.each(testProviders)("a patient with the real bot process on %s", (provider) => {
-  let peer: Awaited<ReturnType<typeof startTelegramPeer>>;
-  let location: ReturnType<typeof scratchLocation>;
+  const e2e = usePeerAndDatabase(provider);
   let bot: BotProcess | undefined;
-
-  beforeAll(async () => {
-    peer = await startTelegramPeer();
-    location = scratchLocation(provider);
-  });
-  afterAll(async () => {
-    await bot?.stop("SIGKILL");
-    await peer.stop();
-    await location.cleanup();
-  });
-
-  const start = async () => {
-    bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: peer.apiRoot, DATABASE_URL: location.url });
-    await bot.waitForLog(/"bot initialised"/);
-    return bot;
-  };
+  const start = async () => (bot = await e2e.start());
 
   it("greets, helps, subscribes, survives a restart with its data, and delivers a missed tip after downtime", async () => {
     await start();
@@ -73,7 +57,7 @@ describe.each(testProviders)("a patient with the real bot process on %s", (provi
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok", database: true, bot: true });
 
-    const ana = chatClient(peer, 71_001, "Ana");
+    const ana = chatClient(e2e.peer, 71_001, "Ana");
     await ana.command("/start");
     const greeting = await ana.waitFor(/Hello, Ana!/);
     expect(greeting.text).toContain("Maple Spine");
@@ -97,7 +81,7 @@ describe.each(testProviders)("a patient with the real bot process on %s", (provi
     expect(bot!.output()).toMatch(/"stopped"/);
 
     // While the bot is down, the patient's slot passes (an hour ago, within the grace window).
-    const database = await openDatabase(location.url);
+    const database = await openDatabase(e2e.location.url);
     await database.prisma.tipSubscription.updateMany({ data: { nextDueAt: new Date(Date.now() - 3600_000) } });
     await database.close();
 
