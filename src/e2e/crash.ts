@@ -74,7 +74,7 @@ interface ContestedBookings {
 }
 
 async function seedContestedBookings(db: Database["prisma"]): Promise<ContestedBookings> {
-  const appointments = createAppointmentRepository(db as never);
+  const appointments = createAppointmentRepository(db);
   const tomorrow = new Date(Date.now() + 24 * 3600_000);
   tomorrow.setUTCHours(15, 0, 0, 0);
   const groups: number[][] = [];

@@ -119,9 +119,8 @@ appointmentRequestsFeature.callbackQuery(/^rq:pt:(\d+):(\d+):([a-z0-9-]+)$/, asy
 
 appointmentRequestsFeature.callbackQuery(/^rq:back:(\d+)$/, async (ctx) => {
   if (!(await staffOnly(ctx))) return;
-  const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
-  if (!request) return alreadyHandled(ctx, null);
-  const card = ctx.deps.booking.notices.staffCard(request, await ctx.deps.booking.appointments.findAppointmentOfRequest(request.id));
+  const card = await currentCard(ctx, Number(ctx.match[1]));
+  if (!card) return alreadyHandled(ctx, null);
   await ctx.answerCallbackQuery();
   await ctx.editMessageReplyMarkup({ reply_markup: card.reply_markup ?? new InlineKeyboard() });
 });
@@ -129,9 +128,8 @@ appointmentRequestsFeature.callbackQuery(/^rq:back:(\d+)$/, async (ctx) => {
 // Shows a request's card again, wherever staff asked for it.
 appointmentRequestsFeature.callbackQuery(/^rq:card:(\d+)$/, async (ctx) => {
   if (!(await staffOnly(ctx))) return;
-  const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
-  if (!request) return alreadyHandled(ctx, null);
-  const card = ctx.deps.booking.notices.staffCard(request, await ctx.deps.booking.appointments.findAppointmentOfRequest(request.id));
+  const card = await currentCard(ctx, Number(ctx.match[1]));
+  if (!card) return alreadyHandled(ctx, null);
   await ctx.answerCallbackQuery();
   await ctx.reply(card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
 });
@@ -192,6 +190,13 @@ appointmentRequestsFeature.callbackQuery(/^ap:(done|noshow):(\d+)$/, async (ctx)
   const marked = await ctx.deps.booking.appointments.markOutcome(Number(ctx.match[2]), outcome);
   await ctx.answerCallbackQuery({ text: ctx.t(marked ? `booking-marked-${outcome}` : "booking-staff-already", { by: "—" }) });
 });
+
+/** A request's card as it stands now (null when there is no such request). */
+async function currentCard(ctx: BotContext, requestId: number) {
+  const { appointments, notices } = ctx.deps.booking;
+  const request = await appointments.findRequest(requestId);
+  return request ? notices.staffCard(request, await appointments.findAppointmentOfRequest(request.id)) : null;
+}
 
 async function alreadyHandled(ctx: BotContext, by: string | null | undefined): Promise<void> {
   await ctx.answerCallbackQuery({ text: ctx.t("booking-staff-already", { by: by ?? "—" }), show_alert: true });

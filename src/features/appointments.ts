@@ -119,7 +119,10 @@ privateChats.callbackQuery(/^rm:(yes|move):(\d+)$/, async (ctx) => {
   await appointments.setAttendance(appointment.id, attendance);
   await notices.refreshStaffCard(appointment.request, { ...appointment, attendance });
   await ctx.answerCallbackQuery();
-  if (attendance === "attending") return ctx.editMessageReplyMarkup({ reply_markup: new InlineKeyboard() }).then(() => ctx.reply(ctx.t("appointments-see-you")));
+  if (attendance === "attending") {
+    await ctx.editMessageReplyMarkup({ reply_markup: new InlineKeyboard() });
+    return ctx.reply(ctx.t("appointments-see-you"));
+  }
   if (tooLate(ctx, appointment.startsAt)) {
     return ctx.reply(ctx.t("appointments-late", { phone: ctx.deps.clinic.phone, hours: String(ctx.deps.clinic.booking.lateCancellationHours) }));
   }
