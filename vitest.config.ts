@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
     env: { TZ: "UTC" },
+    globalSetup: ["src/testing/build-the-bot.ts"],
     // Separate processes: native modules (better-sqlite3) and the wasm schema engine are per process.
     pool: "forks",
     testTimeout: 15_000,

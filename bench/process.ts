@@ -1,9 +1,9 @@
 /**
- * The real bot process (`tsx src/main.ts`, as `npm start` runs it) against the
+ * The real bot process (the built bot, as `npm start` runs it) against the
  * Bot API simulator: cold start to the first answered update on a fresh SQLite
  * file, resident memory when idle, and peak resident memory during a broadcast.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BotApiSimulator } from "../src/testing/bot-api-simulator.js";
 import { command, user } from "../src/testing/updates.js";
-import { freePort, PROJECT_ROOT } from "../src/e2e/harness.js";
+import { PROJECT_ROOT, startBotProcess, startCommand, type BotProcess } from "../src/e2e/harness.js";
 import { applyPendingMigrations } from "../src/db/migrations.js";
 import { openDatabase } from "../src/db/database.js";
 import { createBroadcastRepository } from "../src/broadcast/broadcast-repository.js";
@@ -20,33 +20,9 @@ import { BENCH_TOKEN, STAFF_BASE_ID, memoryOf, seedPatients, until } from "./lib
 
 const RECIPIENT_BASE = 7_000_000;
 
-interface Child {
-  process: ChildProcess;
-  port: number;
-  output: () => string;
-  stop(): Promise<void>;
-}
-
-async function startBot(env: Record<string, string>): Promise<Child> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TZ: "UTC", LOG_LEVEL: "warn", PORT: String(port), BOT_TOKEN: BENCH_TOKEN, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return {
-    process: child,
-    port,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
+/** The bot as `npm start` runs it, quiet except for warnings. */
+function startBot(env: Record<string, string>): Promise<BotProcess> {
+  return startBotProcess({ LOG_LEVEL: "warn", BOT_TOKEN: BENCH_TOKEN, ...env });
 }
 
 /** One sample of `/metrics` from the running bot. */
@@ -78,7 +54,7 @@ export async function coldStart(runs: number, idleSeconds: number): Promise<Cold
   for (let run = 0; run < runs; run++) {
     const sim = new BotApiSimulator({ token: BENCH_TOKEN });
     const folder = mkdtempSync(join(tmpdir(), "clinic-bench-"));
-    let bot: Child | undefined;
+    let bot: BotProcess | undefined;
     try {
       const { apiRoot } = await sim.listen();
       const patient = user(8_000_001 + run, { first_name: "Ana", language_code: "en" });
@@ -92,7 +68,7 @@ export async function coldStart(runs: number, idleSeconds: number): Promise<Cold
       runsMs.push(performance.now() - started);
       if (run === runs - 1) {
         await sleep(idleSeconds * 1000);
-        idleRss = memoryOf(bot.process.pid!)?.rss ?? NaN;
+        idleRss = memoryOf(bot.child.pid!)?.rss ?? NaN;
         updatesCounted = sampleOf(await scrape(bot.port), 'clinic_updates_total{type="message"}');
       }
     } finally {
@@ -128,7 +104,7 @@ export async function broadcastMemory(recipients: number, limit: number): Promis
   const folder = mkdtempSync(join(tmpdir(), "clinic-bench-"));
   const url = `file:${join(folder, "clinic.db")}`;
   const sim = new BotApiSimulator({ token: BENCH_TOKEN, globalRatePerSecond: limit, latencyMs: { min: 1, max: 3 } });
-  let bot: Child | undefined;
+  let bot: BotProcess | undefined;
   try {
     await applyPendingMigrations(url);
     const database = await openDatabase(url);
@@ -149,7 +125,7 @@ export async function broadcastMemory(recipients: number, limit: number): Promis
     const { apiRoot } = await sim.listen();
     const started = performance.now();
     bot = await startBot({ DATABASE_URL: url, TELEGRAM_API_ROOT: apiRoot, SEND_RATE_PER_SECOND: String(Math.min(1000, limit * 0.98)) });
-    const pid = bot.process.pid!;
+    const pid = bot.child.pid!;
     let peakRss = 0;
     const sampler = setInterval(() => {
       const memory = memoryOf(pid);
@@ -192,11 +168,11 @@ export async function broadcastMemory(recipients: number, limit: number): Promis
   }
 }
 
-/** Resident memory after each start-up stage, measured in a fresh process (bench/memory-stages.ts). */
+/** Resident memory after each start-up stage, measured in a fresh process (src/scripts/memory-stages.ts, built). */
 export async function memoryStages(): Promise<Array<{ stage: string; rss: number; heap: number }>> {
   const folder = mkdtempSync(join(tmpdir(), "clinic-bench-"));
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "bench/memory-stages.ts", `file:${join(folder, "clinic.db")}`], {
+    const { stdout } = await promisify(execFile)(process.execPath, [...startCommand().slice(0, -1), "dist/scripts/memory-stages.js", `file:${join(folder, "clinic.db")}`], {
       cwd: PROJECT_ROOT,
     });
     return JSON.parse(stdout.trim().split("\n").at(-1)!) as Array<{ stage: string; rss: number; heap: number }>;

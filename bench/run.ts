@@ -6,6 +6,7 @@
  *   --only=a,b     run some sections only: handlers, tips, broadcast, process
  *   --out=FILE     where to write the table (default BENCHMARKS.md; "-" for nowhere)
  */
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { testProviders } from "../src/testing/test-database.js";
@@ -15,8 +16,18 @@ import { bareHandlers, clinicHandlers, HANDLER_KINDS, type HandlerResult } from 
 import { tipsTick } from "./tips-tick.js";
 import { broadcastMemory, coldStart, memoryStages } from "./process.js";
 import { int, machine, mb, median, ms, row, type Row } from "./lib.js";
+import { startCommand } from "../src/e2e/harness.js";
 
 const args = process.argv.slice(2);
+
+// The sections measured inside this process (handlers, the delivery engine) run with the node
+// options that `npm start` gives the bot, so every figure comes from the settings operators run.
+const START = startCommand();
+const NODE_OPTIONS = START.slice(0, -1);
+if (!NODE_OPTIONS.every((option) => process.execArgv.includes(option))) {
+  const rerun = spawnSync(process.execPath, [...NODE_OPTIONS, ...process.execArgv, process.argv[1]!, ...args], { stdio: "inherit" });
+  process.exit(rerun.status ?? 1);
+}
 const quick = args.includes("--quick");
 const only = args.find((arg) => arg.startsWith("--only="))?.slice(7).split(",");
 const out = args.find((arg) => arg.startsWith("--out="))?.slice(6) ?? "BENCHMARKS.md";
@@ -150,7 +161,7 @@ async function main(): Promise<void> {
   }
 
   if (wanted("process")) {
-    section("process", "The bot process (tsx src/main.ts): cold start, idle memory, memory during a broadcast…");
+    section("process", `The bot process (node ${START.join(" ")}): cold start, idle memory, memory during a broadcast…`);
     const cold = await coldStart(sizes.coldRuns, sizes.idleSeconds);
     const coldMedian = median(cold.runsMs);
     add(
@@ -229,7 +240,8 @@ Produced by \`npm run bench${quick ? " -- --quick" : ""}\` (${quick ? "quick" : 
   the bot's own work is timed: \`/start\` (patient upsert), a tips settings step (choosing day and hour saves the
   subscription) and \`/stats\` from staff; 3,000 patients in the database. The bare grammY bot answers the same
   updates with constant replies.
-- **Process**: \`node --import tsx src/main.ts\`, as \`npm start\` runs it, against the simulator. Cold start is from
+- **Process**: \`node ${START.join(" ")}\`, as \`npm start\` runs it (after building), against the simulator. This
+  process runs with the same node options. Cold start is from
   spawning to the simulator accepting the reply to a \`/start\` queued beforehand, on a fresh SQLite file (migrations
   applied at start). Memory is the resident set from \`/proc/<pid>/status\` (VmRSS, VmHWM for the peak); the
   broadcast's recipients were queued before the process started.
@@ -244,9 +256,13 @@ ${NOTES}
 `;
 }
 
-const NOTES = `- Where the idle memory goes is in the "by start-up stage" row: Node with tsx (the TypeScript loader
-  \`npm start\` uses) before any of the bot's code, then the database layer (\`src/db/database.ts\` imports the Prisma
-  clients of both SQLite and PostgreSQL), then the bot's modules.
+const NOTES = `- Where the idle memory goes is in the "by start-up stage" row: Node itself, then the wasm schema engine
+  that applies migrations, then the Prisma client of the configured database with its wasm query compiler
+  (the size-optimised build, \`compilerBuild = "small"\`), then grammY, its plugins and the bot's modules.
+- The node options of \`npm start\` trade a little garbage-collection work for memory: a 2 MB young generation
+  (\`--max-semi-space-size=2\`) instead of 16 MB, the heap growing by 50% at a time (\`--heap-growing-percent=50\`)
+  instead of up to fourfold, and the wasm query compiler kept at its baseline tier (\`--liftoff-only\`; Prisma caches
+  each query's plan, so the compiler runs once per query shape). None of them caps the heap.
 - To reproduce: \`npm run bench\` (full) or \`npm run bench -- --quick\`. PostgreSQL rows need the test database
   (\`TEST_DATABASE_URL\`, default \`postgresql://postgres@127.0.0.1:5432/test\`); \`TEST_PROVIDERS=sqlite\` skips them.`;
 

@@ -1,10 +1,12 @@
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { I18n } from "@grammyjs/i18n";
 import type { Context } from "grammy";
 import { LANGUAGES, type Language } from "../clinic/clinic-profile.js";
 import type { AppFlavor } from "./context.js";
+import { PROJECT_ROOT } from "../db/schema-files.js";
 
-export const LOCALES_DIR = fileURLToPath(new URL("../locales", import.meta.url));
+// Read from the source tree, so that the compiled build (dist/) uses the same .ftl files.
+export const LOCALES_DIR = join(PROJECT_ROOT, "src", "locales");
 
 /** The language to speak to someone: their own choice, else Telegram's language_code, else the clinic's default. */
 export function languageFor(chosen: string | null | undefined, telegramCode: string | undefined, fallback: Language): Language {

@@ -10,7 +10,7 @@ import { callbackQuery, user } from "../testing/updates.js";
 import { mulberry32 } from "../testing/measure.js";
 
 /**
- * The crash test: the real bot process (`tsx src/main.ts`) sends tips that are
+ * The crash test: the real bot process (as `npm start` runs it) sends tips that are
  * due and a broadcast, against the Bot API simulator (flood limits on, some
  * latency so that sends are in flight), and is killed with SIGKILL at random
  * moments, then restarted. At the end it checks that:

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 // The class itself: the package's CommonJS default export does not survive ESM interop cleanly.
@@ -40,10 +42,28 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the bot exactly as `npm start` does (`tsx src/main.ts`), with the given settings. */
+/**
+ * The node options and script that `npm start` runs (package.json's "start",
+ * after its "prestart" build), read from there so that the tests, the crash
+ * test and the benchmark run exactly what operators run.
+ */
+export function startCommand(): string[] {
+  const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const [program, ...args] = scripts.start!.trim().split(/\s+/);
+  if (program !== "node" || args.length === 0) throw new Error(`package.json "start" should be "node [options] <script>", not "${scripts.start}"`);
+  assertBuilt(join(PROJECT_ROOT, args.at(-1)!));
+  return args;
+}
+
+/** The compiled bot must exist (vitest's global setup, `prestart`, `prebench` and `precrash-test` build it). */
+function assertBuilt(entry: string): void {
+  if (!existsSync(entry)) throw new Error(`${relative(PROJECT_ROOT, entry)} is missing: run \`npm run build\` first`);
+}
+
+/** Starts the bot exactly as `npm start` does (the built bot, see `startCommand`), with the given settings. */
 export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, startCommand(), {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TZ: "UTC", LOG_LEVEL: "info", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -14,7 +14,7 @@ describe("starting the bot", () => {
     const bot = await startBotProcess({ DATABASE_URL: "file:./data/never-created.db" });
     const code = await bot.exited;
     expect(code).not.toBe(0);
-    expect(Date.now() - started).toBeLessThan(3_000); // a second of our own, plus tsx's start-up
+    expect(Date.now() - started).toBeLessThan(2_000); // a second of our own, with room for a busy machine
     const lines = bot.output().trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/BOT_TOKEN.*@BotFather/);

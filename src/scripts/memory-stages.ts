@@ -1,7 +1,8 @@
 /**
- * Run as its own process by the benchmark (`node --import tsx bench/memory-stages.ts <database url>`):
- * prints, as one JSON line, the resident memory after each start-up stage of the bot, to show where
- * the idle figure comes from.
+ * Run by the benchmark as its own process, built and with the node options of
+ * `npm start` (`node <options> dist/scripts/memory-stages.js <database url>`):
+ * prints, as one JSON line, the resident memory after each start-up stage of
+ * the bot, to show where the idle figure comes from.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -13,15 +14,15 @@ async function note(stage: string) {
   stages.push({ stage, rss: memory.rss, heap: memory.heapTotal });
 }
 
-await note("node + tsx");
-const { applyPendingMigrations } = await import("../src/db/migrations.js");
+await note("node");
+const { applyPendingMigrations } = await import("../db/migrations.js");
 await applyPendingMigrations(url);
 await note("migrations applied (wasm schema engine)");
-const { openDatabase } = await import("../src/db/database.js");
+const { openDatabase } = await import("../db/database.js");
 const database = await openDatabase(url);
 await database.ping();
-await note("database open (Prisma clients)");
-await import("../src/app.js");
+await note("database open (Prisma client, wasm query compiler)");
+await import("../app.js");
 await note("bot modules loaded (grammY, plugins, i18n, ...)");
 await database.close();
 process.stdout.write(`${JSON.stringify(stages)}\n`);
