@@ -39,7 +39,7 @@ const SIM: SimulatorSetup = { limit: 300, latency: { min: 3, max: 8 } };
 const BOT_RATE = 294;
 
 const sizes = quick
-  ? { broadcast: 2_000, naive: 600, tips: [1_000, 10_000], memory: [5_000], memoryLimit: 2_000, handlerSeconds: 2, coldRuns: 2, idleSeconds: 2 }
+  ? { broadcast: 2_000, naive: 600, tips: [1_000, 10_000], memory: [3_000], memoryLimit: 2_000, handlerSeconds: 2, coldRuns: 2, idleSeconds: 2 }
   : { broadcast: 10_000, naive: 10_000, tips: [1_000, 10_000, 100_000], memory: [10_000, 100_000], memoryLimit: 2_000, handlerSeconds: 10, coldRuns: 5, idleSeconds: 10 };
 
 const rows: Row[] = [];
