@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSendRateLimiter } from "./send-rate.js";
+import { mostInAnySecond } from "../testing/measure.js";
 
 describe("send rate limiter", () => {
   it("spaces sends evenly at the global rate", async () => {
@@ -11,6 +12,19 @@ describe("send rate limiter", () => {
     // 10 sends at 50/s: the last one waits about 9 intervals of 20 ms.
     expect(times.at(-1)!).toBeGreaterThanOrEqual(170);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(10);
+  });
+
+  it("does not turn a stalled event loop into a burst: never more than the limit in any second", async () => {
+    const limiter = createSendRateLimiter({ globalPerSecond: 100 });
+    const sentAt: number[] = [];
+    const all = Promise.all(Array.from({ length: 250 }, (_, chat) => limiter.acquire(chat).then(() => sentAt.push(Date.now()))));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A long synchronous stretch (say a garbage collection): sends scheduled meanwhile all wake up late at once.
+    const busyUntil = Date.now() + 300;
+    while (Date.now() < busyUntil);
+    await all;
+    expect(sentAt).toHaveLength(250);
+    expect(mostInAnySecond(sentAt)).toBeLessThanOrEqual(100);
   });
 
   it("keeps one chat to its own interval while other chats go ahead", async () => {
