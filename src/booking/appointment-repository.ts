@@ -95,7 +95,12 @@ export interface ConfirmInput {
   startsAt: Date;
   endsAt: Date;
   practitionerId: string;
-  by: StaffMember | null;
+  /**
+   * Who confirmed: a staff member; the clinic itself (`id: null`) when a patient
+   * takes a freed time offered from the waitlist; null when the patient accepts
+   * the time staff proposed (staff were recorded with the proposal).
+   */
+  by: StaffMember | { id: null; name: string } | null;
   now: Date;
 }
 
@@ -252,7 +257,7 @@ export function createAppointmentRepository(db: Db): AppointmentRepository {
               startsAt: input.startsAt,
               endsAt: input.endsAt,
               practitionerId: input.practitionerId,
-              handledById: input.by ? BigInt(input.by.id) : undefined,
+              handledById: input.by ? (input.by.id === null ? null : BigInt(input.by.id)) : undefined,
               handledByName: input.by?.name,
               handledAt: input.now,
             },

@@ -45,7 +45,8 @@ export async function takeWaitlistSlot(
     startsAt: request.startsAt,
     endsAt: request.endsAt,
     practitionerId: input.practitionerId,
-    by: { id: 0, name: deps.notices.t(deps.clinic.defaultLanguage, "booking-waitlist-by") },
+    // The clinic offered this time to the waitlist; no staff member was involved.
+    by: { id: null, name: deps.notices.t(deps.clinic.defaultLanguage, "booking-waitlist-by") },
     now,
   });
   if (!result.ok) {

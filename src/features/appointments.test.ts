@@ -101,8 +101,12 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
     expect(t.sim.message(bo.id, offerToBo.message_id)!.text).toContain("It's yours!");
     await t.send(t.sim.pressButton(cy, offerToCy, t.sim.buttonsOf(offerToCy)[0]!.callback_data!));
     expect(t.sim.message(cy.id, offerToCy.message_id)!.text).toContain("quelqu'un a pris cette plage");
-    const live = await t.database.prisma.appointment.findMany({ where: { status: "confirmed" } });
+    const live = await t.database.prisma.appointment.findMany({ where: { status: "confirmed" }, include: { request: true } });
     expect(live.map((entry) => entry.userId)).toEqual([BigInt(bo.id)]);
+    // Confirmed by the waitlist, not by a staff member.
+    expect(live[0]!.request).toMatchObject({ handledById: null, handledByName: "the waitlist" });
+    await t.services.engine.drain();
+    expect(t.sentTo(STAFF_CHAT_ID).at(-1)!.text).toContain("the waitlist");
   });
 
   it("refuses a late cancellation with the clinic's phone number", async () => {
