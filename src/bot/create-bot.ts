@@ -22,12 +22,12 @@ import { bookingFeature } from "../features/booking.js";
 import { appointmentsFeature } from "../features/appointments.js";
 import { appointmentRequestsFeature } from "../features/appointment-requests.js";
 import { updateMetrics } from "../metrics.js";
+import { conversationReplies, noteReplies, REPLY_RETRIES } from "./outgoing.js";
 
 /** More than this many updates from one person within the window is a flood. */
 const FLOOD_LIMIT = 30;
 const FLOOD_WINDOW_MS = 10_000;
 
-const SENDING_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"]);
 
 export interface CreateBotOptions {
   /** Skips the getMe call (tests, or a second instance that already knows the bot). */
@@ -46,16 +46,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     client: { apiRoot: config.telegramApiRoot, ...options.client },
   });
 
-  // Replies are retried on 429 and transient errors, but never forever: a patient
-  // waiting minutes for an answer is better told something went wrong.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
-  // Replies to patients go straight out, but they count against the global rate,
-  // so bulk sends make room for them instead of tripping Telegram's limit.
-  bot.api.config.use((prev, method, payload, signal) => {
-    const chatId = (payload as { chat_id?: unknown }).chat_id;
-    if (SENDING_METHODS.has(method) && typeof chatId === "number") deps.limiter.noteInteractive(chatId);
-    return prev(method, payload, signal);
-  });
+  bot.api.config.use(autoRetry(REPLY_RETRIES));
+  bot.api.config.use(noteReplies(deps.limiter));
 
   bot.use(updateMetrics(deps.metrics));
   // One update at a time per chat, so a patient's quick double tap cannot race itself.
@@ -101,6 +93,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(
     conversations<BotContext, BotContext>({
       storage: { type: "key", prefix: "conversation:", adapter: deps.conversationStorage as never },
+      // Inside a conversation, replies are retried and counted against the send rate as everywhere else.
+      plugins: conversationReplies(deps.limiter),
     }),
   );
 

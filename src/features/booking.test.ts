@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../testing/test-bot.js";
 import { testProviders } from "../testing/test-database.js";
 import { callbackQuery, command, contactMessage, stickerMessage, textMessage, user } from "../testing/updates.js";
 import { bookingSteps } from "../testing/booking-steps.js";
 import { normalizePhone } from "./booking.js";
+import { SENDING_METHODS } from "../bot/outgoing.js";
 
 // Tuesday 1 December 2026, 08:00 in Ottawa: with 12 h notice the first free times are on Wednesday.
 const START = new Date("2026-12-01T13:00:00Z");
@@ -302,6 +303,42 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     expect(appointment.startsAt.toISOString()).toBe("2026-12-03T18:00:00.000Z");
     await t.services.engine.drain();
     expect(t.sim.message(STAFF_CHAT_ID, card.message_id)!.text).toContain("Confirmed by Sam");
+  });
+
+  it("counts each booking message once against the send rate, however often the conversation replays", async () => {
+    t = await createTestBot({ provider, now });
+    const noted = vi.spyOn(t.services.deps.limiter, "noteInteractive");
+    await bookingSteps(t).bookRequest(patient);
+    const sends = t.sim.calls.filter((call) => SENDING_METHODS.has(call.method) && Number(call.params.chat_id) === patient.id && call.status === 200);
+    // Ten steps: the conversation re-ran its earlier steps many times, each time without sending again.
+    expect(sends.length).toBeGreaterThanOrEqual(10);
+    expect(noted.mock.calls.filter(([chatId]) => chatId === patient.id)).toHaveLength(sends.length);
+  });
+
+  it("waits out Telegram's 429 on a booking message and carries on, once", async () => {
+    t = await createTestBot({ provider, now });
+    const steps = bookingSteps(t);
+    await t.send(command(patient, "/book"));
+    await steps.press(patient, "60 min");
+    await steps.press(patient, "Camille");
+    await steps.press(patient, /^(?!.*Cancel)/);
+    await steps.press(patient, /^\d/);
+    await steps.press(patient, "Use");
+    await steps.press(patient, "I agree");
+    // From now on one message a second to this chat: the next step's message comes too soon.
+    t.sim.configure({ rateLimits: true, perChatBurst: 1, perChatRatePerSecond: 1, retryAfterSeconds: 1 });
+    const started = Date.now();
+    await t.send(contactMessage(patient, "+1 613 555 0199"));
+    const tooSoon = t.sim.calls.filter((call) => Number(call.params.chat_id) === patient.id && call.status === 429);
+    expect(tooSoon.length).toBeGreaterThanOrEqual(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(t.lastTextTo(patient.id)).toContain("bill your insurance");
+    // The next step replays the one that waited, without waiting again.
+    t.sim.configure({ rateLimits: false });
+    const replayed = Date.now();
+    await steps.press(patient, "No");
+    expect(Date.now() - replayed).toBeLessThan(500);
+    expect(t.lastTextTo(patient.id)).toContain("Anything the practitioner should know");
   });
 
   it("refuses a patient over the limit of upcoming appointments", async () => {
