@@ -28,7 +28,6 @@ import { conversationReplies, noteReplies, REPLY_RETRIES } from "./outgoing.js";
 const FLOOD_LIMIT = 30;
 const FLOOD_WINDOW_MS = 10_000;
 
-
 export interface CreateBotOptions {
   /** Skips the getMe call (tests, or a second instance that already knows the bot). */
   botInfo?: UserFromGetMe;

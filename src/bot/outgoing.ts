@@ -18,10 +18,16 @@ export const REPLY_RETRIES = { maxRetryAttempts: 3, maxDelaySeconds: 10 } as con
  */
 export function noteReplies(limiter: SendRateLimiter): Transformer {
   return (prev, method, payload, signal) => {
-    const chatId = (payload as { chat_id?: unknown }).chat_id;
-    if (SENDING_METHODS.has(method) && typeof chatId === "number") limiter.noteInteractive(chatId);
+    const chatId = newMessageChat(method, payload);
+    if (chatId !== undefined) limiter.noteInteractive(chatId);
     return prev(method, payload, signal);
   };
+}
+
+/** The chat a call puts a new message in, or undefined when it sends none. */
+function newMessageChat(method: string, payload: unknown): number | undefined {
+  const chatId = (payload as { chat_id?: unknown }).chat_id;
+  return SENDING_METHODS.has(method) && typeof chatId === "number" ? chatId : undefined;
 }
 
 /**
@@ -38,8 +44,8 @@ export function conversationReplies<OC extends Context, C extends Context>(limit
   return (conversation: Conversation<OC, C>): MiddlewareFn<C>[] => [
     (ctx, next) => {
       ctx.api.config.use(async (prev, method, payload, signal) => {
-        const chatId = (payload as { chat_id?: unknown }).chat_id;
-        if (SENDING_METHODS.has(method) && typeof chatId === "number") await conversation.external(() => limiter.noteInteractive(chatId));
+        const chatId = newMessageChat(method, payload);
+        if (chatId !== undefined) await conversation.external(() => limiter.noteInteractive(chatId));
         for (let attempt = 1; ; attempt++) {
           const result = await prev(method, payload, signal);
           const waitSeconds = result.ok ? undefined : retryDelaySeconds(result.error_code, result.parameters?.retry_after, attempt);

@@ -3,15 +3,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 // The class itself: the package's CommonJS default export does not survive ESM interop cleanly.
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll } from "vitest";
 import { scratchLocation } from "../testing/test-database.js";
-import type { Provider } from "../db/schema-files.js";
+import { PROJECT_ROOT, type Provider } from "../db/schema-files.js";
 
 /** The project root, where `npm start` runs. */
-export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export { PROJECT_ROOT };
 export const E2E_TOKEN = "123456789:AAFendToEndTokenForTheClinicBot00000";
 
 export async function freePort(): Promise<number> {
