@@ -63,6 +63,19 @@ export interface BotApiSimulatorOptions {
    * the limit even with timer jitter, one going faster does after a few sends.
    */
   perChatBurst?: number;
+  /**
+   * How the global limit is enforced. "window" (default): at most
+   * `globalRatePerSecond` sends in any 1000 ms, 429 with `retryAfterSeconds`
+   * beyond. "strict", Telegram at its strictest: a token bucket of
+   * `globalRatePerSecond` tokens refilled continuously at that rate, and a send
+   * that finds it empty pauses the whole bot for `floodPauseSeconds`: every
+   * send until then is answered 429 with the seconds that remain. Per chat, the
+   * allowance below still applies (set `perChatBurst: 1` for one a second
+   * exactly); see STRICT_FLOOD_CONTROL.
+   */
+  floodControl?: "window" | "strict";
+  /** "strict" flood control: how long an emptied bucket stops the whole bot (default 3 s). */
+  floodPauseSeconds?: number;
   /** Edits (editMessage*) per chat in any 60 s window (default 20). */
   editRatePerChatPerMinute?: number;
   /** The retry_after of every 429, in whole seconds (default 1). */
@@ -124,6 +137,8 @@ export interface SimulatorStats {
   /** Messages delivered to chats (including those whose call then failed). */
   delivered: number;
   rejected429: number;
+  /** "strict" flood control: how often a send found the global bucket empty and paused the whole bot. */
+  floodPauses: number;
   errors5xx: number;
   dropped: number;
   forbidden: number;
@@ -175,9 +190,25 @@ export const EDIT_METHODS: readonly string[] = ["editMessageText", "editMessageR
 /** The methods that act on chats: where faults are injected by default. */
 export const OUTGOING_METHODS: readonly string[] = [...SEND_METHODS, ...EDIT_METHODS, "deleteMessage", "answerCallbackQuery", "sendChatAction"];
 
+/**
+ * Telegram's flood control as its strictest reading: 30 messages a second over
+ * all chats as a token bucket, exactly one a second per chat, and a 3-second
+ * pause of the whole bot whenever a send finds the bucket empty.
+ */
+export const STRICT_FLOOD_CONTROL = {
+  rateLimits: true,
+  floodControl: "strict",
+  globalRatePerSecond: 30,
+  perChatRatePerSecond: 1,
+  perChatBurst: 1,
+  floodPauseSeconds: 3,
+} as const satisfies BotApiSimulatorOptions;
+
 const DEFAULT_OPTIONS: Omit<ResolvedSimulatorOptions, "botInfo" | "blockedChats" | "deactivatedChats" | "unknownChats"> = {
   token: undefined,
   rateLimits: true,
+  floodControl: "window",
+  floodPauseSeconds: 3,
   globalRatePerSecond: 30,
   perChatRatePerSecond: 1,
   perChatBurst: 3,
@@ -317,6 +348,10 @@ export class BotApiSimulator {
   /** Every message the bot delivered, all chats, in order. */
   private deliveries: Message[] = [];
   private globalSendTimes: number[] = [];
+  /** "strict" flood control: the global bucket, and until when the whole bot is paused. */
+  private globalBucket: { tokens: number; at: number } | undefined;
+  private floodPausedUntil = 0;
+  private floodPauses = 0;
 
   /** Updates not yet confirmed (polling) or not yet posted (webhook). */
   private pendingUpdates: Update[] = [];
@@ -789,18 +824,31 @@ export class BotApiSimulator {
   // -------------------------------------------------------------------------
   // Flood limits
 
-  /** Global: a sliding one-second window. Per chat: an allowance of `perChatBurst` refilled at `perChatRatePerSecond`. */
+  /**
+   * Global: a sliding one-second window, or the strict token bucket (see `floodControl`).
+   * Per chat: an allowance of `perChatBurst` refilled at `perChatRatePerSecond`.
+   */
   private takeSendSlot(chat: ChatState): void {
     if (!this.opts.rateLimits) return;
     const now = Date.now();
-    dropOlderThan(this.globalSendTimes, now - 1000);
-    const capacity = Math.max(1, this.opts.perChatBurst);
-    const allowance = chat.sendAllowance ?? { tokens: capacity, at: now };
-    allowance.tokens = Math.min(capacity, allowance.tokens + ((now - allowance.at) * this.opts.perChatRatePerSecond) / 1000);
-    allowance.at = now;
+    const allowance = refilled(chat.sendAllowance, now, Math.max(1, this.opts.perChatBurst), this.opts.perChatRatePerSecond);
     chat.sendAllowance = allowance;
-    if (this.globalSendTimes.length >= this.opts.globalRatePerSecond || allowance.tokens < 1) throw this.tooManyRequests();
-    this.globalSendTimes.push(now);
+    if (this.opts.floodControl === "strict") {
+      if (now < this.floodPausedUntil) throw this.tooManyRequests(Math.ceil((this.floodPausedUntil - now) / 1000));
+      const bucket = refilled(this.globalBucket, now, this.opts.globalRatePerSecond, this.opts.globalRatePerSecond);
+      this.globalBucket = bucket;
+      if (bucket.tokens < 1) {
+        this.floodPausedUntil = now + this.opts.floodPauseSeconds * 1000;
+        this.floodPauses++;
+        throw this.tooManyRequests(this.opts.floodPauseSeconds);
+      }
+      if (allowance.tokens < 1) throw this.tooManyRequests();
+      bucket.tokens -= 1;
+    } else {
+      dropOlderThan(this.globalSendTimes, now - 1000);
+      if (this.globalSendTimes.length >= this.opts.globalRatePerSecond || allowance.tokens < 1) throw this.tooManyRequests();
+      this.globalSendTimes.push(now);
+    }
     allowance.tokens -= 1;
   }
 
@@ -812,8 +860,7 @@ export class BotApiSimulator {
     chat.editTimes.push(now);
   }
 
-  private tooManyRequests(): ApiError {
-    const seconds = this.opts.retryAfterSeconds;
+  private tooManyRequests(seconds = this.opts.retryAfterSeconds): ApiError {
     return new ApiError(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
   }
 
@@ -1088,6 +1135,7 @@ export class BotApiSimulator {
       sends: this.callLog.filter((call) => SEND_METHODS.includes(call.method)).length,
       delivered: this.deliveries.length,
       rejected429: withStatus((status) => status === 429),
+      floodPauses: this.floodPauses,
       errors5xx: withStatus((status) => typeof status === "number" && status >= 500),
       dropped: withStatus((status) => status === "dropped"),
       forbidden: withStatus((status) => status === 403),
@@ -1128,6 +1176,9 @@ export class BotApiSimulator {
     this.chats.clear();
     this.deliveries = [];
     this.globalSendTimes = [];
+    this.globalBucket = undefined;
+    this.floodPausedUntil = 0;
+    this.floodPauses = 0;
     this.pendingUpdates = [];
     this.allowedUpdates = undefined;
     this.webhook = undefined;
@@ -1577,6 +1628,12 @@ function networkError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
+/** A token bucket of `capacity` (full when new), refilled at `perSecond` up to `now`. */
+function refilled(bucket: { tokens: number; at: number } | undefined, now: number, capacity: number, perSecond: number): { tokens: number; at: number } {
+  if (!bucket) return { tokens: capacity, at: now };
+  return { tokens: Math.min(capacity, bucket.tokens + ((now - bucket.at) * perSecond) / 1000), at: now };
+}
+
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
@@ -1588,6 +1645,9 @@ function validated(options: ResolvedSimulatorOptions): ResolvedSimulatorOptions 
   if (options.serverErrorRate + options.dropConnectionRate > 1) throw new RangeError("serverErrorRate + dropConnectionRate must not exceed 1");
   for (const key of ["globalRatePerSecond", "perChatRatePerSecond", "perChatBurst", "editRatePerChatPerMinute", "webhookAttempts"] as const) {
     if (!(options[key] > 0)) throw new RangeError(`${key} must be positive, got ${options[key]}`);
+  }
+  if (!Number.isInteger(options.floodPauseSeconds) || options.floodPauseSeconds < 1) {
+    throw new RangeError(`floodPauseSeconds must be a whole number of seconds, got ${options.floodPauseSeconds}`);
   }
   if (!Number.isInteger(options.retryAfterSeconds) || options.retryAfterSeconds < 1) {
     throw new RangeError(`retryAfterSeconds must be a whole number of seconds, got ${options.retryAfterSeconds}`);
