@@ -51,6 +51,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
   const clinic = loadClinicProfile(config.contentDir);
   const safety = loadSafetyRules(config.contentDir);
   // A stop asked for while migrations run lets them finish (a migration is never cut half-way), then start-up ends here.
+  logger.info("checking database migrations");
   const applied = await applyPendingMigrations(config.databaseUrl, logger);
   if (applied.length > 0) logger.info({ migrations: applied }, "database migrations applied");
   if (signal?.aborted) throw new StartAbortedError();

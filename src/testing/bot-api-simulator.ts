@@ -100,6 +100,12 @@ export interface BotApiSimulatorOptions {
   deactivatedChats?: Set<number>;
   /** Chats that do not exist (or never started the bot): 400 chat not found. */
   unknownChats?: Set<number>;
+  /**
+   * When set, every getUpdates (including one waiting now) is answered with
+   * this error: 409 Conflict as when another process polls the same token, or
+   * any other. `null` (default) turns it off again.
+   */
+  getUpdatesError?: { error_code: number; description: string } | null;
   /** Tries per update when the webhook answers non-2xx or fails (default 1: no redelivery). */
   webhookAttempts?: number;
   /** Pause between those tries (default 50 ms). */
@@ -220,6 +226,7 @@ const DEFAULT_OPTIONS: Omit<ResolvedSimulatorOptions, "botInfo" | "blockedChats"
   dropConnectionRate: 0,
   dropAfterDelivery: 0,
   faultMethods: OUTGOING_METHODS,
+  getUpdatesError: null,
   seed: 1,
   webhookAttempts: 1,
   webhookRetryDelayMs: 50,
@@ -397,6 +404,8 @@ export class BotApiSimulator {
   configure(options: BotApiSimulatorOptions): void {
     this.opts = validated({ ...this.opts, ...definedOnly(options) });
     if (options.seed !== undefined) this.random = randomStreams(this.opts.seed);
+    // A long poll waiting now sees a new getUpdatesError at once.
+    if (options.getUpdatesError) this.poller?.wake("update");
   }
 
   get options(): Readonly<ResolvedSimulatorOptions> {
@@ -904,6 +913,8 @@ export class BotApiSimulator {
     this.poller?.wake("superseded");
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
+      const injected = this.opts.getUpdatesError;
+      if (injected) throw new ApiError(injected.error_code, injected.description);
       if (this.webhook) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
       const ready = this.deliverableUpdates().slice(0, limit);
       const remaining = deadline - Date.now();
