@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { BotApiSimulator, SEND_METHODS, STRICT_FLOOD_CONTROL, type SimulatorCall } from "../testing/bot-api-simulator.js";
-import { command, user } from "../testing/updates.js";
+import { BotApiSimulator, SEND_METHODS, STRICT_FLOOD_CONTROL, type SimulatorCall } from "../bot-api-peer/index.js";
+import { command, user } from "../bot-api-peer/updates.js";
 import { scratchLocation } from "../testing/test-database.js";
 import { E2E_TOKEN, startBotProcess, type BotProcess } from "./harness.js";
 import { openDatabase } from "../db/database.js";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { BotApiSimulator } from "../testing/bot-api-simulator.js";
-import { command, user } from "../testing/updates.js";
+import { BotApiSimulator } from "../bot-api-peer/index.js";
+import { command, user } from "../bot-api-peer/updates.js";
 import { scratchLocation } from "../testing/test-database.js";
 import { openDatabase } from "../db/database.js";
 import { listMigrationNames } from "../db/migrations.js";
