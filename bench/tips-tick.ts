@@ -11,6 +11,8 @@ import { buildClinicBot, median, seedPatients } from "./lib.js";
 const BASE_ID = 2_000_000;
 /** Subscriptions made due, one second apart before `base`; the rest are due later in the week. */
 const MAX_DUE = 500;
+/** Further subscriptions whose slot comes one to two minutes after `base`, all at 9:00 in their week: the big tick queues them. */
+export const TICK_DUE = 5_000;
 
 export interface TickResult {
   provider: Provider;
@@ -19,6 +21,9 @@ export interface TickResult {
   selectMs: Record<number, number>;
   /** One whole tick queuing 100 due tips (select, claim each slot, write each outbox row), when asked for. */
   tickMs?: number;
+  /** One tick queuing TICK_DUE + 100 tips at once (a Monday 9:00): tips queued per second. */
+  queuedPerSecond?: number;
+  bigTickMs?: number;
 }
 
 async function seedSubscriptions(database: TestDatabase, count: number, base: Date): Promise<void> {
@@ -29,8 +34,14 @@ async function seedSubscriptions(database: TestDatabase, count: number, base: Da
     await database.prisma.tipSubscription.createMany({
       data: Array.from({ length: size }, (_, i) => {
         const n = start + i;
-        // The first MAX_DUE are due (n+1 seconds ago); the others between one hour and a week from now.
-        const nextDueAt = n < MAX_DUE ? new Date(base.getTime() - (n + 1) * 1000) : new Date(base.getTime() + 3600_000 + ((n * 7919) % (6 * 24 * 3600)) * 1000);
+        // The first MAX_DUE are due (n+1 seconds ago); the next TICK_DUE (when there are that many) in
+        // one to two minutes; the others between one hour and a week from now.
+        const nextDueAt =
+          n < MAX_DUE
+            ? new Date(base.getTime() - (n + 1) * 1000)
+            : n < MAX_DUE + TICK_DUE && count >= 10 * TICK_DUE
+              ? new Date(base.getTime() + 60_000 + (n - MAX_DUE) * 10)
+              : new Date(base.getTime() + 3600_000 + ((n * 7919) % (6 * 24 * 3600)) * 1000);
         return { userId: BigInt(BASE_ID + n), weekday: 1 + (n % 7), hour: 7 + (n % 14), timeZone: "America/Toronto", nextDueAt };
       }),
     });
@@ -55,7 +66,7 @@ export async function tipsTick(provider: Provider, subscriptions: number, dueCou
     await seedSubscriptions(database, subscriptions, base);
     // Fresh statistics, as a database that has been running a while has them.
     await database.prisma.$executeRawUnsafe("ANALYZE");
-    const tips = createTipRepository(database.prisma);
+    const tips = createTipRepository(database.prisma, provider);
     const selectMs: Record<number, number> = {};
     for (const due of dueCounts) {
       // Exactly `due` subscriptions have nextDueAt <= at.
@@ -72,7 +83,14 @@ export async function tipsTick(provider: Provider, subscriptions: number, dueCou
     const result = await services.runTipsTick(at);
     const tickMs = performance.now() - started;
     if (result.queued !== 100) throw new Error(`the tick queued ${result.queued} tips, expected 100 (${JSON.stringify(result)})`);
-    return { provider, subscriptions, selectMs, tickMs };
+    if (subscriptions < 10 * TICK_DUE) return { provider, subscriptions, selectMs, tickMs };
+    // The big tick: everything due by two minutes after base (the 400 left of the first 500, and TICK_DUE more).
+    const bigStarted = performance.now();
+    const big = await services.runTipsTick(new Date(base.getTime() + 120_000));
+    const bigTickMs = performance.now() - bigStarted;
+    const expected = MAX_DUE - 100 + TICK_DUE;
+    if (big.queued !== expected) throw new Error(`the big tick queued ${big.queued} tips, expected ${expected} (${JSON.stringify(big)})`);
+    return { provider, subscriptions, selectMs, tickMs, bigTickMs, queuedPerSecond: big.queued / (bigTickMs / 1000) };
   } finally {
     await database.drop();
   }

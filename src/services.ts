@@ -67,7 +67,7 @@ export function createServices(input: ServicesInput): Services {
   const now = input.now ?? (() => new Date());
   const i18n = createI18n(clinic.defaultLanguage);
   const users = createUserRepository(database.prisma);
-  const tips = createTipRepository(database.prisma);
+  const tips = createTipRepository(database.prisma, database.provider);
   const outbox = createOutboxRepository(database.prisma);
   const limiter = createSendRateLimiter({ globalPerSecond: config.sendRatePerSecond, perChatIntervalMs: input.perChatIntervalMs });
   const tipCatalog = createTipCatalog({

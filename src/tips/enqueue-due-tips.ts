@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import type { TipRepository, DueSubscription } from "./tip-repository.js";
+import type { TipRepository, DueSubscription, ScheduleTipInput } from "./tip-repository.js";
 import type { OutgoingMessage } from "../delivery/outbox.js";
 import { nextWeeklySlot, weekKey } from "./weekly-schedule.js";
 
@@ -35,48 +35,65 @@ export async function enqueueDueTips(deps: EnqueueDueTipsDeps, now: Date): Promi
   const batchSize = deps.batchSize ?? 500;
   for (;;) {
     const due = await deps.tips.findDue(now, batchSize);
-    for (const subscription of due) await handleSlot(deps, subscription, now, result);
+    await handlePage(deps, due, now, result);
     if (due.length < batchSize) return result;
   }
 }
 
-async function handleSlot(deps: EnqueueDueTipsDeps, subscription: DueSubscription, now: Date, result: TickResult): Promise<void> {
-  const slot = subscription.nextDueAt;
-  const late = now.getTime() - slot.getTime() > deps.graceMs;
-  if (late || subscription.userStatus !== "active") {
-    const next = nextWeeklySlot(subscription, now);
-    if (await deps.tips.advance(subscription.id, slot, next)) {
+/**
+ * One page of due slots: skipped ones move on one by one (they are few), and
+ * the tips of all the others are chosen from one query of what their patients
+ * received and queued in one transaction, so a Monday-morning tick with
+ * thousands due takes seconds, not minutes.
+ */
+async function handlePage(deps: EnqueueDueTipsDeps, due: DueSubscription[], now: Date, result: TickResult): Promise<void> {
+  const sending: DueSubscription[] = [];
+  for (const subscription of due) {
+    const slot = subscription.nextDueAt;
+    const late = now.getTime() - slot.getTime() > deps.graceMs;
+    if (!late && subscription.userStatus === "active") {
+      sending.push(subscription);
+      continue;
+    }
+    if (await deps.tips.advance(subscription.id, slot, nextWeeklySlot(subscription, now))) {
       if (late) result.skippedLate++;
       else result.skippedBlocked++;
       deps.logger.info({ subscriptionId: subscription.id, missedSlot: slot.toISOString(), late }, "tip slot skipped");
     }
-    return;
   }
 
-  const next = nextWeeklySlot(subscription, now);
-  const received = await deps.tips.deliveredTipIds(subscription.userId);
-  const tip = deps.catalog.nextTipFor(deps.languageOf(subscription), received);
-  if (!tip) {
-    // Every tip has been received; new articles will be picked up at the next slot.
-    await deps.tips.advance(subscription.id, slot, next);
-    result.exhausted++;
-    return;
+  const received = await deps.tips.deliveredTipIdsOf(sending.map((subscription) => subscription.userId));
+  const inputs: ScheduleTipInput[] = [];
+  for (const subscription of sending) {
+    const slot = subscription.nextDueAt;
+    const next = nextWeeklySlot(subscription, now);
+    const tip = deps.catalog.nextTipFor(deps.languageOf(subscription), received.get(subscription.userId) ?? new Set());
+    if (!tip) {
+      // Every tip has been received; new articles will be picked up at the next slot.
+      await deps.tips.advance(subscription.id, slot, next);
+      result.exhausted++;
+      continue;
+    }
+    const week = weekKey(slot, subscription.timeZone);
+    inputs.push({
+      subscriptionId: subscription.id,
+      fromDueAt: slot,
+      nextDueAt: next,
+      userId: subscription.userId,
+      tipId: tip.tipId,
+      weekKey: week,
+      message: { key: `tip:${subscription.id}:${week}`, kind: "tip", chatId: subscription.chatId, userId: subscription.userId, message: tip.message, dueAt: slot },
+    });
   }
-  const week = weekKey(slot, subscription.timeZone);
-  const scheduled = await deps.tips.scheduleTip({
-    subscriptionId: subscription.id,
-    fromDueAt: slot,
-    nextDueAt: next,
-    userId: subscription.userId,
-    tipId: tip.tipId,
-    weekKey: week,
-    message: { key: `tip:${subscription.id}:${week}`, kind: "tip", chatId: subscription.chatId, userId: subscription.userId, message: tip.message, dueAt: slot },
-  });
-  if (scheduled) {
-    result.queued++;
-  } else {
-    // Someone else took the slot, or this week's tip already exists (e.g. the
-    // patient moved their slot later in the same week): just move on.
-    await deps.tips.advance(subscription.id, slot, next);
+
+  const scheduled = await deps.tips.scheduleTips(inputs);
+  for (const input of inputs) {
+    if (scheduled.has(input.subscriptionId)) {
+      result.queued++;
+    } else {
+      // Someone else took the slot, or this week's tip already exists (e.g. the
+      // patient moved their slot later in the same week): just move on.
+      await deps.tips.advance(input.subscriptionId, input.fromDueAt, input.nextDueAt);
+    }
   }
 }

@@ -18,20 +18,29 @@ export interface TipCatalogSource {
  * repeat or misses a tip when content is added mid-series.
  */
 export function createTipCatalog(source: TipCatalogSource): TipCatalog {
+  // Rendered cards of the library in use: a tick renders each tip once, not once per patient (a reload brings a new library).
+  const rendered = new WeakMap<ContentLibrary, Map<string, OutgoingMessage>>();
+  function card(library: ContentLibrary, tipId: string, language: Language): OutgoingMessage | undefined {
+    let cards = rendered.get(library);
+    if (!cards) rendered.set(library, (cards = new Map()));
+    const key = `${language}:${tipId}`;
+    const cached = cards.get(key);
+    if (cached) return cached;
+    const tip = library.tipFor(tipId, language);
+    if (!tip) return undefined;
+    const text = renderTipCard(tip, language, { disclaimer: source.disclaimer[language], readMoreLabel: source.readMoreLabel(language) });
+    const message: OutgoingMessage = { method: "sendMessage", params: { text, parse_mode: "HTML", link_preview_options: { is_disabled: true } } };
+    cards.set(key, message);
+    return message;
+  }
   return {
     nextTipFor(languageTag, received) {
       const language: Language = languageTag === "fr" ? "fr" : "en";
       const library = source.library();
       for (const tipId of library.allTipIds()) {
         if (received.has(tipId)) continue;
-        const tip = library.tipFor(tipId, language);
-        if (!tip) continue;
-        const text = renderTipCard(tip, language, { disclaimer: source.disclaimer[language], readMoreLabel: source.readMoreLabel(language) });
-        const message: OutgoingMessage = {
-          method: "sendMessage",
-          params: { text, parse_mode: "HTML", link_preview_options: { is_disabled: true } },
-        };
-        return { tipId, message };
+        const message = card(library, tipId, language);
+        if (message) return { tipId, message };
       }
       return null;
     },

@@ -1,4 +1,5 @@
 import type { Db } from "../db/database.js";
+import type { Provider } from "../db/schema-files.js";
 import type { NewOutboxMessage } from "../delivery/outbox.js";
 import { isUniqueViolation } from "../delivery/outbox-repository.js";
 import { PRIORITY } from "../delivery/outbox.js";
@@ -36,24 +37,105 @@ export interface TipRepository {
    * if nobody else moved it, the tip is recorded as received, and the message is
    * queued under a key unique to the subscription and week.
    */
-  scheduleTip(input: {
-    subscriptionId: number;
-    fromDueAt: Date;
-    nextDueAt: Date;
-    userId: bigint;
-    tipId: string;
-    weekKey: string;
-    message: NewOutboxMessage;
-  }): Promise<boolean>;
+  scheduleTip(input: ScheduleTipInput): Promise<boolean>;
+  /**
+   * The same for a whole page of slots in one transaction (a few statements,
+   * not a few per slot); returns the subscriptions whose tip was queued. Slots
+   * someone else took are left out; if any tip or message already exists,
+   * the page goes one by one.
+   */
+  scheduleTips(inputs: readonly ScheduleTipInput[]): Promise<Set<number>>;
   deliveredTipIds(userId: number | bigint): Promise<Set<string>>;
+  /** The same for many patients in one query (those with none are absent). */
+  deliveredTipIdsOf(userIds: readonly bigint[]): Promise<Map<bigint, Set<string>>>;
   /** Records a tip sent on demand (/tip); false when the patient already had it. */
   recordOnDemand(userId: number | bigint, tipId: string): Promise<boolean>;
   countActive(): Promise<number>;
   countDeliveredSince(since: Date): Promise<number>;
 }
 
-export function createTipRepository(db: Db): TipRepository {
+export interface ScheduleTipInput {
+  subscriptionId: number;
+  fromDueAt: Date;
+  nextDueAt: Date;
+  userId: bigint;
+  tipId: string;
+  weekKey: string;
+  message: NewOutboxMessage;
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/**
+ * Claims the slots in one statement (each moves on only if nobody moved it
+ * meanwhile) and returns those claimed. UPDATE ... FROM (VALUES ...) RETURNING
+ * reads the same on SQLite (3.35+) and PostgreSQL; Prisma's updateMany cannot
+ * give each row its own next slot.
+ */
+async function claimSlots(tx: Tx, provider: Provider, inputs: readonly ScheduleTipInput[]): Promise<ScheduleTipInput[]> {
+  const claimed = new Set<number>();
+  for (let start = 0; start < inputs.length; start += CLAIM_CHUNK) {
+    const chunk = inputs.slice(start, start + CLAIM_CHUNK);
+    // SQLite binds `?` in order of appearance; PostgreSQL numbers them and wants their types.
+    const args: unknown[] = [new Date()];
+    const param = (value: unknown, type: string) => {
+      args.push(value);
+      return provider === "postgresql" ? `CAST($${args.length} AS ${type})` : "?";
+    };
+    const updatedAt = provider === "postgresql" ? "CAST($1 AS timestamp(3))" : "?";
+    const values = chunk
+      .map((input) => `(${param(input.subscriptionId, "integer")}, ${param(input.fromDueAt, "timestamp(3)")}, ${param(input.nextDueAt, "timestamp(3)")})`)
+      .join(", ");
+    const rows = await tx.$queryRawUnsafe<Array<{ id: number | bigint }>>(
+      `UPDATE tip_subscriptions SET next_due_at = slots.column3, updated_at = ${updatedAt}
+       FROM (VALUES ${values}) AS slots
+       WHERE tip_subscriptions.id = slots.column1 AND tip_subscriptions.next_due_at = slots.column2 AND tip_subscriptions.active = true
+       RETURNING tip_subscriptions.id`,
+      ...args,
+    );
+    for (const row of rows) claimed.add(Number(row.id));
+  }
+  return inputs.filter((input) => claimed.has(input.subscriptionId));
+}
+
+/** Rows per statement: a few parameters each, well under SQLite's limit of 32,766. */
+const CLAIM_CHUNK = 500;
+
+/**
+ * Inserts rows with one INSERT per chunk. Prisma's createMany plans each call
+ * anew, which at hundreds of rows costs more than the insert itself.
+ */
+async function insertRows(tx: Tx, provider: Provider, table: string, columns: ReadonlyArray<readonly [name: string, pgType: string]>, rows: unknown[][]): Promise<void> {
+  for (let start = 0; start < rows.length; start += CLAIM_CHUNK) {
+    const args: unknown[] = [];
+    const values = rows
+      .slice(start, start + CLAIM_CHUNK)
+      .map((row) => `(${row.map((value, i) => (args.push(value), provider === "postgresql" ? `CAST($${args.length} AS ${columns[i]![1]})` : "?")).join(", ")})`)
+      .join(", ");
+    await tx.$executeRawUnsafe(`INSERT INTO ${table} (${columns.map(([name]) => name).join(", ")}) VALUES ${values}`, ...args);
+  }
+}
+
+function outboxRow(input: ScheduleTipInput) {
+  const message = input.message;
   return {
+    key: message.key,
+    kind: message.kind,
+    priority: PRIORITY[message.kind],
+    chatId: BigInt(message.chatId),
+    userId: input.userId,
+    payload: message.message ? JSON.stringify(message.message) : null,
+    dueAt: message.dueAt,
+  };
+}
+
+/** A unique key refused a row, through Prisma's API (P2002) or in raw SQL. */
+function refusedAsDuplicate(error: unknown): boolean {
+  return isUniqueViolation(error) || /UNIQUE constraint failed|duplicate key value violates unique constraint/i.test(error instanceof Error ? error.message : "");
+}
+
+export function createTipRepository(db: Db, provider: Provider): TipRepository {
+  const repository: TipRepository = {
     find: (userId) => db.tipSubscription.findUnique({ where: { userId: BigInt(userId) } }),
 
     save: (userId, slot, nextDueAt) =>
@@ -104,18 +186,7 @@ export function createTipRepository(db: Db): TipRepository {
           });
           if (count === 0) return false; // another tick or instance took this slot
           await tx.tipDelivery.create({ data: { userId: input.userId, tipId: input.tipId, source: "weekly", weekKey: input.weekKey } });
-          const message = input.message;
-          await tx.outboxMessage.create({
-            data: {
-              key: message.key,
-              kind: message.kind,
-              priority: PRIORITY[message.kind],
-              chatId: BigInt(message.chatId),
-              userId: input.userId,
-              payload: message.message ? JSON.stringify(message.message) : null,
-              dueAt: message.dueAt,
-            },
-          });
+          await tx.outboxMessage.create({ data: outboxRow(input) });
           return true;
         });
       } catch (error) {
@@ -124,9 +195,61 @@ export function createTipRepository(db: Db): TipRepository {
       }
     },
 
+    async scheduleTips(inputs) {
+      if (inputs.length === 0) return new Set();
+      try {
+        return await db.$transaction(
+          async (tx) => {
+            // This week's tip already queued (the patient moved the slot later in the week): not claimed, the slot just moves on.
+            const queued = await tx.outboxMessage.findMany({ where: { key: { in: inputs.map((input) => input.message.key) } }, select: { key: true } });
+            const already = new Set(queued.map((row) => row.key));
+            const claimed = await claimSlots(
+              tx,
+              provider,
+              inputs.filter((input) => !already.has(input.message.key)),
+            );
+            const at = new Date();
+            await insertRows(
+              tx,
+              provider,
+              "tip_deliveries",
+              [["user_id", "bigint"], ["tip_id", "text"], ["source", "text"], ["week_key", "text"], ["delivered_at", "timestamp(3)"]],
+              claimed.map((input) => [input.userId, input.tipId, "weekly", input.weekKey, at]),
+            );
+            await insertRows(
+              tx,
+              provider,
+              "outbox",
+              [["key", "text"], ["kind", "text"], ["priority", "integer"], ["chat_id", "bigint"], ["user_id", "bigint"], ["payload", "text"], ["due_at", "timestamp(3)"], ["created_at", "timestamp(3)"], ["updated_at", "timestamp(3)"]],
+              claimed.map((input) => {
+                const row = outboxRow(input);
+                return [row.key, row.kind, row.priority, row.chatId, row.userId, row.payload, row.dueAt, at, at];
+              }),
+            );
+            return new Set(claimed.map((input) => input.subscriptionId));
+          },
+          { timeout: 60_000, maxWait: 10_000 },
+        );
+      } catch (error) {
+        if (!refusedAsDuplicate(error)) throw error;
+        // A tip recorded meanwhile (say /tip on demand): one by one, where each such slot just moves on.
+        const scheduled = new Set<number>();
+        for (const input of inputs) if (await repository.scheduleTip(input)) scheduled.add(input.subscriptionId);
+        return scheduled;
+      }
+    },
+
     async deliveredTipIds(userId) {
       const rows = await db.tipDelivery.findMany({ where: { userId: BigInt(userId) }, select: { tipId: true } });
       return new Set(rows.map((row) => row.tipId));
+    },
+
+    async deliveredTipIdsOf(userIds) {
+      const received = new Map<bigint, Set<string>>();
+      if (userIds.length === 0) return received;
+      const rows = await db.tipDelivery.findMany({ where: { userId: { in: [...userIds] } }, select: { userId: true, tipId: true } });
+      for (const row of rows) received.set(row.userId, (received.get(row.userId) ?? new Set()).add(row.tipId));
+      return received;
     },
 
     async recordOnDemand(userId, tipId) {
@@ -142,4 +265,5 @@ export function createTipRepository(db: Db): TipRepository {
     countActive: () => db.tipSubscription.count({ where: { active: true, user: { status: "active" } } }),
     countDeliveredSince: (since) => db.tipDelivery.count({ where: { deliveredAt: { gte: since } } }),
   };
+  return repository;
 }
