@@ -47,7 +47,7 @@ process.on("unhandledRejection", (reason) => {
 });
 
 try {
-  app = await startApp(config, logger, abort.signal);
+  app = await startApp(config, logger, { signal: abort.signal });
 } catch (error) {
   if (stopping) process.exit(0);
   const { ContentError } = await import("./content/yaml-file.js");
