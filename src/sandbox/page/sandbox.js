@@ -185,11 +185,11 @@ function setKeyboard(entry, keyboard) {
       const button = typeof raw === "string" ? { text: raw } : raw;
       const element = document.createElement("button");
       element.type = "button";
-      element.textContent = button.request_contact ? `📱 ${button.text}` : button.text;
+      element.textContent = button.text;
+      if (button.request_contact) element.title = "Shares a made-up phone number";
       element.addEventListener("click", () => {
-        if (button.request_contact) {
-          if (confirm("Share your phone number with the bot? (The sandbox makes one up.)")) void post("/api/contact", { chatId: entry.view.id });
-        } else void post("/api/send", { chatId: entry.view.id, text: button.text });
+        if (button.request_contact) void post("/api/contact", { chatId: entry.view.id });
+        else void post("/api/send", { chatId: entry.view.id, text: button.text });
       });
       rowElement.appendChild(element);
     }
@@ -295,7 +295,10 @@ for (const button of document.querySelectorAll("[data-clock]")) {
 $("#new-patient").addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.target;
-  void post("/api/patients", { name: form.elements.name.value, language: form.elements.language.value });
+  void post("/api/patients", { name: form.elements.name.value, language: form.elements.language.value }).then(() => {
+    // At a phone's width the controls make room for the new chat.
+    if (phoneWidth.matches) $(".controls").open = false;
+  });
 });
 $("#crowd").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -306,5 +309,6 @@ $("#webapp-close").addEventListener("click", () => {
   $("#webapp").hidden = true;
   $("#webapp iframe").src = "about:blank";
 });
-if (window.matchMedia("(max-width: 700px)").matches) $(".controls").open = false;
+const phoneWidth = window.matchMedia("(max-width: 700px)");
+if (phoneWidth.matches) $(".controls").open = false;
 connect();
