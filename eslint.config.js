@@ -18,7 +18,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser, sourceType: "script" },
   },
   {
-    files: ["src/scripts/**", "src/bench/**", "bench/**"],
+    files: ["src/scripts/**", "bench/**", "test/e2e/crash-test.ts"],
     rules: { "no-console": "off" },
   },
 );

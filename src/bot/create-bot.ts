@@ -1,6 +1,5 @@
 import { Bot, type ApiClientOptions } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { limit } from "@grammyjs/ratelimiter";
@@ -22,7 +21,9 @@ import { bookingFeature } from "../features/booking.js";
 import { appointmentsFeature } from "../features/appointments.js";
 import { appointmentRequestsFeature } from "../features/appointment-requests.js";
 import { updateMetrics } from "../metrics.js";
-import { conversationReplies, noteReplies, REPLY_RETRIES } from "./outgoing.js";
+import { staffFeatures } from "./staff-area.js";
+import type { UpdatesInFlight } from "./in-flight.js";
+import { conversationReplies, repliesThroughBudget } from "./outgoing.js";
 
 /** More than this many updates from one person within the window is a flood. */
 const FLOOD_LIMIT = 30;
@@ -33,6 +34,8 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
   /** Extra client options; tests pass a fake `fetch`. */
   client?: ApiClientOptions;
+  /** Counts updates being handled (shutdown waits for them). */
+  inFlight?: UpdatesInFlight;
 }
 
 /**
@@ -45,21 +48,14 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     client: { apiRoot: config.telegramApiRoot, ...options.client },
   });
 
-  bot.api.config.use(autoRetry(REPLY_RETRIES));
-  bot.api.config.use(noteReplies(deps.limiter));
+  // Replies share the bot's one send budget, ahead of bulk sends, and wait out 429s instead of being dropped.
+  bot.api.config.use(repliesThroughBudget(deps.limiter));
 
+  if (options.inFlight) bot.use(options.inFlight.middleware);
   bot.use(updateMetrics(deps.metrics));
   // One update at a time per chat, so a patient's quick double tap cannot race itself.
   const chatKey = (ctx: BotContext) => (ctx.chat?.id ?? ctx.from?.id)?.toString();
   bot.use(sequentialize(chatKey));
-  // And across instances, when several share one PostgreSQL (see chat-lock.ts).
-  const chatLock = deps.chatLock;
-  if (chatLock) {
-    bot.use((ctx, next) => {
-      const key = chatKey(ctx);
-      return key === undefined ? next() : chatLock.run(key, next);
-    });
-  }
   bot.use(async (ctx, next) => {
     ctx.config = config;
     ctx.deps = deps;
@@ -69,6 +65,15 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     await next();
   });
   bot.use(errorBoundary);
+  // And across instances, when several share one PostgreSQL (see chat-lock.ts). Inside the error
+  // boundary: if the lock cannot be had (the database is away), the patient still gets an apology.
+  const chatLock = deps.chatLock;
+  if (chatLock) {
+    bot.use((ctx, next) => {
+      const key = chatKey(ctx);
+      return key === undefined ? next() : chatLock.run(key, next);
+    });
+  }
   // A flood from one person is dropped after a polite word, before it costs a database query.
   bot.use(
     limit<BotContext, never>({
@@ -92,7 +97,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(
     conversations<BotContext, BotContext>({
       storage: { type: "key", prefix: "conversation:", adapter: deps.conversationStorage as never },
-      // Inside a conversation, replies are retried and counted against the send rate as everywhere else.
+      // Inside a conversation, replies go through the same send budget as everywhere else.
       plugins: conversationReplies(deps.limiter),
     }),
   );
@@ -105,9 +110,9 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(tipsFeature);
   bot.use(languageFeature);
   bot.use(privacyFeature);
-  bot.use(broadcastFeature);
   bot.use(appointmentsFeature);
-  bot.use(appointmentRequestsFeature);
+  // Staff features answer only staff, in the staff chat and their own private chats.
+  bot.use(staffFeatures(broadcastFeature, appointmentRequestsFeature));
   bot.use(fallbackFeature);
 
   // Last line of defence; the error boundary above normally handles everything.
