@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Update } from "grammy/types";
-import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "./testing/test-bot.js";
+import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../test/kit/test-bot.js";
 import { testBotInfo } from "./bot-api-peer/updates.js";
-import { mulberry32 } from "./testing/measure.js";
+import { mulberry32 } from "../test/kit/measure.js";
 
 /** Seeded, so the same seed gives the same updates. */
 function random(seed: number) {
@@ -66,6 +66,8 @@ const CALLBACK_DATA = [
   "tips:tz:Not/AZone",
   "tips:tz:",
   "language:fr",
+  "language:choose:fr",
+  "language:choose:de",
   "language:de",
   "language:",
   "",
@@ -76,6 +78,8 @@ const CALLBACK_DATA = [
   "book:open",
   "bk:00000000:svc:massage-60",
   "bk:00000000:cancel",
+  "bk:step:00000000:svc:massage-60",
+  "bk:step:00000000:cancel:",
   "bk::",
   "rq:ok:1",
   "rq:no:1",
@@ -91,6 +95,8 @@ const CALLBACK_DATA = [
   "ap:move:1",
   "ap:done:1",
   "ap:noshow:1",
+  "today:done:1",
+  "today:noshow:1",
   "rqp:cancel:1",
   "rqp:move:1",
   "pp:yes:1",
@@ -99,6 +105,7 @@ const CALLBACK_DATA = [
   "rm:move:1",
   "wl:yes:1:camille-tremblay:29420000",
   "wl:no:1",
+  "wl:yes:1",
   "staff:confirm:999999",
   "broadcast:send:1",
   "%00%ff",
