@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestDatabase, testProviders, type TestDatabase } from "../testing/test-database.js";
+import { createTestDatabase, testProviders, type TestDatabase } from "../../test/kit/test-database.js";
 import { createTipRepository, type ScheduleTipInput } from "./tip-repository.js";
 
 describe.each(testProviders)("queueing a page of weekly tips at once on %s", (provider) => {
