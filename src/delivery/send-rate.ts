@@ -71,6 +71,13 @@ export interface RateOptions {
  */
 export const PER_CHAT_INTERVAL_MS = 1_050;
 
+/**
+ * Slots missed by a late timer that are caught up at once: a busy event loop
+ * does not lower the rate, and the most that can go out together is this many
+ * (plus the one due), a burst Telegram's bucket absorbs.
+ */
+export const CATCH_UP_SLOTS = 3;
+
 /** Even spacing at `perSecond`, within this process. */
 export function localSlotSchedule(perSecond: number, now: () => number = Date.now): SlotSchedule {
   const interval = 1000 / perSecond;
@@ -78,7 +85,8 @@ export function localSlotSchedule(perSecond: number, now: () => number = Date.no
   return {
     reserve() {
       const at = now();
-      const slot = Math.max(at, next);
+      // Behind by a few slots: catch up; further behind (idle, or a long stall): start afresh now.
+      const slot = next >= at - CATCH_UP_SLOTS * interval ? next : at;
       next = slot + interval;
       return { delayMs: slot - at };
     },
