@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
-import { BotApiSimulator, type LatencyRange } from "../src/bot-api-peer/index.js";
+import { BotApiSimulator, STRICT_FLOOD_CONTROL, type LatencyRange } from "../src/bot-api-peer/index.js";
 import { createTestDatabase } from "../test/kit/test-database.js";
 import { command, testBotInfo, textMessage, user } from "../src/bot-api-peer/updates.js";
 import { BENCH_TOKEN, STAFF_BASE_ID, buildClinicBot, percentile, seedPatients, until } from "./lib.js";
@@ -21,6 +21,14 @@ export interface SimulatorSetup {
   limit: number;
   /** The simulator's answer time per call. */
   latency: LatencyRange;
+  /** Telegram's flood control at its strictest (STRICT_FLOOD_CONTROL: a bucket of 30 a second, 1 a second per chat, a 3 s pause when emptied). */
+  strict?: boolean;
+}
+
+/** The simulator of a setup, answering the bench's token. */
+export function simulatorFor(setup: SimulatorSetup): BotApiSimulator {
+  const limits = setup.strict ? { ...STRICT_FLOOD_CONTROL, globalRatePerSecond: setup.limit } : { globalRatePerSecond: setup.limit };
+  return new BotApiSimulator({ token: BENCH_TOKEN, ...limits, latencyMs: setup.latency, seed: 7 });
 }
 
 export interface BroadcastResult {
@@ -48,7 +56,7 @@ export interface PatientLatency {
 }
 
 /** What the simulator saw of a broadcast to `ids`. */
-function figuresFrom(sim: BotApiSimulator, ids: number[], limit: number, startedAt: number) {
+export function figuresFrom(sim: BotApiSimulator, ids: number[], limit: number, startedAt: number) {
   const wanted = new Set(ids);
   let first = Infinity;
   let last = -Infinity;
@@ -86,11 +94,12 @@ function figuresFrom(sim: BotApiSimulator, ids: number[], limit: number, started
 export async function engineBroadcast(options: {
   recipients: number;
   sim: SimulatorSetup;
-  botRate: number;
+  /** Unset: the shipped default SEND_RATE_PER_SECOND. */
+  botRate?: number;
   patientsPerSecond?: number;
 }): Promise<{ broadcast: BroadcastResult; patients?: PatientLatency }> {
   const database = await createTestDatabase("sqlite");
-  const sim = new BotApiSimulator({ token: BENCH_TOKEN, globalRatePerSecond: options.sim.limit, latencyMs: options.sim.latency, seed: 7 });
+  const sim = simulatorFor(options.sim);
   try {
     await seedPatients(database, options.recipients, RECIPIENT_BASE);
     const { apiRoot } = await sim.listen();
@@ -155,7 +164,7 @@ export async function engineBroadcast(options: {
       })();
     }
 
-    const limitSeconds = options.recipients / options.botRate;
+    const limitSeconds = options.recipients / (options.botRate ?? options.sim.limit);
     await until(async () => (await settled()) >= options.recipients, limitSeconds * 3000 + 60_000, "the broadcast to finish", 100);
     stopPatients = true;
     await driver;
@@ -182,7 +191,7 @@ export async function engineBroadcast(options: {
 
 /** The baseline: one `sendMessage` after another, 429s handled by @grammyjs/auto-retry. */
 export async function naiveBroadcast(options: { recipients: number; sim: SimulatorSetup }): Promise<BroadcastResult> {
-  const sim = new BotApiSimulator({ token: BENCH_TOKEN, globalRatePerSecond: options.sim.limit, latencyMs: options.sim.latency, seed: 7 });
+  const sim = simulatorFor(options.sim);
   try {
     const { apiRoot } = await sim.listen();
     const bot = new Bot(BENCH_TOKEN, { botInfo: testBotInfo(), client: { apiRoot } });

@@ -101,6 +101,7 @@ export function buildClinicBot(options: {
   database: Database & { url: string };
   apiRoot?: string;
   fetch?: typeof fetch;
+  /** Unset: the shipped default. */
   sendRatePerSecond?: number;
   staffIds?: number[];
 }): BenchBot {
@@ -108,7 +109,7 @@ export function buildClinicBot(options: {
     BOT_TOKEN: BENCH_TOKEN,
     DATABASE_URL: options.database.url,
     LOG_LEVEL: "silent",
-    SEND_RATE_PER_SECOND: String(options.sendRatePerSecond ?? 28),
+    ...(options.sendRatePerSecond !== undefined ? { SEND_RATE_PER_SECOND: String(options.sendRatePerSecond) } : {}),
     STAFF_IDS: (options.staffIds ?? [STAFF_BASE_ID]).join(","),
     ...(options.apiRoot ? { TELEGRAM_API_ROOT: options.apiRoot } : {}),
   });

@@ -3,7 +3,7 @@
  * Telegram's limits, prints a table and writes it to BENCHMARKS.md.
  *
  *   --quick        smaller sizes, under a minute
- *   --only=a,b     run some sections only: handlers, tips, broadcast, process
+ *   --only=a,b     run some sections only: handlers, tips, broadcast, limits, process
  *   --out=FILE     where to write the table (default BENCHMARKS.md; "-" for nowhere)
  */
 import { spawnSync } from "node:child_process";
@@ -15,6 +15,7 @@ import { engineBroadcast, naiveBroadcast, type BroadcastResult, type SimulatorSe
 import { bareHandlers, clinicHandlers, HANDLER_KINDS, type HandlerResult } from "./handlers.js";
 import { TICK_DUE, tipsTick } from "./tips-tick.js";
 import { broadcastMemory, coldStart, memoryStages } from "./process.js";
+import { CONTENDERS, surge, throttlerBroadcast } from "./load.js";
 import { int, machine, mb, median, ms, row, type Row } from "./lib.js";
 import { startCommand } from "../test/e2e/harness.js";
 
@@ -37,10 +38,12 @@ const wanted = (section: string) => !only || only.includes(section);
 const SIM: SimulatorSetup = { limit: 300, latency: { min: 3, max: 8 } };
 /** The bot's SEND_RATE_PER_SECOND for that limit: 98% of it. */
 const BOT_RATE = 294;
+/** Telegram's own scale, flood control at its strictest, Telegram's answer times: the default settings are measured here. */
+const LIMITS: SimulatorSetup = { limit: 30, latency: { min: 30, max: 80 }, strict: true };
 
 const sizes = quick
-  ? { broadcast: 2_000, naive: 600, tips: [1_000, 50_000], memory: [3_000], memoryLimit: 2_000, handlerSeconds: 2, coldRuns: 2, idleSeconds: 2 }
-  : { broadcast: 10_000, naive: 10_000, tips: [1_000, 10_000, 100_000], memory: [10_000, 100_000], memoryLimit: 2_000, handlerSeconds: 10, coldRuns: 5, idleSeconds: 10 };
+  ? { surge: 150, limitsBroadcast: 300, broadcast: 2_000, naive: 600, tips: [1_000, 50_000], memory: [3_000], memoryLimit: 2_000, handlerSeconds: 2, coldRuns: 2, idleSeconds: 2 }
+  : { surge: 600, limitsBroadcast: 1_500, broadcast: 10_000, naive: 10_000, tips: [1_000, 10_000, 100_000], memory: [10_000, 100_000], memoryLimit: 2_000, handlerSeconds: 10, coldRuns: 5, idleSeconds: 10 };
 
 const rows: Row[] = [];
 const add = (entry: Row) => {
@@ -167,6 +170,67 @@ async function main(): Promise<void> {
         `${mixed.broadcast.rate.toFixed(1)}/s; 429s ${mixed.broadcast.rejected429}; duplicates / losses ${mixed.broadcast.duplicates} / ${mixed.broadcast.losses}`,
         "0 dup. / 0 lost",
         mixed.broadcast.duplicates === 0 && mixed.broadcast.losses === 0,
+      ),
+    );
+  }
+
+  if (wanted("limits")) {
+    section(
+      "limits",
+      `At Telegram's real limits, enforced strictly (a bucket of ${LIMITS.limit}/s, 1/s per chat, a 3 s pause of the whole bot when it runs dry), answers in ${LIMITS.latency.min}–${LIMITS.latency.max} ms; every setting at its default…`,
+    );
+    for (const contender of ["clinic", "throttler", "naive"] as const) {
+      const result = await surge(contender, sizes.surge, LIMITS);
+      const name = `Surge, ${int(result.patients)} × /start within 1 s (${CONTENDERS[contender]})`;
+      const share = pct(result.rejected429, result.sendCalls);
+      const own = contender === "clinic";
+      add(
+        row(
+          name,
+          `time to the last reply ÷ ideal ${int(result.patients)}/${LIMITS.limit} s`,
+          `${result.lastReplySeconds.toFixed(1)} s ÷ ${(result.patients / LIMITS.limit).toFixed(0)} s = ${result.ratio.toFixed(2)}`,
+          own ? `≤ ${((result.patients / LIMITS.limit + 10) / (result.patients / LIMITS.limit)).toFixed(2)} (+10 s)` : "",
+          own ? result.lastReplySeconds <= result.patients / LIMITS.limit + 10 : undefined,
+        ),
+      );
+      add(row(name, "429 answers", `${int(result.rejected429)} of ${int(result.sendCalls)} calls (${share.toFixed(2)}%); whole-bot pauses ${result.floodPauses}`, own ? "< 2%" : "", own ? share < 2 : undefined));
+      add(row(name, "patients never answered", int(result.lost), own ? "0" : "", own ? result.lost === 0 : undefined));
+    }
+    const broadcasts: Array<[string, BroadcastResult, boolean]> = [
+      [`Broadcast at the default rate (${CONTENDERS.clinic})`, (await engineBroadcast({ recipients: sizes.limitsBroadcast, sim: LIMITS })).broadcast, true],
+      [`Broadcast (${CONTENDERS.throttler})`, await throttlerBroadcast({ recipients: sizes.limitsBroadcast, sim: LIMITS }), false],
+      ["Broadcast (naive sendMessage loop + auto-retry)", await naiveBroadcast({ recipients: sizes.limitsBroadcast, sim: LIMITS }), false],
+    ];
+    for (const [name, result, own] of broadcasts) {
+      add(
+        row(
+          name,
+          `effective rate ÷ limit (${int(result.recipients)} recipients)`,
+          `${result.rate.toFixed(2)}/s ÷ ${LIMITS.limit}/s = ${result.ratio.toFixed(3)} (${result.seconds.toFixed(1)} s first to last)`,
+          own ? "≥ 0.97" : "",
+          own ? result.ratio >= 0.97 : undefined,
+        ),
+      );
+      const share = pct(result.rejected429, result.sendCalls);
+      add(
+        row(
+          name,
+          "429 answers; duplicates / losses",
+          `${int(result.rejected429)} of ${int(result.sendCalls)} calls (${share.toFixed(2)}%); ${result.duplicates} / ${result.losses}`,
+          own ? "< 0.5%; 0 / 0" : "",
+          own ? share < 0.5 && result.duplicates === 0 && result.losses === 0 : undefined,
+        ),
+      );
+    }
+    const mixed = await engineBroadcast({ recipients: sizes.limitsBroadcast, sim: LIMITS, patientsPerSecond: 4 });
+    const patients = mixed.patients!;
+    add(
+      row(
+        "Broadcast at the default rate + patients (4 updates/s)",
+        "patient's reply sent: p50 / p99",
+        `${ms(patients.p50)} / ${ms(patients.p99)} (max ${ms(patients.max)}; ${patients.updates} updates, ${patients.unanswered} unanswered; broadcast meanwhile ${mixed.broadcast.rate.toFixed(1)}/s, 429s ${mixed.broadcast.rejected429}, duplicates / losses ${mixed.broadcast.duplicates} / ${mixed.broadcast.losses})`,
+        "p99 ≤ 1.5 s",
+        patients.p99 <= 1500 && patients.unanswered === 0 && mixed.broadcast.losses === 0,
       ),
     );
   }
