@@ -11,6 +11,7 @@ import type { BotDeps } from "./bot/deps.js";
 import { createI18n, languageFor } from "./bot/i18n.js";
 import { createOutboxRepository } from "./delivery/outbox-repository.js";
 import { createSendRateLimiter } from "./delivery/send-rate.js";
+import { createSharedSendBudget } from "./delivery/shared-send-budget.js";
 import { DeliveryEngine } from "./delivery/delivery-engine.js";
 import { createTipRepository } from "./tips/tip-repository.js";
 import { createPersonalDataRepository } from "./privacy/personal-data-repository.js";
@@ -69,7 +70,11 @@ export function createServices(input: ServicesInput): Services {
   const users = createUserRepository(database.prisma);
   const tips = createTipRepository(database.prisma, database.provider);
   const outbox = createOutboxRepository(database.prisma);
-  const limiter = createSendRateLimiter({ globalPerSecond: config.sendRatePerSecond, perChatIntervalMs: input.perChatIntervalMs });
+  // Several instances only exist in webhook mode (Telegram serves long polling to one), and only share PostgreSQL.
+  const severalInstances = config.botMode === "webhook" && database.provider === "postgresql";
+  // Telegram's limit is the whole bot's: with several instances, every one takes its slots from one budget in the database.
+  const sharedBudget = severalInstances ? createSharedSendBudget(config.databaseUrl, config.sendRatePerSecond) : undefined;
+  const limiter = createSendRateLimiter({ globalPerSecond: config.sendRatePerSecond, perChatIntervalMs: input.perChatIntervalMs, schedule: sharedBudget });
   const tipCatalog = createTipCatalog({
     library: input.library,
     disclaimer: clinic.disclaimer,
@@ -153,8 +158,7 @@ export function createServices(input: ServicesInput): Services {
     now,
     metrics,
     booking,
-    // Several instances only exist in webhook mode (Telegram serves long polling to one), and only share PostgreSQL.
-    ...(config.botMode === "webhook" && database.provider === "postgresql" ? { chatLock: createPostgresChatLock(config.databaseUrl) } : {}),
+    ...(severalInstances ? { chatLock: createPostgresChatLock(config.databaseUrl) } : {}),
   };
 
   return {
@@ -165,6 +169,7 @@ export function createServices(input: ServicesInput): Services {
     runStaleRequests: (at) => notifyStaleRequests(booking, at),
     close: async () => {
       await deps.chatLock?.close();
+      await sharedBudget?.close();
     },
     async runTipsTick(at) {
       const result = await enqueueDueTips(

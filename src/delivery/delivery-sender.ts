@@ -33,8 +33,9 @@ import type { OutboxStore } from "./outbox.js";
  * Telegram, not by one process, so nothing is lost by not spreading it.
  *
  * Replies to patients are sent directly by whichever instance received the
- * update and are not seen by the sender's limiter; the default rate (28 a
- * second) leaves headroom under Telegram's 30 for them.
+ * update, but every instance takes its slots, replies and bulk alike, from the
+ * one send budget in the database (shared-send-budget.ts), so together they
+ * keep to SEND_RATE_PER_SECOND, replies first.
  *
  * On SQLite there is one process by construction: it is always the sender.
  */
