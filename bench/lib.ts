@@ -11,7 +11,7 @@ import { createBot } from "../src/bot/create-bot.js";
 import type { BotContext } from "../src/bot/context.js";
 import { createServices, type Services } from "../src/services.js";
 import type { Database } from "../src/db/database.js";
-import { testBotInfo } from "../src/testing/updates.js";
+import { testBotInfo } from "../src/bot-api-peer/updates.js";
 
 export const BENCH_TOKEN = "123456789:AAFbenchmarkTokenForTheClinicBot0000";
 export const STAFF_BASE_ID = 900_000;
