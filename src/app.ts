@@ -17,6 +17,7 @@ import { loadContentLibrary, watchContent } from "./content/content-folder.js";
 import { createServices, type Services } from "./services.js";
 import { createScheduler } from "./scheduler.js";
 import { startDeliverySender, type DeliverySender } from "./delivery/delivery-sender.js";
+import { followBlog } from "./content/blog/follow-blog.js";
 
 /** The update types the bot handles; anything else is not even fetched. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
@@ -60,6 +61,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
   const { deps, engine } = services;
   const bot = createBot(config, deps);
   const scheduler = createScheduler(logger);
+  let stopFollowingBlog = () => {};
 
   let botReady = false;
   const http = await startHttpServer({
@@ -112,9 +114,29 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
     scheduler.every("scheduled-broadcasts", "* * * * *", (now) => services.runScheduledBroadcasts(now));
     scheduler.every("stale-requests", "*/5 * * * *", (now) => services.runStaleRequests(now));
+    // Published blog articles join the library, and drafts imported from the command line get their preview.
+    await deps.tipLibrary.refresh();
+    scheduler.every("blog-previews", "* * * * *", async (now) => {
+      await deps.tipLibrary.refresh();
+      return services.runBlogPreviews(now);
+    });
+    if (config.contentFeed) {
+      const feed = config.contentFeed;
+      stopFollowingBlog = followBlog({
+        url: feed.url,
+        intervalMs: feed.intervalMinutes * 60_000,
+        blog: deps.blog,
+        logger: logger.child({ component: "blog" }),
+        now: () => new Date(),
+        onDrafts: () => void services.runBlogPreviews(new Date()).catch((error: unknown) => logger.error({ err: describeError(error) }, "blog previews failed")),
+        onFailingForADay: (error, since) => services.notifyFeedFailing(error, since),
+      });
+      logger.info({ url: feed.url, intervalMinutes: feed.intervalMinutes }, "following the clinic's blog");
+    }
     scheduler.every("outbox-recovery", "*/5 * * * *", () => deps.outbox.recover(new Date(Date.now() - 120_000)));
   } catch (error) {
     stopWatchingContent();
+    stopFollowingBlog();
     await (sender?.stop() ?? engine.stop());
     await http.close();
     await services.close();
@@ -133,6 +155,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
       while (runner && runner.size() > 0 && Date.now() < deadline) await sleep(25);
       if (runner && runner.size() > 0) logger.warn({ inFlight: runner.size() }, "gave up waiting for in-flight updates");
       stopWatchingContent();
+      stopFollowingBlog();
       await scheduler.stop();
       await (sender?.stop() ?? engine.stop());
       deps.broadcastService.stop();

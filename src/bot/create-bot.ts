@@ -21,6 +21,7 @@ import { broadcastFeature } from "../features/broadcast.js";
 import { bookingFeature } from "../features/booking.js";
 import { appointmentsFeature } from "../features/appointments.js";
 import { appointmentRequestsFeature } from "../features/appointment-requests.js";
+import { blogReviewFeature } from "../features/blog-review.js";
 import { updateMetrics } from "../metrics.js";
 import { conversationReplies, noteReplies, REPLY_RETRIES } from "./outgoing.js";
 
@@ -108,6 +109,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(broadcastFeature);
   bot.use(appointmentsFeature);
   bot.use(appointmentRequestsFeature);
+  bot.use(blogReviewFeature);
   bot.use(fallbackFeature);
 
   // Last line of defence; the error boundary above normally handles everything.

@@ -85,7 +85,8 @@ async function importUrl(url: string, options: ImportOptions): Promise<ImportRes
 async function importFeed(source: string, xml: string, options: ImportOptions): Promise<ImportResult> {
   const feed = parseFeed(source, xml);
   const outcomes: { what: string; key: string; outcome: ArticleOutcome }[] = [];
-  for (const entry of feed.entries) {
+  for (const raw of feed.entries) {
+    const entry = { ...raw, ...(raw.link ? { link: resolveLink(raw.link, source) } : {}) };
     const what = entry.link ?? entry.title ?? source;
     const key = entry.guid ?? entry.link ?? `${entry.title ?? ""}|${entry.date ?? ""}`;
     if (entry.notAPost) {
@@ -162,6 +163,15 @@ function collect(outcomes: { what: string; key: string; outcome: ArticleOutcome 
 function linkHeaderApi(header: string | null, base: string): string | undefined {
   const match = header ? /<([^>]+)>\s*;\s*rel="https:\/\/api\.w\.org\/"/.exec(header) : null;
   return match ? new URL(match[1]!, base).toString() : undefined;
+}
+
+/** A feed's links may be relative to the feed's own address. */
+function resolveLink(link: string, source: string): string {
+  try {
+    return new URL(link, /^https?:\/\//i.test(source) ? source : undefined).toString();
+  } catch {
+    return link;
+  }
 }
 
 function definedOnly(metadata: PageMetadata): PageMetadata {
