@@ -135,7 +135,7 @@ function leadInTips(blocks: Block[]): Found | null {
 
 function isCallToAction(section: { heading: string; blocks: Block[] }): boolean {
   const words = `${section.heading} ${section.blocks.map((block) => block.text).join(" ")}`;
-  return /\b(book|appointment|contact us|call us|rendez-vous|réserv|contactez)/i.test(words) && words.length < 400;
+  return /\b(book(ing)?|appointments?|contact us|call us|rendez-vous|réserv\w*|contactez)\b/i.test(words) && words.length < 400;
 }
 
 function joinHtml(blocks: Block[]): string {

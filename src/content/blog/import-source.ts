@@ -107,7 +107,9 @@ async function entryArticle(entry: FeedEntry, feedLanguage: string | undefined, 
     const response = await fetchText(entry.link, { ...options, validators: undefined });
     if (response.notModified) return { skipped: "the post's page answered 304 to an unconditional request" };
     const page = parsePage(response.text, response.url);
-    return articleFromBlocks(page.blocks, { ...page.metadata, ...definedOnly(metadata) }, entry.link);
+    // The feed's title and date are the post's; the page knows its own canonical address best.
+    const merged = { ...page.metadata, ...definedOnly(metadata), ...(page.metadata.canonicalUrl ? { canonicalUrl: page.metadata.canonicalUrl } : {}) };
+    return articleFromBlocks(page.blocks, merged, entry.link);
   } catch (error) {
     if (error instanceof SourceError) return { skipped: `the feed has only a summary and ${error.message}` };
     throw error;
