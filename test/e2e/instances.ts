@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { applyPendingMigrations } from "../db/migrations.js";
-import { openDatabase, type Database } from "../db/database.js";
+import { applyPendingMigrations } from "../../src/db/migrations.js";
+import { openDatabase, type Database } from "../../src/db/database.js";
 
 /**
  * Helpers for tests that run several bot processes, or crash one: a
@@ -105,7 +105,8 @@ export async function seedBulkWork(databaseUrl: string, options: BulkWorkOptions
   }
 }
 
-async function seed(database: Database, options: BulkWorkOptions): Promise<BulkWork> {
+/** The same bulk work, seeded into an open (migrated) database, e.g. while a bot process runs on it. */
+export async function seed(database: Database, options: BulkWorkOptions): Promise<BulkWork> {
   const { prisma } = database;
   const firstId = options.firstId ?? 500_000;
   const staffId = options.staffId ?? 9_999;
