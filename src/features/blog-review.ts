@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { escapeHtml } from "../bot/html.js";
 import type { Translator } from "../bot/i18n.js";
-import { staffOnly } from "../bot/staff-only.js";
+import { blogReviewButtons } from "../bot/buttons.js";
 import type { ClinicProfile, Language } from "../clinic/clinic-profile.js";
 import { tipsOf } from "../content/library.js";
 import type { BlogArticleRow, BlogStatus } from "../content/blog/blog-article-repository.js";
@@ -14,27 +14,25 @@ import { tipMessage } from "../tips/tip-catalog.js";
  * Staff review of the clinic's blog posts before patients see them. A new
  * draft arrives in the staff chat as a preview (its title, then each tip card
  * exactly as patients will get it) and a question with Publish and Skip.
- * /articles lists the articles with Publish or Unpublish. Every press is
- * checked on the server: the sender must be staff, and the article must be in
- * a state the action applies to, so a forged or stale press changes nothing.
+ * /articles lists the articles with Publish or Unpublish. Mounted behind the
+ * staff filter (staff only, in the staff chats); every press is also checked
+ * against the article's state: an action applies only to the states the bot
+ * offers it for, so a forged or stale press changes nothing.
  */
 export const blogReviewFeature = new Composer<BotContext>();
 
-/** Callback data of this feature, built and read here only: blog:<action>:<article id>. */
-export const blogCallback = {
-  encode: (action: ReviewAction, id: number) => `blog:${action}:${id}`,
-  parse(data: string): { action: ReviewAction; id: number } | null {
-    const match = /^blog:(publish|skip|unpublish):(\d{1,9})$/.exec(data);
-    return match ? { action: match[1] as ReviewAction, id: Number(match[2]) } : null;
-  },
-};
+const REVIEW_ACTIONS = Object.keys(REVIEW_TRANSITIONS) as ReviewAction[];
+const buttonFor = (action: ReviewAction, articleId: number) => blogReviewButtons.data(action, { articleId });
 
 const LIST_LIMIT = 10;
 
-blogReviewFeature.callbackQuery(/^blog:/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const press = blogCallback.parse(ctx.callbackQuery.data);
-  if (!press) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+for (const action of REVIEW_ACTIONS) {
+  blogReviewFeature.callbackQuery(blogReviewButtons.filter(action), (ctx) =>
+    review(ctx, { action, id: blogReviewButtons.parse(action, ctx.callbackQuery?.data)!.articleId }),
+  );
+}
+
+async function review(ctx: BotContext & { from: { id: number; first_name: string } }, press: { action: ReviewAction; id: number }) {
   const outcome = await reviewBlogArticle(ctx.deps.blog, press.id, press.action, ctx.from.id);
   if (!outcome.ok) {
     ctx.logger.info({ userId: ctx.from.id, articleId: press.id, action: press.action, status: outcome.row?.status }, "blog review press changed nothing");
@@ -47,16 +45,15 @@ blogReviewFeature.callbackQuery(/^blog:/, async (ctx) => {
   await ctx.answerCallbackQuery();
   const done = ctx.t(`blog-done-${outcome.row.status}`, { name: escapeHtml(ctx.from.first_name), title: escapeHtml(outcome.row.article.title) });
   await ctx.editMessageText(done, { parse_mode: "HTML", reply_markup: new InlineKeyboard() });
-});
+}
 
-blogReviewFeature.command("articles", async (ctx, next) => {
-  if (!ctx.isStaff) return next();
+blogReviewFeature.command("articles", async (ctx) => {
   const rows = await ctx.deps.blog.recent(LIST_LIMIT);
   if (rows.length === 0) return ctx.reply(ctx.t("blog-list-empty"), { parse_mode: "HTML" });
   const keyboard = new InlineKeyboard();
   const lines = rows.map((row, index) => {
     const action = actionOffered(row.status);
-    keyboard.text(`${index + 1}. ${ctx.t(`blog-button-${action}`)}`, blogCallback.encode(action, row.id));
+    keyboard.text(`${index + 1}. ${ctx.t(`blog-button-${action}`)}`, buttonFor(action, row.id));
     if (index % 2 === 1) keyboard.row();
     return ctx.t("blog-list-item", {
       number: index + 1,
@@ -94,8 +91,8 @@ export function blogPreviewMessages(row: BlogArticleRow, input: { i18n: Translat
     tipMessage(tip, article.language, { disclaimer: clinic.disclaimer, readMoreLabel: (language) => i18n.t(language, "tips-read-more") }),
   );
   const keyboard = new InlineKeyboard()
-    .text(t("blog-button-publish"), blogCallback.encode("publish", row.id))
-    .text(t("blog-button-skip"), blogCallback.encode("skip", row.id));
+    .text(t("blog-button-publish"), buttonFor("publish", row.id))
+    .text(t("blog-button-skip"), buttonFor("skip", row.id));
   const ask: OutgoingMessage = { method: "sendMessage", params: { text: t("blog-preview-ask", figures), parse_mode: "HTML", reply_markup: keyboard } };
   return [header, ...cards, ask];
 }
