@@ -10,6 +10,7 @@ import { openDatabase, type Database } from "./db/database.js";
 import { createBot } from "./bot/create-bot.js";
 import type { BotContext } from "./bot/context.js";
 import { registerCommandMenu } from "./bot/command-menu.js";
+import { registerDeskMenuButtons } from "./features/desk.js";
 import { describeError } from "./bot/error-boundary.js";
 import { startHttpServer, type RunningHttpServer } from "./http/server.js";
 import { loadContentLibrary, watchContent, type ContentLibrary } from "./content/articles.js";
@@ -75,8 +76,9 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
         }
       : undefined,
     routes: { "/metrics": services.metrics.handler },
+    mounts: services.desk ? { "/desk": services.desk } : undefined,
   });
-  logger.info({ port: http.port }, "http server listening");
+  logger.info({ port: http.port, desk: config.publicUrl ? `${config.publicUrl}/desk/` : "off (set PUBLIC_URL)" }, "http server listening");
 
   let runner: RunnerHandle | undefined;
   let sender: DeliverySender | undefined;
@@ -88,6 +90,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     botReady = true;
     logger.info({ username: bot.botInfo.username, mode: config.botMode }, "bot initialised");
     void registerCommandMenu(bot.api, deps.i18n, config.staffChatId, logger);
+    void registerDeskMenuButtons(bot.api, config, deps.i18n, clinic.defaultLanguage, logger);
 
     if (config.webhook) {
       const { url, secret } = config.webhook;

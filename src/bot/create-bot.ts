@@ -21,6 +21,7 @@ import { broadcastFeature } from "../features/broadcast.js";
 import { bookingFeature } from "../features/booking.js";
 import { appointmentsFeature } from "../features/appointments.js";
 import { appointmentRequestsFeature } from "../features/appointment-requests.js";
+import { deskFeature } from "../features/desk.js";
 import { updateMetrics } from "../metrics.js";
 import { conversationReplies, noteReplies, REPLY_RETRIES } from "./outgoing.js";
 
@@ -100,6 +101,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   // The booking conversation first: while a patient is in it, it sees their updates before any other feature.
   bot.use(bookingFeature(deps));
   bot.use(membershipFeature);
+  // Before /start: staff arriving by the desk's private-chat link (/start desk).
+  bot.use(deskFeature);
   bot.use(startFeature);
   bot.use(helpFeature);
   bot.use(tipsFeature);
