@@ -7,9 +7,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
-import { BotApiSimulator, type LatencyRange } from "../src/testing/bot-api-simulator.js";
+import { BotApiSimulator, type LatencyRange } from "../src/bot-api-peer/index.js";
 import { createTestDatabase } from "../src/testing/test-database.js";
-import { command, testBotInfo, textMessage, user } from "../src/testing/updates.js";
+import { command, testBotInfo, textMessage, user } from "../src/bot-api-peer/updates.js";
 import { BENCH_TOKEN, STAFF_BASE_ID, buildClinicBot, percentile, seedPatients, until } from "./lib.js";
 
 export const RECIPIENT_BASE = 1_000_000;

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Bot } from "grammy";
 import type { Message, Update } from "grammy/types";
 import { createTestDatabase } from "../src/testing/test-database.js";
-import { callbackQuery, command, privateChat, testBotInfo, user } from "../src/testing/updates.js";
+import { callbackQuery, command, privateChat, testBotInfo, user } from "../src/bot-api-peer/updates.js";
 import { BENCH_TOKEN, STAFF_BASE_ID, buildClinicBot, percentile, seedPatients } from "./lib.js";
 
 const PATIENT_BASE = 3_000_000;

@@ -6,12 +6,12 @@ import { loadConfig, type Config } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { loadClinicProfile } from "../src/clinic/clinic-profile.js";
 import { loadSafetyRules } from "../src/safety/red-flags.js";
-import { loadContentLibrary } from "../src/content/articles.js";
+import { loadContentLibrary } from "../src/content/content-folder.js";
 import { createBot } from "../src/bot/create-bot.js";
 import type { BotContext } from "../src/bot/context.js";
 import { createServices, type Services } from "../src/services.js";
 import type { Database } from "../src/db/database.js";
-import { testBotInfo } from "../src/testing/updates.js";
+import { testBotInfo } from "../src/bot-api-peer/updates.js";
 
 export const BENCH_TOKEN = "123456789:AAFbenchmarkTokenForTheClinicBot0000";
 export const STAFF_BASE_ID = 900_000;

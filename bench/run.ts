@@ -240,7 +240,7 @@ Produced by \`npm run bench${quick ? " -- --quick" : ""}\` (${quick ? "quick" : 
 
 ## How it is measured
 
-- **Telegram** is the Bot API simulator in \`src/testing/bot-api-simulator.ts\`, over loopback HTTP. Its limits are
+- **Telegram** is the Bot API peer in \`src/bot-api-peer/\`, over loopback HTTP. Its limits are
   Telegram's scaled ten times so that a large broadcast fits in the run: **${SIM.limit} messages/s** over all chats
   (in any 1000 ms window), 1 message/s per chat (burst of 3), 429 with \`retry_after: 1\` beyond that; it answers each
   call in ${SIM.latency.min}–${SIM.latency.max} ms (Telegram's ~30–80 ms, scaled alike). The bot's \`SEND_RATE_PER_SECOND\` is

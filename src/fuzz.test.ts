@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Update } from "grammy/types";
 import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "./testing/test-bot.js";
-import { testBotInfo } from "./testing/updates.js";
+import { testBotInfo } from "./bot-api-peer/updates.js";
 import { mulberry32 } from "./testing/measure.js";
 
 /** Seeded, so the same seed gives the same updates. */

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger.js";
 import { createTestBot, TEST_TOKEN } from "./testing/test-bot.js";
-import { command, contactMessage, textMessage, user } from "./testing/updates.js";
+import { command, contactMessage, textMessage, user } from "./bot-api-peer/updates.js";
 
 describe("logs at info level", () => {
   it("never contain the bot token, phone numbers or what patients wrote", async () => {

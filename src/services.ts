@@ -4,7 +4,7 @@ import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import type { ClinicProfile } from "./clinic/clinic-profile.js";
 import type { SafetyRules } from "./safety/red-flags.js";
-import type { ContentLibrary } from "./content/articles.js";
+import type { ContentLibrary } from "./content/article.js";
 import type { Database } from "./db/database.js";
 import { createUserRepository } from "./db/repositories/user-repository.js";
 import type { BotDeps } from "./bot/deps.js";

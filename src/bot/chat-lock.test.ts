@@ -4,7 +4,7 @@ import { createPostgresChatLock, type ChatLock } from "./chat-lock.js";
 import { scratchLocation, testProviders } from "../testing/test-database.js";
 import { createTestBot } from "../testing/test-bot.js";
 import { bookingSteps } from "../testing/booking-steps.js";
-import { user } from "../testing/updates.js";
+import { user } from "../bot-api-peer/updates.js";
 
 describe.runIf(testProviders.includes("postgresql"))("the per-chat lock across instances", () => {
   const locks: ChatLock[] = [];

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Writable } from "node:stream";
 import { createTestBot, STAFF_ID, type TestBot } from "../testing/test-bot.js";
 import { createLogger } from "../logger.js";
-import { callbackQuery, channelPost, command, groupMessage, myChatMember, stickerMessage, user } from "../testing/updates.js";
+import { callbackQuery, channelPost, command, groupMessage, myChatMember, stickerMessage, user } from "../bot-api-peer/updates.js";
 
 function captureLogs() {
   const lines: Array<Record<string, unknown>> = [];

@@ -6,7 +6,7 @@ import { createLogger } from "../logger.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { parseDatabaseUrl } from "../db/database-url.js";
 import { createTestDatabase, testPostgresUrl, testProviders, type TestDatabase } from "../testing/test-database.js";
-import { BotApiSimulator } from "../testing/bot-api-simulator.js";
+import { BotApiSimulator } from "../bot-api-peer/index.js";
 import { mostInAnySecond } from "../testing/measure.js";
 import { createOutboxRepository } from "./outbox-repository.js";
 import { createSendRateLimiter } from "./send-rate.js";

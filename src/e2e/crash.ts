@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { BotApiSimulator, SEND_METHODS } from "../testing/bot-api-simulator.js";
+import { BotApiSimulator, SEND_METHODS } from "../bot-api-peer/index.js";
 import { scratchLocation } from "../testing/test-database.js";
 import { openDatabase, type Database } from "../db/database.js";
 import type { Provider } from "../db/schema-files.js";
 import { E2E_TOKEN, startBotProcess, type BotProcess } from "./harness.js";
 import { seedBulkWork, type BulkWork } from "./instances.js";
 import { createAppointmentRepository } from "../booking/appointment-repository.js";
-import { callbackQuery, user } from "../testing/updates.js";
+import { callbackQuery, user } from "../bot-api-peer/updates.js";
 import { mulberry32 } from "../testing/measure.js";
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { BotApiSimulator, SEND_METHODS } from "../testing/bot-api-simulator.js";
-import { user } from "../testing/updates.js";
+import { BotApiSimulator, SEND_METHODS } from "../bot-api-peer/index.js";
+import { user } from "../bot-api-peer/updates.js";
 import { scratchLocation, testProviders } from "../testing/test-database.js";
 import { E2E_TOKEN, freePort, startBotProcess, type BotProcess } from "./harness.js";
 import { outboxStatuses, seedBulkWork, startRoundRobin } from "./instances.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../testing/test-bot.js";
 import { testProviders } from "../testing/test-database.js";
-import { callbackQuery, command, user } from "../testing/updates.js";
+import { callbackQuery, command, user } from "../bot-api-peer/updates.js";
 import { bookingSteps } from "../testing/booking-steps.js";
 import { confirmRequest } from "../booking/confirm-request.js";
 

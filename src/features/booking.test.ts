@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../testing/test-bot.js";
 import { testProviders } from "../testing/test-database.js";
-import { callbackQuery, command, contactMessage, stickerMessage, textMessage, user } from "../testing/updates.js";
+import { callbackQuery, command, contactMessage, stickerMessage, textMessage, user } from "../bot-api-peer/updates.js";
 import { bookingSteps } from "../testing/booking-steps.js";
 import { normalizePhone } from "./booking.js";
 import { SENDING_METHODS } from "../bot/outgoing.js";

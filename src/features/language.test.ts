@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createContentLibrary, parseArticle } from "../content/articles.js";
+import { createContentLibrary } from "../content/library.js";
+import { parseArticle } from "../content/markdown-article.js";
 import { createTestBot, type TestBot } from "../testing/test-bot.js";
-import { command, user } from "../testing/updates.js";
+import { command, user } from "../bot-api-peer/updates.js";
 
 describe("languages", () => {
   let t: TestBot;

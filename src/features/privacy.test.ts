@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestBot, STAFF_CHAT_ID, type TestBot } from "../testing/test-bot.js";
 import { testProviders } from "../testing/test-database.js";
-import { command, user } from "../testing/updates.js";
-import type { UploadedFile } from "../testing/bot-api-simulator.js";
+import { command, user } from "../bot-api-peer/updates.js";
+import type { UploadedFile } from "../bot-api-peer/index.js";
 
 describe.each(testProviders)("privacy on %s", (provider) => {
   let t: TestBot;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { findRedFlags, loadSafetyRules } from "../safety/red-flags.js";
 import { createTestBot, STAFF_CHAT_ID, type TestBot } from "../testing/test-bot.js";
-import { command, textMessage, user } from "../testing/updates.js";
+import { command, textMessage, user } from "../bot-api-peer/updates.js";
 
 interface Examples {
   mustMatch: Array<{ id: string; en: string[]; fr: string[] }>;

@@ -9,7 +9,8 @@
  * there is an error (warnings alone pass).
  */
 import { LANGUAGES, loadClinicProfile } from "../clinic/clinic-profile.js";
-import { loadContentLibrary, type ContentLibrary, type ContentProblem } from "../content/articles.js";
+import type { ContentLibrary, ContentProblem } from "../content/article.js";
+import { loadContentLibrary } from "../content/content-folder.js";
 import { ContentError } from "../content/yaml-file.js";
 import { loadSafetyRules } from "../safety/red-flags.js";
 

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
-import { createContentLibrary, parseArticle, type Article, type ContentLibrary } from "../content/articles.js";
+import type { Article, ContentLibrary } from "../content/article.js";
+import { createContentLibrary } from "../content/library.js";
+import { parseArticle } from "../content/markdown-article.js";
 import { createTestBot, type TestBot } from "../testing/test-bot.js";
 import { testProviders } from "../testing/test-database.js";
-import { command, user } from "../testing/updates.js";
+import { command, user } from "../bot-api-peer/updates.js";
 import { nextWeeklySlot } from "./weekly-schedule.js";
 
 function article(slug: string, date: string, sections: string[]): Article {

@@ -1,5 +1,5 @@
-import type { ContentLibrary } from "../content/articles.js";
-import { renderTipCard } from "../content/articles.js";
+import type { ContentLibrary } from "../content/article.js";
+import { renderTipCard } from "../content/tip-card.js";
 import type { Language, Localized } from "../clinic/clinic-profile.js";
 import type { OutgoingMessage } from "../delivery/outbox.js";
 import type { TipCatalog } from "./enqueue-due-tips.js";
