@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ICAL from "ical.js";
 import { createTestBot, STAFF_CHAT_ID, STAFF_ID, TEST_TOKEN, type TestBot } from "../testing/test-bot.js";
 import { testProviders } from "../testing/test-database.js";
-import { user } from "../testing/updates.js";
+import { user } from "../bot-api-peer/updates.js";
 import { bookingSteps } from "../testing/booking-steps.js";
 import { signedLaunchData } from "../testing/launch-data.js";
 import { startHttpServer, type RunningHttpServer } from "../http/server.js";
