@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Api, webhookCallback, type Bot } from "grammy";
-import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import { loadClinicProfile } from "./clinic/clinic-profile.js";
@@ -18,6 +17,8 @@ import { loadContentLibrary, watchContent } from "./content/content-folder.js";
 import { createServices, type Services } from "./services.js";
 import { createScheduler } from "./scheduler.js";
 import { startDeliverySender, type DeliverySender } from "./delivery/delivery-sender.js";
+import { startLongPolling, TokenRejectedError, type LongPolling } from "./bot/long-polling.js";
+import { UpdatesInFlight } from "./bot/in-flight.js";
 
 /** The update types the bot handles; anything else is not even fetched. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
@@ -29,8 +30,18 @@ export interface RunningApp {
   bot: Bot<BotContext>;
   database: Database;
   http: RunningHttpServer;
+  /** Rejects when the update source dies for good (token rejected, an unexpected error): the process must exit. */
+  died: Promise<never>;
   /** Stops taking updates, lets in-flight ones finish (bounded), stops jobs, closes the database. */
   stop(): Promise<void>;
+}
+
+/** Thrown by startApp when its signal aborted it: everything it had opened is closed again. */
+export class StartAbortedError extends Error {
+  constructor() {
+    super("stopped during start-up");
+    this.name = "StartAbortedError";
+  }
 }
 
 /**
@@ -41,9 +52,16 @@ export interface RunningApp {
 export async function startApp(config: Config, logger: Logger, signal?: AbortSignal): Promise<RunningApp> {
   const clinic = loadClinicProfile(config.contentDir);
   const safety = loadSafetyRules(config.contentDir);
+  // A stop asked for while migrations run lets them finish (a migration is never cut half-way), then start-up ends here.
+  logger.info("checking database migrations");
   const applied = await applyPendingMigrations(config.databaseUrl, logger);
   if (applied.length > 0) logger.info({ migrations: applied }, "database migrations applied");
+  if (signal?.aborted) throw new StartAbortedError();
   const database = await openDatabase(config.databaseUrl);
+  if (signal?.aborted) {
+    await database.close();
+    throw new StartAbortedError();
+  }
 
   // Invalid articles are skipped with a warning naming the file; the rest serve.
   let library: ContentLibrary = loadContentLibrary(config.contentDir, logger).library;
@@ -59,16 +77,21 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
 
   const services: Services = createServices({ config, database, clinic, safety, library: () => library, logger, processMetrics: true });
   const { deps, engine } = services;
-  const bot = createBot(config, deps);
+  const inFlight = new UpdatesInFlight();
+  const bot = createBot(config, deps, { inFlight });
   const scheduler = createScheduler(logger);
 
   let botReady = false;
+  let polling: LongPolling | undefined;
+  let sourceDead = false;
   const http = await startHttpServer({
     port: config.port,
     logger,
     health: async () => {
       const databaseOk = await database.ping();
-      return { ok: databaseOk && botReady, checks: { database: databaseOk, bot: botReady } };
+      // Receiving updates: polling works (no conflict, Telegram in reach) and has not died; webhook mode serves them here.
+      const updates = !sourceDead && (polling?.healthy ?? true);
+      return { ok: databaseOk && botReady && updates, checks: { database: databaseOk, bot: botReady, updates } };
     },
     webhook: config.webhook
       ? {
@@ -81,7 +104,6 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
   });
   logger.info({ port: http.port, desk: config.publicUrl ? `${config.publicUrl}/desk/` : "off (set PUBLIC_URL)" }, "http server listening");
 
-  let runner: RunnerHandle | undefined;
   let sender: DeliverySender | undefined;
   try {
     // Start-up calls bypass the bot's auto-retry: withBackoff owns retrying here,
@@ -103,8 +125,11 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
       );
     } else {
       await withBackoff(() => startupApi.deleteWebhook(), logger, "switch to long polling", signal);
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+      // A plain Api of its own (timeout above the long poll's 30 s): the poller tells conflicts from dead ends itself.
+      const pollingApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 40 });
+      polling = startLongPolling(bot, { api: pollingApi, logger, allowedUpdates: ALLOWED_UPDATES });
     }
+    if (signal?.aborted) throw new StartAbortedError();
 
     // One instance at a time sends the outbox, so the global rate is shared (see
     // delivery-sender.ts). It first recovers what a previous sender left: rows
@@ -117,6 +142,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     scheduler.every("stale-requests", "*/5 * * * *", (now) => services.runStaleRequests(now));
     scheduler.every("outbox-recovery", "*/5 * * * *", () => deps.outbox.recover(new Date(Date.now() - 120_000)));
   } catch (error) {
+    await polling?.stop();
     stopWatchingContent();
     await (sender?.stop() ?? engine.stop());
     await http.close();
@@ -125,16 +151,22 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     throw error;
   }
 
+  const died: Promise<never> = polling
+    ? polling.died.catch((error: unknown) => {
+        sourceDead = true;
+        throw error;
+      })
+    : new Promise<never>(() => undefined);
+  died.catch(() => undefined);
+
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info("stopping: no new updates");
-      if (runner?.isRunning()) await runner.stop();
+      await polling?.stop();
       await http.close();
-      const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-      // runner.stop() resolves before in-flight updates finish.
-      while (runner && runner.size() > 0 && Date.now() < deadline) await sleep(25);
-      if (runner && runner.size() > 0) logger.warn({ inFlight: runner.size() }, "gave up waiting for in-flight updates");
+      // Updates already being handled (polled, or posted to the webhook and perhaps answered already) finish first.
+      if (!(await inFlight.settled(Date.now() + DRAIN_TIMEOUT_MS))) logger.warn({ inFlight: inFlight.size }, "gave up waiting for in-flight updates");
       stopWatchingContent();
       await scheduler.stop();
       await (sender?.stop() ?? engine.stop());
@@ -144,7 +176,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
       logger.info("stopped");
     })());
 
-  return { bot, database, http, stop };
+  return { bot, database, http, died, stop };
 }
 
 /**
@@ -156,11 +188,12 @@ async function withBackoff<T>(call: () => Promise<T>, logger: Logger, what: stri
     try {
       return await call();
     } catch (error) {
-      if (signal?.aborted) throw error;
+      if (signal?.aborted) throw new StartAbortedError();
+      if ((error as { error_code?: number }).error_code === 401) throw new TokenRejectedError(what);
       if (isPermanentTelegramError(error)) throw error;
       logger.warn({ err: describeError(error), attempt, retryInMs: delay }, `could not ${what}; retrying`);
       await sleep(delay, undefined, { signal }).catch(() => undefined);
-      if (signal?.aborted) throw new Error(`stopped while trying to ${what}`);
+      if (signal?.aborted) throw new StartAbortedError();
     }
   }
 }

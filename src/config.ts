@@ -76,10 +76,10 @@ const configSchema = z
       .default("info"),
     CONTENT_DIR: z.string().default("content"),
     SEND_RATE_PER_SECOND: z.coerce
-      .number({ error: "must be a number of messages per second, e.g. 28" })
-      .positive("must be a positive number of messages per second, e.g. 28")
+      .number({ error: "must be a number of messages per second, e.g. 30" })
+      .positive("must be a positive number of messages per second, e.g. 30")
       .max(1000, "must be at most 1000 messages per second")
-      .default(28),
+      .default(30),
   })
   .superRefine((env, ctx) => {
     if (env.BOT_MODE !== "webhook") return;

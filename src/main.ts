@@ -21,13 +21,13 @@ const { startApp } = await import("./app.js");
 const logger = createLogger(config.logLevel);
 
 const abort = new AbortController();
-let app: Awaited<ReturnType<typeof startApp>> | undefined;
+let starting: ReturnType<typeof startApp> | undefined;
 let stopping = false;
 
-async function shutdown(signal: string): Promise<void> {
+/** Stops what is running (or starting) and exits with `code`; a second call does nothing. */
+async function stopAndExit(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, "shutdown requested");
   abort.abort();
   const forceExit = setTimeout(() => {
     logger.error("shutdown took too long; exiting");
@@ -35,23 +35,46 @@ async function shutdown(signal: string): Promise<void> {
   }, 15_000);
   forceExit.unref();
   try {
+    // Mid start-up this waits for the step under way (migrations are never cut half-way), which then ends start-up cleanly.
+    const app = await starting?.catch(() => undefined);
     await app?.stop();
   } finally {
-    process.exit(0);
+    process.exit(code);
   }
 }
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+function shutdown(signal: string): void {
+  if (stopping) return;
+  logger.info({ signal }, "shutdown requested");
+  void stopAndExit(0);
+}
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("unhandledRejection", (reason) => {
   logger.error({ err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, "unhandled rejection");
 });
 
+const { ContentError } = await import("./content/yaml-file.js");
+const { TokenRejectedError } = await import("./bot/long-polling.js");
+/** The one line an operator reads: the setting, file or URL at fault. */
+function operatorMessage(error: unknown): string {
+  if (error instanceof ContentError || error instanceof ConfigError || error instanceof TokenRejectedError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
 try {
-  app = await startApp(config, logger, abort.signal);
+  starting = startApp(config, logger, abort.signal);
+  const app = await starting;
+  // The update source died for good: say why in one line and exit non-zero, so the supervisor restarts the bot
+  // (or, for a rejected token, an operator sees BOT_TOKEN named), instead of staying up deaf.
+  app.died.catch((error: unknown) => {
+    if (stopping) return;
+    logger.fatal({ err: error instanceof TokenRejectedError ? undefined : { name: (error as Error).name, stack: (error as Error).stack } }, `updates stopped: ${operatorMessage(error)}`);
+    void stopAndExit(1);
+  });
 } catch (error) {
-  if (stopping) process.exit(0);
-  const { ContentError } = await import("./content/yaml-file.js");
-  const message = error instanceof ContentError || error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
-  logger.fatal({ err: error instanceof Error ? { name: error.name, stack: error.stack } : undefined }, `could not start: ${message}`);
-  process.exit(1);
+  if (!stopping) {
+    logger.fatal({ err: error instanceof Error && !(error instanceof TokenRejectedError) ? { name: error.name, stack: error.stack } : undefined }, `could not start: ${operatorMessage(error)}`);
+    process.exit(1);
+  }
 }

@@ -10,6 +10,7 @@ export {
   EDIT_METHODS,
   OUTGOING_METHODS,
   SEND_METHODS,
+  STRICT_FLOOD_CONTROL,
   type ApiParams,
   type ApiResponse,
   type BotApiSimulatorOptions,

@@ -29,6 +29,19 @@ export interface BotApiSimulatorOptions {
    * the limit even with timer jitter, one going faster does after a few sends.
    */
   perChatBurst?: number;
+  /**
+   * How the global limit is enforced. "window" (default): at most
+   * `globalRatePerSecond` sends in any 1000 ms, 429 with `retryAfterSeconds`
+   * beyond. "strict", Telegram at its strictest: a token bucket of
+   * `globalRatePerSecond` tokens refilled continuously at that rate, and a send
+   * that finds it empty pauses the whole bot for `floodPauseSeconds`: every
+   * send until then is answered 429 with the seconds that remain. Per chat, the
+   * allowance below still applies (set `perChatBurst: 1` for one a second
+   * exactly); see STRICT_FLOOD_CONTROL.
+   */
+  floodControl?: "window" | "strict";
+  /** "strict" flood control: how long an emptied bucket stops the whole bot (default 3 s). */
+  floodPauseSeconds?: number;
   /** Edits (editMessage*) per chat in any 60 s window (default 20). */
   editRatePerChatPerMinute?: number;
   /** The retry_after of every 429, in whole seconds (default 1). */
@@ -53,6 +66,12 @@ export interface BotApiSimulatorOptions {
   deactivatedChats?: Set<number>;
   /** Chats that do not exist (or never started the bot): 400 chat not found. */
   unknownChats?: Set<number>;
+  /**
+   * When set, every getUpdates (including one waiting now) is answered with
+   * this error: 409 Conflict as when another process polls the same token, or
+   * any other. `null` (default) turns it off again.
+   */
+  getUpdatesError?: { error_code: number; description: string } | null;
   /** Tries per update when the webhook answers non-2xx or fails (default 1: no redelivery). */
   webhookAttempts?: number;
   /** Pause between those tries (default 50 ms). */
@@ -90,6 +109,8 @@ export interface SimulatorStats {
   /** Messages delivered to chats (including those whose call then failed). */
   delivered: number;
   rejected429: number;
+  /** "strict" flood control: how often a send found the global bucket empty and paused the whole bot. */
+  floodPauses: number;
   errors5xx: number;
   dropped: number;
   forbidden: number;
@@ -120,9 +141,25 @@ export const EDIT_METHODS: readonly string[] = ["editMessageText", "editMessageR
 /** The methods that act on chats: where faults are injected by default. */
 export const OUTGOING_METHODS: readonly string[] = [...SEND_METHODS, ...EDIT_METHODS, "deleteMessage", "answerCallbackQuery", "sendChatAction"];
 
+/**
+ * Telegram's flood control as its strictest reading: 30 messages a second over
+ * all chats as a token bucket, exactly one a second per chat, and a 3-second
+ * pause of the whole bot whenever a send finds the bucket empty.
+ */
+export const STRICT_FLOOD_CONTROL = {
+  rateLimits: true,
+  floodControl: "strict",
+  globalRatePerSecond: 30,
+  perChatRatePerSecond: 1,
+  perChatBurst: 1,
+  floodPauseSeconds: 3,
+} as const satisfies BotApiSimulatorOptions;
+
 const DEFAULT_OPTIONS: Omit<ResolvedSimulatorOptions, "botInfo" | "blockedChats" | "deactivatedChats" | "unknownChats"> = {
   token: undefined,
   rateLimits: true,
+  floodControl: "window",
+  floodPauseSeconds: 3,
   globalRatePerSecond: 30,
   perChatRatePerSecond: 1,
   perChatBurst: 3,
@@ -134,6 +171,7 @@ const DEFAULT_OPTIONS: Omit<ResolvedSimulatorOptions, "botInfo" | "blockedChats"
   dropConnectionRate: 0,
   dropAfterDelivery: 0,
   faultMethods: OUTGOING_METHODS,
+  getUpdatesError: null,
   seed: 1,
   webhookAttempts: 1,
   webhookRetryDelayMs: 50,
@@ -178,6 +216,9 @@ function validated(options: ResolvedSimulatorOptions): ResolvedSimulatorOptions 
   if (options.serverErrorRate + options.dropConnectionRate > 1) throw new RangeError("serverErrorRate + dropConnectionRate must not exceed 1");
   for (const key of ["globalRatePerSecond", "perChatRatePerSecond", "perChatBurst", "editRatePerChatPerMinute", "webhookAttempts"] as const) {
     if (!(options[key] > 0)) throw new RangeError(`${key} must be positive, got ${options[key]}`);
+  }
+  if (!Number.isInteger(options.floodPauseSeconds) || options.floodPauseSeconds < 1) {
+    throw new RangeError(`floodPauseSeconds must be a whole number of seconds, got ${options.floodPauseSeconds}`);
   }
   if (!Number.isInteger(options.retryAfterSeconds) || options.retryAfterSeconds < 1) {
     throw new RangeError(`retryAfterSeconds must be a whole number of seconds, got ${options.retryAfterSeconds}`);

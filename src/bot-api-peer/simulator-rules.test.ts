@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { GrammyError, HttpError, InlineKeyboard } from "grammy";
 import type { Update } from "grammy/types";
 import { textMessage } from "./updates.js";
+import { STRICT_FLOOD_CONTROL } from "./options.js";
 import { alice, bob, callRaw, closeAll, failure, fetchBot, httpBot, simulator } from "./peer-fixtures.js";
 
 afterEach(async () => {
@@ -47,6 +48,39 @@ describe("flood limits", () => {
     expect(error.parameters.retry_after).toBe(1);
     vi.setSystemTime(Date.now() + 1_000);
     await bot.api.sendMessage(6, "broadcast");
+  });
+
+  it("strict: a bucket of 30 a second, and an emptied bucket pauses the whole bot for 3 s", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const sim = simulator(STRICT_FLOOD_CONTROL);
+    const bot = fetchBot(sim);
+    // A full bucket takes 30 at once; it refills at 30 a second.
+    for (let chat = 1; chat <= 30; chat++) await bot.api.sendMessage(chat, "surge");
+    vi.setSystemTime(Date.now() + 100);
+    for (let chat = 31; chat <= 33; chat++) await bot.api.sendMessage(chat, "surge");
+    const emptied = await failure(bot.api.sendMessage(34, "surge"));
+    expect(emptied.error_code).toBe(429);
+    expect(emptied.parameters.retry_after).toBe(3);
+    // The whole bot waits: any chat, with what remains of the pause.
+    vi.setSystemTime(Date.now() + 1_500);
+    expect((await failure(bot.api.sendMessage(99, "other chat"))).parameters.retry_after).toBe(2);
+    vi.setSystemTime(Date.now() + 1_500);
+    await bot.api.sendMessage(34, "after the pause");
+    expect(sim.stats()).toMatchObject({ delivered: 34, rejected429: 2, floodPauses: 1 });
+  });
+
+  it("strict: exactly one a second per chat, without pausing the bot", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const sim = simulator(STRICT_FLOOD_CONTROL);
+    const bot = fetchBot(sim);
+    await bot.api.sendMessage(alice.id, "first");
+    vi.setSystemTime(Date.now() + 999);
+    const tooSoon = await failure(bot.api.sendMessage(alice.id, "too soon"));
+    expect(tooSoon.parameters.retry_after).toBe(1);
+    await bot.api.sendMessage(bob.id, "others are not held up");
+    vi.setSystemTime(Date.now() + 1);
+    await bot.api.sendMessage(alice.id, "one second later");
+    expect(sim.stats().floodPauses).toBe(0);
   });
 
   it("edits have their own per-chat limit", async () => {
@@ -199,6 +233,7 @@ describe("accounting", () => {
       sends: 4,
       delivered: 4,
       rejected429: 0,
+      floodPauses: 0,
       errors5xx: 0,
       dropped: 0,
       forbidden: 0,

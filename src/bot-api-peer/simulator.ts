@@ -92,6 +92,7 @@ export class BotApiSimulator {
   configure(options: BotApiSimulatorOptions): void {
     this.opts = updatedOptions(this.opts, options);
     if (options.seed !== undefined) this.random = randomStreams(this.opts.seed);
+    if (options.getUpdatesError) this.updates.recheck();
   }
 
   get options(): Readonly<ResolvedSimulatorOptions> {
@@ -372,6 +373,7 @@ export class BotApiSimulator {
       sends: this.callLog.filter((call) => SEND_METHODS.includes(call.method)).length,
       delivered: this.chats.delivered().length,
       rejected429: withStatus((status) => status === 429),
+      floodPauses: this.flood.floodPauses,
       errors5xx: withStatus((status) => typeof status === "number" && status >= 500),
       dropped: withStatus((status) => status === "dropped"),
       forbidden: withStatus((status) => status === 403),

@@ -60,6 +60,11 @@ export class UpdateQueue {
 
 
 
+  /** Options changed: a long poll waiting now looks at them again (a getUpdatesError answers it at once). */
+  recheck(): void {
+    this.poller?.wake("update");
+  }
+
   async getUpdates(p: ApiParams, signal: AbortSignal): Promise<Update[]> {
     const offset = integerParam(p, "offset");
     const limit = Math.min(100, Math.max(1, integerParam(p, "limit") ?? 100));
@@ -72,6 +77,8 @@ export class UpdateQueue {
     this.poller?.wake("superseded");
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
+      const injected = this.options().getUpdatesError;
+      if (injected) throw new ApiError(injected.error_code, injected.description);
       if (this.webhook) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
       const ready = this.deliverableUpdates().slice(0, limit);
       const remaining = deadline - Date.now();

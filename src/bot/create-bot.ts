@@ -1,6 +1,5 @@
 import { Bot, type ApiClientOptions } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { limit } from "@grammyjs/ratelimiter";
@@ -23,7 +22,8 @@ import { appointmentsFeature } from "../features/appointments.js";
 import { appointmentRequestsFeature } from "../features/appointment-requests.js";
 import { deskFeature } from "../features/desk.js";
 import { updateMetrics } from "../metrics.js";
-import { conversationReplies, noteReplies, REPLY_RETRIES } from "./outgoing.js";
+import type { UpdatesInFlight } from "./in-flight.js";
+import { conversationReplies, repliesThroughBudget } from "./outgoing.js";
 
 /** More than this many updates from one person within the window is a flood. */
 const FLOOD_LIMIT = 30;
@@ -34,6 +34,8 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
   /** Extra client options; tests pass a fake `fetch`. */
   client?: ApiClientOptions;
+  /** Counts updates being handled (shutdown waits for them). */
+  inFlight?: UpdatesInFlight;
 }
 
 /**
@@ -46,9 +48,10 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     client: { apiRoot: config.telegramApiRoot, ...options.client },
   });
 
-  bot.api.config.use(autoRetry(REPLY_RETRIES));
-  bot.api.config.use(noteReplies(deps.limiter));
+  // Replies share the bot's one send budget, ahead of bulk sends, and wait out 429s instead of being dropped.
+  bot.api.config.use(repliesThroughBudget(deps.limiter));
 
+  if (options.inFlight) bot.use(options.inFlight.middleware);
   bot.use(updateMetrics(deps.metrics));
   // One update at a time per chat, so a patient's quick double tap cannot race itself.
   const chatKey = (ctx: BotContext) => (ctx.chat?.id ?? ctx.from?.id)?.toString();
@@ -93,7 +96,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(
     conversations<BotContext, BotContext>({
       storage: { type: "key", prefix: "conversation:", adapter: deps.conversationStorage as never },
-      // Inside a conversation, replies are retried and counted against the send rate as everywhere else.
+      // Inside a conversation, replies go through the same send budget as everywhere else.
       plugins: conversationReplies(deps.limiter),
     }),
   );

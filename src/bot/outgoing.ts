@@ -1,4 +1,5 @@
 import type { Conversation } from "@grammyjs/conversations";
+import { autoRetry } from "@grammyjs/auto-retry";
 import type { Context, MiddlewareFn, Transformer } from "grammy";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SendRateLimiter } from "../delivery/send-rate.js";
@@ -7,20 +8,61 @@ import type { SendRateLimiter } from "../delivery/send-rate.js";
 export const SENDING_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "copyMessage", "forwardMessage"]);
 
 /**
- * Replies are retried on 429 and transient errors, but never forever: a patient
- * waiting minutes for an answer is better told something went wrong.
+ * Calls that send nothing (edits, answers to button taps) are retried on 429
+ * and transient errors a few times: they are cheap, and Telegram counts them
+ * apart from sends.
  */
-export const REPLY_RETRIES = { maxRetryAttempts: 3, maxDelaySeconds: 10 } as const;
+export const OTHER_CALL_RETRIES = { maxRetryAttempts: 3, maxDelaySeconds: 10 } as const;
+
+/** Telegram's 5xx means the call was not carried out: a reply is tried again this often, after 1, 2, 3 s. */
+export const SERVER_ERROR_RETRIES = 3;
+
+/** How a reply waits: outside a conversation it just waits; inside one the wait must not be repeated on replays. */
+type Wait = <T>(task: () => Promise<T>) => Promise<T>;
 
 /**
- * Replies to patients go straight out, but they count against the global rate,
- * so bulk sends make room for them instead of tripping Telegram's limit.
+ * Replies go through the bot's one send budget, ahead of bulk sends: each
+ * message waits for its slot, a 429 pauses everyone for its retry_after and
+ * the reply goes back to the head of the reply queue. A reply is never
+ * dropped because of 429: it waits its turn.
  */
-export function noteReplies(limiter: SendRateLimiter): Transformer {
-  return (prev, method, payload, signal) => {
+function budgetedSend(limiter: SendRateLimiter, wait: Wait, others: Transformer): Transformer {
+  return async (prev, method, payload, clientSignal) => {
+    // grammY types its signal as the abort-controller polyfill's; only `aborted` and the "abort" event are used.
+    const signal = clientSignal as AbortSignal | undefined;
     const chatId = newMessageChat(method, payload);
-    if (chatId !== undefined) limiter.noteInteractive(chatId);
-    return prev(method, payload, signal);
+    if (chatId === undefined) return others(prev, method, payload, clientSignal);
+    for (let attempt = 1, first = false; ; attempt++) {
+      await wait(() => limiter.acquire(chatId, { priority: "reply", signal, first }));
+      const result = await prev(method, payload, clientSignal);
+      if (result.ok) return result;
+      if (result.error_code === 429) {
+        const seconds = result.parameters?.retry_after ?? 1;
+        await wait(async () => limiter.pause(seconds));
+        first = true;
+        continue;
+      }
+      if (result.error_code < 500 || attempt > SERVER_ERROR_RETRIES) return result;
+      await wait(() => sleep(attempt * 1000, undefined, { signal }));
+    }
+  };
+}
+
+/** The reply budget for the bot's own Api (`bot.api`, and so every `ctx.reply`). */
+export function repliesThroughBudget(limiter: SendRateLimiter): Transformer {
+  return budgetedSend(limiter, (task) => task(), autoRetry(OTHER_CALL_RETRIES));
+}
+
+/** OTHER_CALL_RETRIES, with each wait going through `wait` (auto-retry would wait again on every replay). */
+function retryOthers(wait: Wait): Transformer {
+  return async (prev, method, payload, signal) => {
+    for (let attempt = 1; ; attempt++) {
+      const result = await prev(method, payload, signal);
+      if (result.ok || attempt > OTHER_CALL_RETRIES.maxRetryAttempts) return result;
+      const seconds = result.error_code === 429 ? (result.parameters?.retry_after ?? 1) : result.error_code >= 500 ? attempt : undefined;
+      if (seconds === undefined || seconds > OTHER_CALL_RETRIES.maxDelaySeconds) return result;
+      await wait(() => sleep(seconds * 1000, undefined, { signal: signal as AbortSignal | undefined }));
+    }
   };
 }
 
@@ -31,36 +73,20 @@ function newMessageChat(method: string, payload: unknown): number | undefined {
 }
 
 /**
- * The same two behaviours for the Api that @grammyjs/conversations builds for
- * each conversation, which the bot's own transformers never see.
+ * The same budget for the Api that @grammyjs/conversations builds for each
+ * conversation, which the bot's own transformers never see.
  *
  * A conversation re-runs its code on every update of the patient's and gets
- * recorded answers back for the calls it made before, so this must not note a
- * reply twice or wait out a 429 again on a replay: the noting and the waiting
- * go through `conversation.external`, which runs once and is skipped on replays
- * (the grammY auto-retry plugin would wait again each time).
+ * recorded answers back for the calls it made before, so a replay must not
+ * take a slot or wait out a 429 again: the waiting goes through
+ * `conversation.external`, which runs once and is skipped on replays.
  */
 export function conversationReplies<OC extends Context, C extends Context>(limiter: SendRateLimiter) {
   return (conversation: Conversation<OC, C>): MiddlewareFn<C>[] => [
     (ctx, next) => {
-      ctx.api.config.use(async (prev, method, payload, signal) => {
-        const chatId = newMessageChat(method, payload);
-        if (chatId !== undefined) await conversation.external(() => limiter.noteInteractive(chatId));
-        for (let attempt = 1; ; attempt++) {
-          const result = await prev(method, payload, signal);
-          const waitSeconds = result.ok ? undefined : retryDelaySeconds(result.error_code, result.parameters?.retry_after, attempt);
-          if (waitSeconds === undefined || attempt > REPLY_RETRIES.maxRetryAttempts || waitSeconds > REPLY_RETRIES.maxDelaySeconds) return result;
-          await conversation.external(() => sleep(waitSeconds * 1000));
-        }
-      });
+      const wait: Wait = (task) => conversation.external(task);
+      ctx.api.config.use(budgetedSend(limiter, wait, retryOthers(wait)));
       return next();
     },
   ];
-}
-
-/** Seconds to wait before trying a failed call again, or undefined when trying again cannot help. */
-function retryDelaySeconds(errorCode: number, retryAfter: number | undefined, attempt: number): number | undefined {
-  if (errorCode === 429) return retryAfter ?? 1;
-  if (errorCode >= 500) return attempt;
-  return undefined;
 }

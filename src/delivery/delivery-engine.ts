@@ -162,7 +162,7 @@ export class DeliveryEngine {
   private async deliverOne(row: OutboxRow, claimer: string, signal?: AbortSignal): Promise<void> {
     const { store, limiter, logger } = this.options;
     try {
-      await limiter.acquire(Number(row.chatId), signal);
+      await limiter.acquire(Number(row.chatId), { signal });
     } catch {
       return; // stopping: the row stays claimed and is released by stop()
     }

@@ -50,13 +50,55 @@ describe("send rate limiter", () => {
     expect(limiter.pausedMs).toBeGreaterThanOrEqual(195);
   });
 
-  it("lets replies to patients go first and pushes bulk sends back", async () => {
+  it("lets replies go before bulk sends already waiting, and keeps the total at the rate", async () => {
+    const limiter = createSendRateLimiter({ globalPerSecond: 20 });
+    const started = Date.now();
+    const order: string[] = [];
+    const bulk = Array.from({ length: 10 }, (_, i) => limiter.acquire(100 + i).then(() => order.push(`bulk${i}`)));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const replies = Array.from({ length: 3 }, (_, i) => limiter.acquire(200 + i, { priority: "reply" }).then(() => order.push(`reply${i}`)));
+    expect(limiter.waiting.reply).toBe(3);
+    await Promise.all([...bulk, ...replies]);
+    // Bulk sends that went before the replies arrived, then the replies (behind at most the one slot already reserved), then the rest.
+    const firstReply = order.indexOf("reply0");
+    expect(firstReply).toBeLessThanOrEqual(4);
+    expect(order.slice(firstReply, firstReply + 3)).toEqual(["reply0", "reply1", "reply2"]);
+    // 13 sends at 20/s: at least 12 intervals of 50 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(580);
+  });
+
+  it("puts a message answered 429 back at the head of its queue, after the pause", async () => {
+    const limiter = createSendRateLimiter({ globalPerSecond: 1000, perChatIntervalMs: 0 });
+    await limiter.acquire(1, { priority: "reply" });
+    limiter.pause(0.1);
+    const order: number[] = [];
+    const waiting = [2, 3].map((chat) => limiter.acquire(chat, { priority: "reply" }).then(() => order.push(chat)));
+    const retried = limiter.acquire(1, { priority: "reply", first: true }).then(() => order.push(1));
+    await Promise.all([...waiting, retried]);
+    expect(order).toEqual([1, 2, 3]);
+  });
+
+  it("stops waiting when the caller gives up, and the others still go", async () => {
     const limiter = createSendRateLimiter({ globalPerSecond: 10 });
     await limiter.acquire(1);
-    for (let i = 0; i < 3; i++) limiter.noteInteractive(100 + i);
+    const abort = new AbortController();
+    const given = limiter.acquire(2, { signal: abort.signal });
+    const other = limiter.acquire(3);
+    abort.abort();
+    await expect(given).rejects.toThrow(/abort/i);
+    await other;
+    expect(limiter.waiting).toEqual({ reply: 0, bulk: 0 });
+  });
+
+  it("takes its slots from the schedule it is given, which may tell bulk sends to yield", async () => {
+    let calls = 0;
+    const limiter = createSendRateLimiter({
+      globalPerSecond: 1000,
+      schedule: { reserve: (priority) => (priority === "bulk" && ++calls < 3 ? { retryInMs: 30 } : { delayMs: 0 }) },
+    });
     const started = Date.now();
-    await limiter.acquire(2);
-    // Three replies took the next three 100 ms slots.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    await limiter.acquire(5);
+    expect(calls).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
   });
 });

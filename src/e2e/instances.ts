@@ -105,7 +105,8 @@ export async function seedBulkWork(databaseUrl: string, options: BulkWorkOptions
   }
 }
 
-async function seed(database: Database, options: BulkWorkOptions): Promise<BulkWork> {
+/** The same bulk work, seeded into an open (migrated) database, e.g. while a bot process runs on it. */
+export async function seed(database: Database, options: BulkWorkOptions): Promise<BulkWork> {
   const { prisma } = database;
   const firstId = options.firstId ?? 500_000;
   const staffId = options.staffId ?? 9_999;

@@ -305,14 +305,14 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     expect(t.sim.message(STAFF_CHAT_ID, card.message_id)!.text).toContain("Confirmed by Sam");
   });
 
-  it("counts each booking message once against the send rate, however often the conversation replays", async () => {
+  it("takes one reply slot per booking message, however often the conversation replays", async () => {
     t = await createTestBot({ provider, now });
-    const noted = vi.spyOn(t.services.deps.limiter, "noteInteractive");
+    const noted = vi.spyOn(t.services.deps.limiter, "acquire");
     await bookingSteps(t).bookRequest(patient);
     const sends = t.sim.calls.filter((call) => SENDING_METHODS.has(call.method) && Number(call.params.chat_id) === patient.id && call.status === 200);
     // Ten steps: the conversation re-ran its earlier steps many times, each time without sending again.
     expect(sends.length).toBeGreaterThanOrEqual(10);
-    expect(noted.mock.calls.filter(([chatId]) => chatId === patient.id)).toHaveLength(sends.length);
+    expect(noted.mock.calls.filter(([chatId, options]) => chatId === patient.id && options?.priority === "reply")).toHaveLength(sends.length);
   });
 
   it("waits out Telegram's 429 on a booking message and carries on, once", async () => {
