@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/scripts/**", "src/bench/**", "bench/**"],
+    files: ["src/scripts/**", "bench/**", "test/e2e/crash-test.ts"],
     rules: { "no-console": "off" },
   },
 );

@@ -8,7 +8,7 @@ import { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { BotApiSimulator, type LatencyRange } from "../src/bot-api-peer/index.js";
-import { createTestDatabase } from "../src/testing/test-database.js";
+import { createTestDatabase } from "../test/kit/test-database.js";
 import { command, testBotInfo, textMessage, user } from "../src/bot-api-peer/updates.js";
 import { BENCH_TOKEN, STAFF_BASE_ID, buildClinicBot, percentile, seedPatients, until } from "./lib.js";
 

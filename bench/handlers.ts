@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Bot } from "grammy";
 import type { Message, Update } from "grammy/types";
-import { createTestDatabase } from "../src/testing/test-database.js";
+import { createTestDatabase } from "../test/kit/test-database.js";
 import { callbackQuery, command, privateChat, testBotInfo, user } from "../src/bot-api-peer/updates.js";
 import { BENCH_TOKEN, STAFF_BASE_ID, buildClinicBot, percentile, seedPatients } from "./lib.js";
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BotApiSimulator } from "../src/bot-api-peer/index.js";
 import { command, user } from "../src/bot-api-peer/updates.js";
-import { PROJECT_ROOT, startBotProcess, startCommand, type BotProcess } from "../src/e2e/harness.js";
+import { PROJECT_ROOT, startBotProcess, startCommand, type BotProcess } from "../test/e2e/harness.js";
 import { applyPendingMigrations } from "../src/db/migrations.js";
 import { openDatabase } from "../src/db/database.js";
 import { createBroadcastRepository } from "../src/broadcast/broadcast-repository.js";

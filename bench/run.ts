@@ -9,14 +9,14 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { testProviders } from "../src/testing/test-database.js";
+import { testProviders } from "../test/kit/test-database.js";
 import type { Provider } from "../src/db/schema-files.js";
 import { engineBroadcast, naiveBroadcast, type BroadcastResult, type SimulatorSetup } from "./broadcast.js";
 import { bareHandlers, clinicHandlers, HANDLER_KINDS, type HandlerResult } from "./handlers.js";
 import { tipsTick } from "./tips-tick.js";
 import { broadcastMemory, coldStart, memoryStages } from "./process.js";
 import { int, machine, mb, median, ms, row, type Row } from "./lib.js";
-import { startCommand } from "../src/e2e/harness.js";
+import { startCommand } from "../test/e2e/harness.js";
 
 const args = process.argv.slice(2);
 

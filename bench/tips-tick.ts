@@ -3,7 +3,7 @@
  * 1k to 100k subscriptions, on SQLite and PostgreSQL, and that it follows the
  * number due rather than the number of subscriptions.
  */
-import { createTestDatabase, type TestDatabase } from "../src/testing/test-database.js";
+import { createTestDatabase, type TestDatabase } from "../test/kit/test-database.js";
 import { createTipRepository } from "../src/tips/tip-repository.js";
 import type { Provider } from "../src/db/schema-files.js";
 import { buildClinicBot, median, seedPatients } from "./lib.js";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Update } from "grammy/types";
-import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "./testing/test-bot.js";
+import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../test/kit/test-bot.js";
 import { testBotInfo } from "./bot-api-peer/updates.js";
-import { mulberry32 } from "./testing/measure.js";
+import { mulberry32 } from "../test/kit/measure.js";
 
 /** Seeded, so the same seed gives the same updates. */
 function random(seed: number) {

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger.js";
-import { createTestBot, TEST_TOKEN } from "./testing/test-bot.js";
+import { createTestBot, TEST_TOKEN } from "../test/kit/test-bot.js";
 import { command, contactMessage, textMessage, user } from "./bot-api-peer/updates.js";
 
 describe("logs at info level", () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "./logger.js";
 import { startHttpServer, type RunningHttpServer } from "./http/server.js";
-import { createTestBot, STAFF_ID, STAFF_CHAT_ID, type TestBot } from "./testing/test-bot.js";
+import { createTestBot, STAFF_ID, STAFF_CHAT_ID, type TestBot } from "../test/kit/test-bot.js";
 import { callbackQuery, command, user } from "./bot-api-peer/updates.js";
 import { Metrics, updateType } from "./metrics.js";
 

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createPostgresChatLock, type ChatLock } from "./chat-lock.js";
-import { scratchLocation, testProviders } from "../testing/test-database.js";
-import { createTestBot } from "../testing/test-bot.js";
-import { bookingSteps } from "../testing/booking-steps.js";
+import { scratchLocation, testProviders } from "../../test/kit/test-database.js";
+import { createTestBot } from "../../test/kit/test-bot.js";
+import { bookingSteps } from "../../test/kit/booking-steps.js";
 import { user } from "../bot-api-peer/updates.js";
 
 describe.runIf(testProviders.includes("postgresql"))("the per-chat lock across instances", () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Writable } from "node:stream";
-import { createTestBot, STAFF_ID, type TestBot } from "../testing/test-bot.js";
+import { createTestBot, STAFF_ID, type TestBot } from "../../test/kit/test-bot.js";
 import { createLogger } from "../logger.js";
 import { callbackQuery, channelPost, command, groupMessage, myChatMember, stickerMessage, user } from "../bot-api-peer/updates.js";
 

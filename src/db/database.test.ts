@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import { openDatabase } from "./database.js";
 import { applyPendingMigrations } from "./migrations.js";
-import { createTestDatabase, testProviders, type TestDatabase } from "../testing/test-database.js";
+import { createTestDatabase, testProviders, type TestDatabase } from "../../test/kit/test-database.js";
 
 describe("openDatabase on SQLite", () => {
   const folder = mkdtempSync(join(tmpdir(), "clinic-open-"));

@@ -8,7 +8,7 @@ import { createMigration, diffMigrationsToModels, migrationSlug } from "./migrat
 import { applyPendingMigrations, listMigrationNames, NO_FILTERS } from "./migrations.js";
 import { withSchemaEngine } from "./schema-engine.js";
 import { composeSchema, migrationsPath, PROVIDERS, readModels, schemaPath } from "./schema-files.js";
-import { scratchLocation, testProviders } from "../testing/test-database.js";
+import { scratchLocation, testProviders } from "../../test/kit/test-database.js";
 
 /**
  * The committed migrations, the provider schemas and prisma/models.prisma

@@ -8,7 +8,7 @@ import { parseDatabaseUrl } from "./database-url.js";
 import { openDatabase } from "./database.js";
 import { applyPendingMigrations, listMigrationNames } from "./migrations.js";
 import { migrationsPath } from "./schema-files.js";
-import { scratchLocation, testProviders } from "../testing/test-database.js";
+import { scratchLocation, testProviders } from "../../test/kit/test-database.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

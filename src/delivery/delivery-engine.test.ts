@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Api } from "grammy";
 import { createLogger } from "../logger.js";
-import { createTestDatabase, testProviders, type TestDatabase } from "../testing/test-database.js";
+import { createTestDatabase, testProviders, type TestDatabase } from "../../test/kit/test-database.js";
 import { BotApiSimulator } from "../bot-api-peer/index.js";
 import { createOutboxRepository } from "./outbox-repository.js";
 import { createSendRateLimiter } from "./send-rate.js";

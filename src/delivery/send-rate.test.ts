@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSendRateLimiter } from "./send-rate.js";
-import { mostInAnySecond } from "../testing/measure.js";
+import { mostInAnySecond } from "../../test/kit/measure.js";
 
 describe("send rate limiter", () => {
   it("spaces sends evenly at the global rate", async () => {

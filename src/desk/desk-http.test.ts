@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ICAL from "ical.js";
-import { createTestBot, STAFF_CHAT_ID, STAFF_ID, TEST_TOKEN, type TestBot } from "../testing/test-bot.js";
-import { testProviders } from "../testing/test-database.js";
+import { createTestBot, STAFF_CHAT_ID, STAFF_ID, TEST_TOKEN, type TestBot } from "../../test/kit/test-bot.js";
+import { testProviders } from "../../test/kit/test-database.js";
 import { user } from "../bot-api-peer/updates.js";
-import { bookingSteps } from "../testing/booking-steps.js";
-import { signedLaunchData } from "../testing/launch-data.js";
+import { bookingSteps } from "../../test/kit/booking-steps.js";
+import { signedLaunchData } from "../../test/kit/launch-data.js";
 import { startHttpServer, type RunningHttpServer } from "../http/server.js";
 import { confirmRequest } from "../booking/confirm-request.js";
 import { cancelAppointment } from "../booking/cancel-appointment.js";

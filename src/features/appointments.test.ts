@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../testing/test-bot.js";
-import { testProviders } from "../testing/test-database.js";
+import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../../test/kit/test-bot.js";
+import { testProviders } from "../../test/kit/test-database.js";
 import { callbackQuery, command, user } from "../bot-api-peer/updates.js";
-import { bookingSteps } from "../testing/booking-steps.js";
+import { bookingSteps } from "../../test/kit/booking-steps.js";
 import { confirmRequest } from "../booking/confirm-request.js";
 
 // Tuesday 1 December 2026, 08:00 in Ottawa.

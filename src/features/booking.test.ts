@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../testing/test-bot.js";
-import { testProviders } from "../testing/test-database.js";
+import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../../test/kit/test-bot.js";
+import { testProviders } from "../../test/kit/test-database.js";
 import { callbackQuery, command, contactMessage, stickerMessage, textMessage, user } from "../bot-api-peer/updates.js";
-import { bookingSteps } from "../testing/booking-steps.js";
+import { bookingSteps } from "../../test/kit/booking-steps.js";
 import { normalizePhone } from "./booking.js";
 import { SENDING_METHODS } from "../bot/outgoing.js";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestBot, STAFF_ID, type TestBot } from "../testing/test-bot.js";
-import { testProviders } from "../testing/test-database.js";
+import { createTestBot, STAFF_ID, type TestBot } from "../../test/kit/test-bot.js";
+import { testProviders } from "../../test/kit/test-database.js";
 import { callbackQuery, command, photoMessage, stickerMessage, textMessage, user } from "../bot-api-peer/updates.js";
 
 const staff = user(STAFF_ID, { first_name: "Sam", language_code: "en" });

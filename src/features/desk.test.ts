@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { InlineKeyboardButton } from "grammy/types";
-import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../testing/test-bot.js";
+import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../../test/kit/test-bot.js";
 import { command, groupChat, user } from "../bot-api-peer/updates.js";
 import { registerDeskMenuButtons } from "./desk.js";
 

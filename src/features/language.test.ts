@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createContentLibrary } from "../content/library.js";
 import { parseArticle } from "../content/markdown-article.js";
-import { createTestBot, type TestBot } from "../testing/test-bot.js";
+import { createTestBot, type TestBot } from "../../test/kit/test-bot.js";
 import { command, user } from "../bot-api-peer/updates.js";
 
 describe("languages", () => {

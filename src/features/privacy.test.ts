@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestBot, STAFF_CHAT_ID, type TestBot } from "../testing/test-bot.js";
-import { testProviders } from "../testing/test-database.js";
+import { createTestBot, STAFF_CHAT_ID, type TestBot } from "../../test/kit/test-bot.js";
+import { testProviders } from "../../test/kit/test-database.js";
 import { command, user } from "../bot-api-peer/updates.js";
 import type { UploadedFile } from "../bot-api-peer/index.js";
 

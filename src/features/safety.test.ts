@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { findRedFlags, loadSafetyRules } from "../safety/red-flags.js";
-import { createTestBot, STAFF_CHAT_ID, type TestBot } from "../testing/test-bot.js";
+import { createTestBot, STAFF_CHAT_ID, type TestBot } from "../../test/kit/test-bot.js";
 import { command, textMessage, user } from "../bot-api-peer/updates.js";
 
 interface Examples {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
-import { createTestBot, type TestBot } from "../testing/test-bot.js";
-import { testProviders } from "../testing/test-database.js";
+import { createTestBot, type TestBot } from "../../test/kit/test-bot.js";
+import { testProviders } from "../../test/kit/test-database.js";
 import { command, myChatMember, textMessage, user } from "../bot-api-peer/updates.js";
 import type { Message } from "grammy/types";
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { webhookCallback } from "grammy";
 import { createLogger } from "../logger.js";
-import { createTestBot, type TestBot } from "../testing/test-bot.js";
+import { createTestBot, type TestBot } from "../../test/kit/test-bot.js";
 import { command, user } from "../bot-api-peer/updates.js";
 import { startHttpServer, type RunningHttpServer } from "./server.js";
 

@@ -3,8 +3,8 @@ import { DateTime } from "luxon";
 import type { Article, ContentLibrary } from "../content/article.js";
 import { createContentLibrary } from "../content/library.js";
 import { parseArticle } from "../content/markdown-article.js";
-import { createTestBot, type TestBot } from "../testing/test-bot.js";
-import { testProviders } from "../testing/test-database.js";
+import { createTestBot, type TestBot } from "../../test/kit/test-bot.js";
+import { testProviders } from "../../test/kit/test-database.js";
 import { command, user } from "../bot-api-peer/updates.js";
 import { nextWeeklySlot } from "./weekly-schedule.js";
 

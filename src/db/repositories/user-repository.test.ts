@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, testProviders, type TestDatabase } from "../../testing/test-database.js";
+import { createTestDatabase, testProviders, type TestDatabase } from "../../../test/kit/test-database.js";
 import { createUserRepository, type UserRepository } from "./user-repository.js";
 
 /** Larger than 2^32 (and than 2^31, where 32-bit ints end). */

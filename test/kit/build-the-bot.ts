@@ -4,7 +4,7 @@
  * (incremental: about a second when nothing changed).
  */
 import { execFileSync } from "node:child_process";
-import { PROJECT_ROOT } from "../db/schema-files.js";
+import { PROJECT_ROOT } from "../../src/db/schema-files.js";
 
 export default function buildTheBot(): void {
   execFileSync("npm", ["run", "--silent", "build"], { cwd: PROJECT_ROOT, stdio: "inherit" });

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { openDatabase, type Database, type OpenDatabaseOptions } from "../db/database.js";
-import { parseDatabaseUrl } from "../db/database-url.js";
-import { applyPendingMigrations } from "../db/migrations.js";
-import { quoteIdentifier } from "../db/pg-pool.js";
-import { PROVIDERS, type Provider } from "../db/schema-files.js";
+import { openDatabase, type Database, type OpenDatabaseOptions } from "../../src/db/database.js";
+import { parseDatabaseUrl } from "../../src/db/database-url.js";
+import { applyPendingMigrations } from "../../src/db/migrations.js";
+import { quoteIdentifier } from "../../src/db/pg-pool.js";
+import { PROVIDERS, type Provider } from "../../src/db/schema-files.js";
 
 /**
  * Migrated, isolated databases for tests:

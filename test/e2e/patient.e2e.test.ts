@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { openDatabase } from "../db/database.js";
-import { scratchLocation, testProviders } from "../testing/test-database.js";
+import { openDatabase } from "../../src/db/database.js";
+import { scratchLocation, testProviders } from "../kit/test-database.js";
 import { chatClient, E2E_TOKEN, freePort, startBotProcess, usePeerAndDatabase, type BotProcess } from "./harness.js";
 
 /**

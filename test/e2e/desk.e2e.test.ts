@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
-import { openDatabase, type Database } from "../db/database.js";
-import { createAppointmentRepository } from "../booking/appointment-repository.js";
-import { loadClinicProfile } from "../clinic/clinic-profile.js";
-import { deskLaunchUrl, signedLaunchData } from "../testing/launch-data.js";
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from "../testing/browser.js";
+import { openDatabase, type Database } from "../../src/db/database.js";
+import { createAppointmentRepository } from "../../src/booking/appointment-repository.js";
+import { loadClinicProfile } from "../../src/clinic/clinic-profile.js";
+import { deskLaunchUrl, signedLaunchData } from "../kit/launch-data.js";
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from "../kit/browser.js";
 import { chatClient, E2E_TOKEN, freePort, usePeerAndDatabase } from "./harness.js";
 
 /**

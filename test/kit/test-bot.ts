@@ -1,17 +1,17 @@
 import type { Message, Update } from "grammy/types";
 import type { Bot } from "grammy";
-import { loadConfig, type Config } from "../config.js";
-import { createLogger, type Logger } from "../logger.js";
-import { loadClinicProfile, type ClinicProfile } from "../clinic/clinic-profile.js";
-import { loadSafetyRules } from "../safety/red-flags.js";
-import type { ContentLibrary } from "../content/article.js";
-import { loadContentLibrary } from "../content/content-folder.js";
-import { createBot } from "../bot/create-bot.js";
-import type { BotContext } from "../bot/context.js";
-import { createServices, type Services } from "../services.js";
-import { BotApiSimulator, type BotApiSimulatorOptions } from "../bot-api-peer/index.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import { createLogger, type Logger } from "../../src/logger.js";
+import { loadClinicProfile, type ClinicProfile } from "../../src/clinic/clinic-profile.js";
+import { loadSafetyRules } from "../../src/safety/red-flags.js";
+import type { ContentLibrary } from "../../src/content/article.js";
+import { loadContentLibrary } from "../../src/content/content-folder.js";
+import { createBot } from "../../src/bot/create-bot.js";
+import type { BotContext } from "../../src/bot/context.js";
+import { createServices, type Services } from "../../src/services.js";
+import { BotApiSimulator, type BotApiSimulatorOptions } from "../../src/bot-api-peer/index.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
-import { testBotInfo } from "../bot-api-peer/updates.js";
+import { testBotInfo } from "../../src/bot-api-peer/updates.js";
 
 export const TEST_TOKEN = "123456789:AAFtestTokenForTheClinicBotTests0000";
 export const STAFF_ID = 900_001;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../db/database.js";
-import { testProviders } from "../testing/test-database.js";
+import { openDatabase } from "../../src/db/database.js";
+import { testProviders } from "../kit/test-database.js";
 import { buttonData, chatClient, usePeerAndDatabase } from "./harness.js";
 
 /**

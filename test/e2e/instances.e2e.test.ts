@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { BotApiSimulator, SEND_METHODS } from "../bot-api-peer/index.js";
-import { user } from "../bot-api-peer/updates.js";
-import { scratchLocation, testProviders } from "../testing/test-database.js";
+import { BotApiSimulator, SEND_METHODS } from "../../src/bot-api-peer/index.js";
+import { user } from "../../src/bot-api-peer/updates.js";
+import { scratchLocation, testProviders } from "../kit/test-database.js";
 import { E2E_TOKEN, freePort, startBotProcess, type BotProcess } from "./harness.js";
 import { outboxStatuses, seedBulkWork, startRoundRobin } from "./instances.js";
-import { mostInAnySecond } from "../testing/measure.js";
+import { mostInAnySecond } from "../kit/measure.js";
 
 const WEBHOOK_SECRET = "several-instances-secret-0123456789";
 const INSTANCES = 3;

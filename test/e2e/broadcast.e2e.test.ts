@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testProviders } from "../testing/test-database.js";
+import { testProviders } from "../kit/test-database.js";
 import { buttonData, chatClient, usePeerAndDatabase } from "./harness.js";
 
 /**

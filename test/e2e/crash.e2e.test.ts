@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { testProviders } from "../testing/test-database.js";
+import { testProviders } from "../kit/test-database.js";
 import { runCrashTest } from "./crash.js";
 
 /**
  * The quick form of `npm run crash-test` (3 kills instead of 20): the real bot
  * process is killed with SIGKILL while it sends tips and a broadcast, restarted,
- * stopped with SIGTERM mid-send, and restarted again. See src/e2e/crash.ts.
+ * stopped with SIGTERM mid-send, and restarted again. See test/e2e/crash.ts.
  */
 describe.each(testProviders)("crashes on %s", (provider) => {
   it("lose nothing, send nothing twice outside what was in flight (reported unknown), and SIGTERM drains in time", async () => {

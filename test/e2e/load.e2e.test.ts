@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { BotApiSimulator, SEND_METHODS, STRICT_FLOOD_CONTROL, type SimulatorCall } from "../bot-api-peer/index.js";
-import { command, user } from "../bot-api-peer/updates.js";
-import { scratchLocation } from "../testing/test-database.js";
+import { BotApiSimulator, SEND_METHODS, STRICT_FLOOD_CONTROL, type SimulatorCall } from "../../src/bot-api-peer/index.js";
+import { command, user } from "../../src/bot-api-peer/updates.js";
+import { scratchLocation } from "../kit/test-database.js";
 import { E2E_TOKEN, startBotProcess, type BotProcess } from "./harness.js";
-import { openDatabase } from "../db/database.js";
+import { openDatabase } from "../../src/db/database.js";
 import { seed } from "./instances.js";
 
 /** Patients sending /start within one second (the benchmark runs 600). */

@@ -1,6 +1,6 @@
 import type { Message, User } from "grammy/types";
 import type { TestBot } from "./test-bot.js";
-import { command, contactMessage, textMessage } from "../bot-api-peer/updates.js";
+import { command, contactMessage, textMessage } from "../../src/bot-api-peer/updates.js";
 
 /**
  * Drives the /book conversation the way a patient does: by reading the last

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { BotApiSimulator } from "../bot-api-peer/index.js";
-import { command, user } from "../bot-api-peer/updates.js";
-import { scratchLocation } from "../testing/test-database.js";
-import { openDatabase } from "../db/database.js";
-import { listMigrationNames } from "../db/migrations.js";
-import { migrationsPath } from "../db/schema-files.js";
+import { BotApiSimulator } from "../../src/bot-api-peer/index.js";
+import { command, user } from "../../src/bot-api-peer/updates.js";
+import { scratchLocation } from "../kit/test-database.js";
+import { openDatabase } from "../../src/db/database.js";
+import { listMigrationNames } from "../../src/db/migrations.js";
+import { migrationsPath } from "../../src/db/schema-files.js";
 import { E2E_TOKEN, freePort, startBotProcess, type BotProcess } from "./harness.js";
 
 /**

@@ -1,13 +1,13 @@
 /**
  * `npm run crash-test`: kills the real bot process with SIGKILL at random
  * moments while it sends tips and a broadcast, restarts it, and checks that
- * nothing was lost or sent twice (see src/e2e/crash.ts). 20 crashes per
+ * nothing was lost or sent twice (see test/e2e/crash.ts). 20 crashes per
  * database; `--quick` does 3. `--seed N` replays a run's kill moments,
  * `--provider sqlite|postgresql` picks one database (default: TEST_PROVIDERS, or both).
  */
-import { runCrashTest } from "../e2e/crash.js";
-import { testProviders } from "../testing/test-database.js";
-import type { Provider } from "../db/schema-files.js";
+import { runCrashTest } from "./crash.js";
+import { testProviders } from "../kit/test-database.js";
+import type { Provider } from "../../src/db/schema-files.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

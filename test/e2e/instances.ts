@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { applyPendingMigrations } from "../db/migrations.js";
-import { openDatabase, type Database } from "../db/database.js";
+import { applyPendingMigrations } from "../../src/db/migrations.js";
+import { openDatabase, type Database } from "../../src/db/database.js";
 
 /**
  * Helpers for tests that run several bot processes, or crash one: a

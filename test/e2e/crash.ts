@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { BotApiSimulator, SEND_METHODS } from "../bot-api-peer/index.js";
-import { scratchLocation } from "../testing/test-database.js";
-import { openDatabase, type Database } from "../db/database.js";
-import type { Provider } from "../db/schema-files.js";
+import { BotApiSimulator, SEND_METHODS } from "../../src/bot-api-peer/index.js";
+import { scratchLocation } from "../kit/test-database.js";
+import { openDatabase, type Database } from "../../src/db/database.js";
+import type { Provider } from "../../src/db/schema-files.js";
 import { E2E_TOKEN, startBotProcess, type BotProcess } from "./harness.js";
 import { seedBulkWork, type BulkWork } from "./instances.js";
-import { createAppointmentRepository } from "../booking/appointment-repository.js";
-import { callbackQuery, user } from "../bot-api-peer/updates.js";
-import { mulberry32 } from "../testing/measure.js";
+import { createAppointmentRepository } from "../../src/booking/appointment-repository.js";
+import { callbackQuery, user } from "../../src/bot-api-peer/updates.js";
+import { mulberry32 } from "../kit/measure.js";
 
 /**
  * The crash test: the real bot process (as `npm start` runs it) sends tips that are

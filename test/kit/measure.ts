@@ -3,7 +3,7 @@
  * reproducible randomness or count events in time.
  */
 
-export { mulberry32 } from "../bot-api-peer/random.js";
+export { mulberry32 } from "../../src/bot-api-peer/random.js";
 
 /** The most events within any 1000 ms window. */
 export function mostInAnySecond(times: readonly number[]): number {

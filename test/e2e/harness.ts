@@ -6,8 +6,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 // The class itself: the package's CommonJS default export does not survive ESM interop cleanly.
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll } from "vitest";
-import { scratchLocation } from "../testing/test-database.js";
-import { PROJECT_ROOT, type Provider } from "../db/schema-files.js";
+import { scratchLocation } from "../kit/test-database.js";
+import { PROJECT_ROOT, type Provider } from "../../src/db/schema-files.js";
 
 /** The project root, where `npm start` runs. */
 export { PROJECT_ROOT };
