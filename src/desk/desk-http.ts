@@ -141,6 +141,7 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
         if (result.ok) return { ok: true, appointmentId: result.appointment.id };
         if (result.reason === "missing") throw unknownRequest(requestId);
         if (result.reason === "taken") throw new HttpError(409, "taken", "that time was booked by someone else meanwhile; propose another time");
+        if (result.reason === "limit") throw new HttpError(409, "limit", "the patient already has as many appointments coming up as the clinic allows");
         throw handled(result.request?.handledByName);
       }
       if (match[2] === "decline") {

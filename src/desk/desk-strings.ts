@@ -39,6 +39,7 @@ export const DESK_STRINGS = [
   "desk-done-marked",
   "desk-error-already",
   "desk-error-taken",
+  "desk-error-limit",
   "desk-error-other",
   "desk-error-auth",
   "desk-error-forbidden",

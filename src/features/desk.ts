@@ -11,8 +11,8 @@ import { DESK_PATH } from "../desk/desk-http.js";
  * In a private chat it answers with a web_app button and puts the desk on
  * the chat's menu button. Telegram offers web_app buttons in private chats
  * only, so in the staff group it points to the private chat instead
- * (/start desk). Without PUBLIC_URL it says what to set. To anyone but staff
- * /desk is an unknown command.
+ * (/start desk). Without PUBLIC_URL it says what to set. Mounted among the
+ * staff features, so to anyone but staff /desk is an unknown command.
  */
 export const deskFeature = new Composer<BotContext>();
 
@@ -20,10 +20,10 @@ export function deskUrl(config: Pick<Config, "publicUrl">): string | null {
   return config.publicUrl ? `${config.publicUrl}${DESK_PATH}/` : null;
 }
 
-deskFeature.command("desk", (ctx, next) => (ctx.isStaff ? offerDesk(ctx) : next()));
+deskFeature.command("desk", (ctx) => offerDesk(ctx));
 
 // The private-chat link from the staff group lands here.
-deskFeature.chatType("private").command("start", (ctx, next) => (ctx.isStaff && ctx.match.trim() === "desk" ? offerDesk(ctx) : next()));
+deskFeature.chatType("private").command("start", (ctx, next) => (ctx.match.trim() === "desk" ? offerDesk(ctx) : next()));
 
 async function offerDesk(ctx: BotContext): Promise<void> {
   const url = deskUrl(ctx.config);

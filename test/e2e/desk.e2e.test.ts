@@ -47,7 +47,7 @@ describe("the staff desk in Chromium", () => {
       });
     const booked = await request(ANA, "Ana Silva", 10, "camille-tremblay");
     const confirmed = await appointments.confirm({
-      requestId: booked.id, from: ["requested"], startsAt: booked.startsAt, endsAt: booked.endsAt, practitionerId: booked.practitionerId, by: { id: STAFF, name: "Sam" }, now: new Date(),
+      requestId: booked.id, from: ["requested"], startsAt: booked.startsAt, endsAt: booked.endsAt, practitionerId: booked.practitionerId, by: { id: STAFF, name: "Sam" }, now: new Date(), maxUpcoming: clinic.booking.maxUpcomingPerPatient,
     });
     if (!confirmed.ok) throw new Error("could not seed the appointment");
     waitingId = (await request(BO, "Bo Tran", 14, "daniel-okafor")).id;

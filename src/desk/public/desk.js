@@ -145,6 +145,7 @@ function explain(error) {
   if (error.status === 403) return t("desk-error-forbidden");
   if (error.body.error === "already-handled") return t("desk-error-already", { by: error.body.by ?? "—" });
   if (error.body.error === "taken" || error.body.error === "slot-unavailable") return t("desk-error-taken");
+  if (error.body.error === "limit") return t("desk-error-limit");
   return t("desk-error-other", { reason: error.message });
 }
 

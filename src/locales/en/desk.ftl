@@ -46,6 +46,7 @@ desk-done-proposed = Proposed. The patient accepts or declines it.
 desk-done-marked = Saved.
 desk-error-already = Already handled by { $by }.
 desk-error-taken = That time was booked meanwhile. Propose another time.
+desk-error-limit = This patient already has as many appointments coming up as the clinic allows. Decline or propose another time, or ask them to cancel one.
 desk-error-other = That did not work: { $reason }
 desk-error-auth = Open the desk from the bot in Telegram: its launch data is missing, wrong or more than a day old.
 desk-error-forbidden = The desk is for the clinic's staff only.

@@ -46,6 +46,7 @@ desk-done-proposed = Proposé. Le patient accepte ou refuse.
 desk-done-marked = Enregistré.
 desk-error-already = Déjà traité par { $by }.
 desk-error-taken = Cette heure a été prise entre-temps. Proposez-en une autre.
+desk-error-limit = Ce patient a déjà autant de rendez-vous à venir que la clinique le permet. Refusez ou proposez une autre heure, ou demandez-lui d'en annuler un.
 desk-error-other = Cela n'a pas marché : { $reason }
 desk-error-auth = Ouvrez le bureau depuis le bot dans Telegram : ses données de lancement manquent, sont fausses ou datent de plus d'un jour.
 desk-error-forbidden = Le bureau est réservé au personnel de la clinique.
