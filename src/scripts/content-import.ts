@@ -50,13 +50,20 @@ async function store(result: ImportResult): Promise<void> {
   try {
     const publish = flags.has("--publish");
     const summary = await storeBlogPosts(createBlogArticleRepository(database.prisma), result, { publish });
-    const skipped = summary.skipped.length;
+    const outcome = [
+      summary.added.length > 0 ? `${summary.added.length} new` : "",
+      summary.updated > 0 ? `${summary.updated} updated` : "",
+      summary.unchanged > 0 ? `${summary.unchanged} unchanged` : "",
+    ].filter(Boolean);
+    const next = publish
+      ? "published: patients get these tips from now on"
+      : summary.added.length > 0
+        ? "stored as drafts: staff see each preview in the staff chat, with Publish and Skip"
+        : "";
     console.log(
-      `${source}: ${plural(summary.articles, "article")}, ${plural(summary.tips, "tip")}, ${skipped} skipped` +
-        (summary.articles > 0
-          ? ` (${summary.added.length} new, ${summary.updated} updated, ${summary.unchanged} unchanged); ` +
-            (publish ? "published: patients get these tips from now on" : "stored as drafts: staff see the preview in the staff chat, with Publish and Skip")
-          : ""),
+      `${source}: ${plural(summary.articles, "article")}, ${plural(summary.tips, "tip")}, ${summary.skipped.length} skipped` +
+        (outcome.length > 0 ? ` (${outcome.join(", ")})` : "") +
+        (next ? `; ${next}` : ""),
     );
     for (const entry of summary.skipped) console.log(`  skipped ${entry.what}: ${entry.reason}`);
   } finally {
