@@ -8,6 +8,8 @@ import { z } from "zod";
 
 const DEFAULT_DATABASE_URL = "file:./data/clinic.db";
 
+const PUBLIC_URL_HINT = "must be the bot's public https address, where Telegram opens the staff desk, e.g. https://bot.example.com";
+
 const telegramId = z
   .string()
   .trim()
@@ -40,6 +42,11 @@ const configSchema = z
     TELEGRAM_API_ROOT: z
       .url({ error: "must be the base URL of a Bot API server, e.g. http://127.0.0.1:8081" })
       .optional(),
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/, error: PUBLIC_URL_HINT })
+      // Telegram opens Mini Apps over https only; plain http is for a desk tried on this machine.
+      .refine((url) => url.startsWith("https:") || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(url), { message: PUBLIC_URL_HINT })
+      .optional(),
     STAFF_IDS: z
       .string()
       .default("")
@@ -68,6 +75,15 @@ const configSchema = z
       })
       .default("info"),
     CONTENT_DIR: z.string().default("content"),
+    CONTENT_FEED_URL: z
+      .url({ protocol: /^https?$/, error: "must be the http(s) address of the clinic's blog feed or WordPress site, e.g. https://clinic.example/feed/" })
+      .optional(),
+    CONTENT_FEED_INTERVAL_MINUTES: z.coerce
+      .number({ error: "must be a number of minutes, e.g. 60" })
+      .int("must be a whole number of minutes, e.g. 60")
+      .min(1, "must be at least 1 minute, e.g. 60")
+      .max(10080, "must be at most 10080 minutes (a week)")
+      .default(60),
     SEND_RATE_PER_SECOND: z.coerce
       .number({ error: "must be a number of messages per second, e.g. 30" })
       .positive("must be a positive number of messages per second, e.g. 30")
@@ -94,11 +110,19 @@ export interface Config {
   botMode: "polling" | "webhook";
   webhook?: { url: string; secret: string; path: string };
   telegramApiRoot?: string;
+  /**
+   * The bot's public https address (no trailing slash): the staff desk is served at
+   * `${publicUrl}/desk/`. In webhook mode it defaults to the origin of WEBHOOK_URL;
+   * without it the desk is off.
+   */
+  publicUrl?: string;
   staffIds: readonly number[];
   staffChatId?: number;
   port: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   contentDir: string;
+  /** The clinic's blog to follow (a feed or a WordPress site); absent: no following. */
+  contentFeed?: { url: string; intervalMinutes: number };
   sendRatePerSecond: number;
 }
 
@@ -128,11 +152,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         ? { url: values.WEBHOOK_URL, secret: values.WEBHOOK_SECRET, path: new URL(values.WEBHOOK_URL).pathname }
         : undefined,
     telegramApiRoot: values.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),
+    publicUrl: (values.PUBLIC_URL ?? (values.BOT_MODE === "webhook" && values.WEBHOOK_URL ? new URL(values.WEBHOOK_URL).origin : undefined))?.replace(/\/+$/, ""),
     staffIds: values.STAFF_IDS,
     staffChatId: values.STAFF_CHAT_ID,
     port: values.PORT,
     logLevel: values.LOG_LEVEL,
     contentDir: values.CONTENT_DIR,
+    contentFeed: values.CONTENT_FEED_URL ? { url: values.CONTENT_FEED_URL, intervalMinutes: values.CONTENT_FEED_INTERVAL_MINUTES } : undefined,
     sendRatePerSecond: values.SEND_RATE_PER_SECOND,
   };
 }

@@ -20,6 +20,8 @@ import { broadcastFeature } from "../features/broadcast.js";
 import { bookingFeature } from "../features/booking.js";
 import { appointmentsFeature } from "../features/appointments.js";
 import { appointmentRequestsFeature } from "../features/appointment-requests.js";
+import { blogReviewFeature } from "../features/blog-review.js";
+import { deskFeature } from "../features/desk.js";
 import { updateMetrics } from "../metrics.js";
 import { staffFeatures } from "./staff-area.js";
 import type { UpdatesInFlight } from "./in-flight.js";
@@ -105,6 +107,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   // The booking conversation first: while a patient is in it, it sees their updates before any other feature.
   bot.use(bookingFeature(deps));
   bot.use(membershipFeature);
+  // Before /start: staff arriving by the desk's private-chat link (/start desk).
+  bot.use(staffFeatures(deskFeature));
   bot.use(startFeature);
   bot.use(helpFeature);
   bot.use(tipsFeature);
@@ -112,7 +116,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(privacyFeature);
   bot.use(appointmentsFeature);
   // Staff features answer only staff, in the staff chat and their own private chats.
-  bot.use(staffFeatures(broadcastFeature, appointmentRequestsFeature));
+  bot.use(staffFeatures(broadcastFeature, appointmentRequestsFeature, blogReviewFeature));
   bot.use(fallbackFeature);
 
   // Last line of defence; the error boundary above normally handles everything.

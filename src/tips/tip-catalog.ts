@@ -1,4 +1,4 @@
-import type { ContentLibrary } from "../content/article.js";
+import type { ContentLibrary, Tip } from "../content/article.js";
 import { renderTipCard } from "../content/tip-card.js";
 import type { Language, Localized } from "../clinic/clinic-profile.js";
 import type { OutgoingMessage } from "../delivery/outbox.js";
@@ -28,8 +28,7 @@ export function createTipCatalog(source: TipCatalogSource): TipCatalog {
     if (cached) return cached;
     const tip = library.tipFor(tipId, language);
     if (!tip) return undefined;
-    const text = renderTipCard(tip, language, { disclaimer: source.disclaimer[language], readMoreLabel: source.readMoreLabel(language) });
-    const message: OutgoingMessage = { method: "sendMessage", params: { text, parse_mode: "HTML", link_preview_options: { is_disabled: true } } };
+    const message = tipMessage(tip, language, source);
     cards.set(key, message);
     return message;
   }
@@ -45,4 +44,10 @@ export function createTipCatalog(source: TipCatalogSource): TipCatalog {
       return null;
     },
   };
+}
+
+/** A tip as the message a reader of `language` receives: the same for a patient and for staff previewing it. */
+export function tipMessage(tip: Tip, language: Language, source: Pick<TipCatalogSource, "disclaimer" | "readMoreLabel">): OutgoingMessage {
+  const text = renderTipCard(tip, language, { disclaimer: source.disclaimer[language], readMoreLabel: source.readMoreLabel(language) });
+  return { method: "sendMessage", params: { text, parse_mode: "HTML", link_preview_options: { is_disabled: true } } };
 }

@@ -37,6 +37,8 @@ help-staff =
     /broadcasts — annonces récentes, leur livraison, pause ou arrêt
     /stats — les chiffres en un coup d'œil
     /cancel — arrêter la rédaction d'une annonce
+    /desk — le bureau du personnel : la semaine, les demandes, les agendas
+    /articles — articles du blogue : relire, publier, retirer
 help-contact =
     <b>{ $clinic }</b>
     { $address }
