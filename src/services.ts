@@ -81,17 +81,13 @@ export function createServices(input: ServicesInput): Services {
   const users = createUserRepository(database.prisma);
   const tips = createTipRepository(database.prisma, database.provider);
   const outbox = createOutboxRepository(database.prisma);
-<<<<<<< HEAD
   // Several instances only exist in webhook mode (Telegram serves long polling to one), and only share PostgreSQL.
   const severalInstances = config.botMode === "webhook" && database.provider === "postgresql";
   // Telegram's limit is the whole bot's: with several instances, every one takes its slots from one budget in the database.
   const sharedBudget = severalInstances ? createSharedSendBudget(config.databaseUrl, config.sendRatePerSecond) : undefined;
   const limiter = createSendRateLimiter({ globalPerSecond: config.sendRatePerSecond, perChatIntervalMs: input.perChatIntervalMs, schedule: sharedBudget });
-=======
-  const limiter = createSendRateLimiter({ globalPerSecond: config.sendRatePerSecond, perChatIntervalMs: input.perChatIntervalMs });
   const blog = createBlogArticleRepository(database.prisma);
   const tipLibrary = createTipLibrary({ files: input.library, blog, logger: logger.child({ component: "content" }) });
->>>>>>> main
   const tipCatalog = createTipCatalog({
     library: () => tipLibrary.current(),
     disclaimer: clinic.disclaimer,
