@@ -36,6 +36,8 @@ export interface CreateBotOptions {
   client?: ApiClientOptions;
   /** Counts updates being handled (shutdown waits for them). */
   inFlight?: UpdatesInFlight;
+  /** Updates one person may send within the flood window (tests that press hundreds of buttons raise it). */
+  floodLimit?: number;
 }
 
 /**
@@ -78,7 +80,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(
     limit<BotContext, never>({
       timeFrame: FLOOD_WINDOW_MS,
-      limit: FLOOD_LIMIT,
+      limit: options.floodLimit ?? FLOOD_LIMIT,
       keyGenerator: (ctx) => ctx.from?.id.toString(),
       onLimitExceeded: (ctx) => {
         ctx.logger.warn({ userId: ctx.from?.id }, "flood from one user; ignoring their updates for a while");
