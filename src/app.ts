@@ -137,6 +137,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
     scheduler.every("scheduled-broadcasts", "* * * * *", (now) => services.runScheduledBroadcasts(now));
     scheduler.every("stale-requests", "*/5 * * * *", (now) => services.runStaleRequests(now));
+    scheduler.every("abandoned-bookings", "*/10 * * * *", (now) => services.runAbandonedBookings(now));
     scheduler.every("outbox-recovery", "*/5 * * * *", () => deps.outbox.recover(new Date(Date.now() - 120_000)));
   } catch (error) {
     await polling?.stop();

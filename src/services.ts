@@ -24,6 +24,7 @@ import { createAppointmentRepository } from "./booking/appointment-repository.js
 import { BookingNotices } from "./booking/booking-notices.js";
 import type { BookingDeps } from "./booking/booking-deps.js";
 import { notifyStaleRequests } from "./booking/notify-stale-requests.js";
+import { expireAbandonedBookings } from "./privacy/expire-abandoned-bookings.js";
 import { createPostgresChatLock } from "./bot/chat-lock.js";
 
 export interface ServicesInput {
@@ -54,6 +55,8 @@ export interface Services {
   runTipsTick(now: Date): Promise<TickResult>;
   /** Reminds staff (once) of appointment requests nobody answered in time. */
   runStaleRequests(now: Date): Promise<number>;
+  /** Deletes bookings left half-way once their wait limit has passed. */
+  runAbandonedBookings(now: Date): Promise<number>;
   /** Releases what the services hold apart from the database (the per-chat lock's connections). */
   close(): Promise<void>;
 }
@@ -163,6 +166,7 @@ export function createServices(input: ServicesInput): Services {
     metrics,
     runScheduledBroadcasts: (at) => broadcastService.startScheduled(at),
     runStaleRequests: (at) => notifyStaleRequests(booking, at),
+    runAbandonedBookings: (at) => expireAbandonedBookings({ personalData: deps.personalData, logger }, at),
     close: async () => {
       await deps.chatLock?.close();
     },

@@ -22,6 +22,7 @@ import { appointmentsFeature } from "../features/appointments.js";
 import { appointmentRequestsFeature } from "../features/appointment-requests.js";
 import { updateMetrics } from "../metrics.js";
 import { staffFeatures } from "./staff-area.js";
+import { CONVERSATION_KEY_PREFIX } from "../privacy/personal-data-repository.js";
 import type { UpdatesInFlight } from "./in-flight.js";
 import { conversationReplies, repliesThroughBudget } from "./outgoing.js";
 
@@ -98,7 +99,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(safetyFeature);
   bot.use(
     conversations<BotContext, BotContext>({
-      storage: { type: "key", prefix: "conversation:", adapter: deps.conversationStorage as never },
+      storage: { type: "key", prefix: CONVERSATION_KEY_PREFIX, adapter: deps.conversationStorage as never },
       // Inside a conversation, replies go through the same send budget as everywhere else.
       plugins: conversationReplies(deps.limiter),
     }),
