@@ -273,7 +273,7 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
     const exported = await t.services.deps.personalData.export(ana.id);
     expect(JSON.stringify(exported, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value))).toContain("+16135550199");
     expect((exported as { appointments: unknown[] }).appointments).toHaveLength(1);
-    expect(await t.services.deps.personalData.erase(ana.id)).toBe(true);
+    expect(await t.services.deps.personalData.erase(ana.id)).toEqual({ requestIds: [appointment.requestId] });
     const request = await t.database.prisma.appointmentRequest.findFirstOrThrow();
     expect(request).toMatchObject({ userId: null, phone: null, patientName: null, note: null });
     const appointment = await t.database.prisma.appointment.findFirstOrThrow();
