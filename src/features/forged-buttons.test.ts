@@ -59,6 +59,7 @@ describe.each(testProviders)("forged buttons on %s", (provider) => {
       entryId: [boEntry.id, never],
       offerId: [boOffer.id, boOffer.id + 1, never],
       broadcastId: [draft.id, never],
+      articleId: [1, never],
       minutes: [minutes],
     };
     const valuesOf = (name: string, kind: FieldKind): Array<string | number> => {
