@@ -218,8 +218,11 @@ function toggleMenu(entry) {
   menu.hidden = false;
 }
 
-function showTyping(entry) {
+const ACTION_LABELS = { typing: "typing…", upload_document: "sending a file…", upload_photo: "sending a photo…" };
+
+function showTyping(entry, action) {
   const typing = $(".typing", entry.element);
+  typing.textContent = ACTION_LABELS[action] || "typing…";
   typing.hidden = false;
   clearTimeout(entry.typingTimer);
   // Telegram shows a chat action for about 5 seconds, or until the next message.
@@ -251,7 +254,7 @@ function onEvent(event) {
       entry?.element.querySelector(`[data-message-id="${event.messageId}"]`)?.remove();
       return;
     case "typing":
-      if (entry) showTyping(entry);
+      if (entry) showTyping(entry, event.action);
       return;
     case "keyboard":
       if (entry) setKeyboard(entry, event.keyboard);
