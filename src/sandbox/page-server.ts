@@ -1,14 +1,16 @@
 /**
  * The sandbox's chat page: static files, a server-sent event stream of what
  * happens in the chats, and the actions a person takes on the page (write,
- * press a button, share a phone number, move the clock, add patients).
+ * press a button, share a phone number, move the clock, add patients, open
+ * a Mini App with signed launch data).
  * Served only by `npm run sandbox`; `npm start` never loads this module.
  */
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DESK_PATH } from "../desk/desk-http.js";
 import { Sandbox, SandboxError } from "./sandbox.js";
 
 const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
@@ -27,6 +29,7 @@ const actions = {
   "/api/contact": z.object({ chatId }),
   "/api/clock": z.object({ to: z.union([z.enum(["next-monday-9", "plus-1h", "plus-1d", "plus-1w"]), z.iso.datetime({ offset: true })]) }),
   "/api/crowd": z.object({ count: z.number().int().min(1).max(5_000) }),
+  "/api/webapp": z.object({ chatId, url: z.url({ protocol: /^https?$/ }) }),
 } as const;
 
 export interface RunningPage {
@@ -71,6 +74,8 @@ export async function servePage(sandbox: Sandbox, port: number, host = "127.0.0.
 async function route(sandbox: Sandbox, streams: Set<ServerResponse>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://sandbox");
   const path = url.pathname;
+  // The staff desk is served by the bot itself; through the page's own address it may be framed ('self').
+  if (path === DESK_PATH || path.startsWith(`${DESK_PATH}/`)) return proxyToBot(sandbox, req, res);
   if (req.method === "GET") {
     const asset = STATIC_FILES[path];
     if (asset) {
@@ -125,7 +130,32 @@ async function act(sandbox: Sandbox, path: keyof typeof actions, body: unknown):
     }
     case "/api/crowd":
       return { added: sandbox.addCrowd(actions[path].parse(body).count) };
+    case "/api/webapp": {
+      const { chatId: id, url } = actions[path].parse(body);
+      // Opened through the page's address (see proxyToBot), so only the path and the launch fragment are kept.
+      const launch = new URL(sandbox.launchUrl(id, url));
+      return { url: `${launch.pathname}${launch.search}${launch.hash}` };
+    }
   }
+}
+
+function proxyToBot(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const upstream = httpRequest(
+      { host: "127.0.0.1", port: sandbox.app.http.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${sandbox.app.http.port}` } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on("end", resolve);
+      },
+    );
+    upstream.on("error", (error) => {
+      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+      res.end(`the bot did not answer: ${error.message}`);
+      resolve();
+    });
+    req.pipe(upstream);
+  });
 }
 
 function openStream(sandbox: Sandbox, streams: Set<ServerResponse>, res: ServerResponse): void {

@@ -98,6 +98,23 @@ describe("the sandbox page in a real browser", () => {
     await ui.page.close();
   }, 60_000);
 
+  it("opens the staff desk Mini App from its button, with launch data signed by the sandbox's token", async () => {
+    const ui = await SandboxPage.open(chromium.browser, page.url);
+    const staff = ui.staffChat();
+    await ui.send(staff, "/desk");
+    await ui.press(staff, "The staff desk", "Open the desk");
+    const desk = ui.page.frameLocator("#webapp iframe");
+    // The desk accepted the launch data: it shows the staff member's week, not a sign-in error.
+    await desk.locator('#view[data-ready="true"]').waitFor();
+    expect(await desk.locator("#title").textContent()).toContain("Staff desk");
+    expect(await desk.locator("#view").textContent()).toContain("Today");
+    expect(await desk.locator("body").textContent()).not.toMatch(/launch data|Authorization|staff only/i);
+    await ui.page.locator("#webapp-close").click();
+    // The desk is on the staff chat's menu button too.
+    await staff.locator(".webapp-button", { hasText: "Desk" }).waitFor();
+    await ui.page.close();
+  }, 60_000);
+
   it("is usable at a phone's width: one chat at a time, tabs to switch, nothing wider than the screen", async () => {
     const ui = await SandboxPage.open(chromium.browser, page.url, { width: 390, height: 844 });
     const leo = await ui.addPatient("Léo", "fr");

@@ -4,7 +4,8 @@
  * throwaway SQLite file unless a DATABASE_URL is given, with a clock that can
  * be moved forward. The chat page (page-server.ts) drives it.
  */
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,8 +16,9 @@ import { createLogger, type Logger } from "../logger.js";
 import { loadClinicProfile, type ClinicProfile } from "../clinic/clinic-profile.js";
 import { BotApiSimulator, type PeerEvent } from "../bot-api-peer/index.js";
 import { testBotInfo, user } from "../bot-api-peer/updates.js";
+import { dataCheckString, launchSecret } from "../desk/launch-data.js";
 import { SandboxClock } from "./clock.js";
-import { viewOf, type ChatView, type MessageView, type SandboxEvent } from "./views.js";
+import { viewOf, type ChatView, type MenuButtonView, type MessageView, type SandboxEvent } from "./views.js";
 
 export interface SandboxOptions {
   /** A database to use instead of a throwaway SQLite file. */
@@ -61,16 +63,18 @@ export class Sandbox {
     const { apiRoot } = await peer.listen();
     const folder = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), "clinic-sandbox-"));
     const cleanUp = () => folder && rmSync(folder, { recursive: true, force: true });
+    // The bot's own HTTP entry serves the staff desk (a Mini App), which the page opens in a frame.
+    const botPort = await freePort();
     const config = loadConfig({
       BOT_TOKEN: token,
       DATABASE_URL: options.databaseUrl ?? `file:${join(folder ?? "", "sandbox.db")}`,
       TELEGRAM_API_ROOT: apiRoot,
       STAFF_IDS: String(SANDBOX_STAFF.id),
       STAFF_CHAT_ID: String(SANDBOX_STAFF.id),
-      // The bot's own HTTP entry (/healthz) is not the page: any free port.
-      PORT: "0",
       CONTENT_DIR: contentDir,
       LOG_LEVEL: options.logLevel ?? "warn",
+      PORT: String(botPort),
+      PUBLIC_URL: `http://127.0.0.1:${botPort}`,
     });
     const clock = new SandboxClock();
     try {
@@ -93,13 +97,14 @@ export class Sandbox {
   }
 
   /** Everything the page shows, for a page that just connected. */
-  snapshot(): { chats: Array<ChatView & { messages: MessageView[]; keyboard: unknown; commands: BotCommand[] }>; clock: string; zone: string } {
+  snapshot(): { chats: Array<ChatView & { messages: MessageView[]; keyboard: unknown; commands: BotCommand[]; menuButton: MenuButtonView | null }>; clock: string; zone: string } {
     return {
       chats: [...this.chats.values()].map((chat) => ({
         ...chat,
         messages: this.peer.messagesIn(chat.id).map((message) => this.view(message)),
         keyboard: this.peer.replyKeyboardOf(chat.id) ?? null,
         commands: this.commandsOf(chat),
+        menuButton: this.menuButtonOf(chat.id),
       })),
       clock: this.clock.now().toISOString(),
       zone: this.clinic.timeZone,
@@ -174,6 +179,26 @@ export class Sandbox {
     return n;
   }
 
+  /**
+   * The address the page opens for a Mini App button (the staff desk), with
+   * the launch data Telegram would pass: signed with this sandbox's token, for
+   * the chat's person. Only the bot's own addresses are signed for.
+   */
+  launchUrl(chatId: number, url: string): string {
+    const publicUrl = this.config.publicUrl;
+    if (!publicUrl || !(url === publicUrl || url.startsWith(`${publicUrl}/`))) throw new SandboxError("the sandbox opens only the bot's own Mini Apps");
+    const person = this.userOf(chatId);
+    const fields = new URLSearchParams({
+      query_id: `sandbox-${randomBytes(6).toString("hex")}`,
+      user: JSON.stringify({ id: person.id, first_name: person.first_name, ...(person.last_name && { last_name: person.last_name }), language_code: person.language_code, allows_write_to_pm: true }),
+      auth_date: String(Math.floor(this.clock.now().getTime() / 1000)),
+    });
+    fields.set("hash", createHmac("sha256", launchSecret(this.token)).update(dataCheckString(fields)).digest("hex"));
+    const theme = { bg_color: "#ffffff", text_color: "#111111", hint_color: "#707579", link_color: "#3390ec", button_color: "#3390ec", button_text_color: "#ffffff", secondary_bg_color: "#f0f2f5" };
+    const fragment = new URLSearchParams({ tgWebAppData: fields.toString(), tgWebAppVersion: "8.0", tgWebAppPlatform: "web", tgWebAppThemeParams: JSON.stringify(theme) });
+    return `${url.split("#")[0]}#${fragment.toString()}`;
+  }
+
   async close(): Promise<void> {
     this.stopWatchingPeer();
     await this.app.stop();
@@ -183,7 +208,7 @@ export class Sandbox {
 
   private onPeerEvent(event: PeerEvent): void {
     if (event.type === "commands") {
-      for (const chat of this.chats.values()) this.emit({ type: "commands", chatId: chat.id, commands: this.commandsOf(chat) });
+      for (const chat of this.chats.values()) this.emit({ type: "commands", chatId: chat.id, commands: this.commandsOf(chat), menuButton: this.menuButtonOf(chat.id) });
       return;
     }
     const chatId = "message" in event ? event.message.chat.id : event.chatId;
@@ -232,6 +257,12 @@ export class Sandbox {
     return [];
   }
 
+  /** The chat's menu button when it opens a Mini App (the desk, for staff). */
+  private menuButtonOf(chatId: number): MenuButtonView | null {
+    const button = this.peer.menuButtonOf(chatId);
+    return button?.type === "web_app" ? { text: button.text, webApp: button.web_app.url } : null;
+  }
+
   private emit(event: SandboxEvent): void {
     for (const listener of this.listeners) listener(event);
   }
@@ -239,3 +270,14 @@ export class Sandbox {
 
 /** A page action that cannot be done (a gone message, an unknown chat): answered 400 with this text. */
 export class SandboxError extends Error {}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}

@@ -53,6 +53,16 @@ export const scenes: Scene[] = [
     },
   },
   {
+    file: "sandbox-desk.png",
+    viewport: { width: 1280, height: 800 },
+    async play(ui) {
+      const staff = ui.staffChat();
+      await ui.send(staff, "/desk");
+      await ui.press(staff, "The staff desk", "Open the desk");
+      await ui.page.frameLocator("#webapp iframe").locator('#view[data-ready="true"]').waitFor();
+    },
+  },
+  {
     file: "sandbox-phone.png",
     viewport: { width: 390, height: 844 },
     async play(ui) {

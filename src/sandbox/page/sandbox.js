@@ -66,6 +66,7 @@ function addChat(view) {
   showEmptyHint(entry);
   setKeyboard(entry, view.keyboard);
   entry.commands = view.commands || [];
+  setMenuButton(entry, view.menuButton);
   renderTabs();
   if (activeChatId === null || view.kind === "patient") activate(view.id);
   return entry;
@@ -157,7 +158,7 @@ function inlineButton(entry, message, button) {
   element.textContent = button.text + (button.url ? " ↗" : "");
   element.addEventListener("click", () => {
     if (button.data) void post("/api/press", { chatId: entry.view.id, messageId: message.id, data: button.data });
-    else if (button.webApp) openWebApp(button.text, button.webApp, entry.view.id);
+    else if (button.webApp) void openWebApp(button.text, button.webApp, entry.view.id);
     else if (button.url) window.open(button.url, "_blank", "noopener");
   });
   return element;
@@ -229,11 +230,21 @@ function showTyping(entry, action) {
   entry.typingTimer = setTimeout(() => (typing.hidden = true), 5000);
 }
 
-function openWebApp(title, url, chatId) {
+// A Mini App opens in a frame, with the launch data Telegram would pass, signed by the sandbox.
+async function openWebApp(title, url, chatId) {
+  const { url: launchUrl } = await post("/api/webapp", { chatId, url });
   const overlay = $("#webapp");
   $(".webapp-title", overlay).textContent = title;
-  $("iframe", overlay).src = `/webapp?url=${encodeURIComponent(url)}&chatId=${chatId}`;
+  $("iframe", overlay).src = launchUrl;
   overlay.hidden = false;
+}
+
+function setMenuButton(entry, menuButton) {
+  const button = $(".webapp-button", entry.element);
+  button.hidden = !menuButton;
+  if (!menuButton) return;
+  button.textContent = menuButton.text;
+  button.onclick = () => void openWebApp(menuButton.text, menuButton.webApp, entry.view.id);
 }
 
 // ---------------------------------------------------------------------------
@@ -260,7 +271,9 @@ function onEvent(event) {
       if (entry) setKeyboard(entry, event.keyboard);
       return;
     case "commands":
-      if (entry) entry.commands = event.commands;
+      if (!entry) return;
+      entry.commands = event.commands;
+      setMenuButton(entry, event.menuButton);
       return;
     case "chat":
       if (!chats.has(event.chat.id)) addChat(event.chat);
