@@ -45,7 +45,7 @@ export function calendarFeed(input: {
     const service = clinic.services.find((entry) => entry.id === appointment.serviceId);
     const reference = formatReference(appointment.requestId);
     const details = clinic.calendarFeeds.patientDetails
-      ? [appointment.request.patientName, appointment.request.phone].filter((part): part is string => Boolean(part))
+      ? [appointment.request.patientName, appointment.request.phone].filter((part): part is string => Boolean(part)).map(withoutControlCharacters)
       : [];
     calendar.createEvent({
       id: `appointment-${appointment.id}@${input.host}`,
@@ -59,4 +59,13 @@ export function calendarFeed(input: {
     });
   }
   return calendar.toString();
+}
+
+/**
+ * What patients typed may hold control characters, which RFC 5545 allows in
+ * no TEXT value; ical-generator escapes line breaks but passes the rest on.
+ */
+function withoutControlCharacters(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/ {2,}/g, " ").trim();
 }

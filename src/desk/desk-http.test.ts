@@ -270,6 +270,8 @@ describe.each(testProviders)("the staff desk's API on %s", (provider) => {
 
     it("shows the patient's name and phone only when clinic.yml turns it on", async () => {
       const clinic = loadClinicProfile("content");
+      // A name with a control character in it (pasted from somewhere) stays out of the calendar's syntax.
+      await t.database.prisma.appointmentRequest.update({ where: { id: booked.requestId }, data: { patientName: "Ana\u0007 Silva" } });
       const open = await createTestBot({ provider, database: t.database, now: () => clock, sim: t.sim, clinic: { ...clinic, calendarFeeds: { patientDetails: true } }, env: { PUBLIC_URL: "https://desk.example.com" } });
       const server = await startHttpServer({ port: 0, logger: open.services.deps.logger, health: async () => ({ ok: true, checks: {} }), mounts: { "/desk": open.services.desk! } });
       try {
@@ -279,6 +281,7 @@ describe.each(testProviders)("the staff desk's API on %s", (provider) => {
         const url = new URL(feeds.find((feed) => feed.practitionerId === "camille-tremblay")!.url);
         const events = eventsOf(await (await fetch(`http://127.0.0.1:${server.port}${url.pathname}`)).text());
         expect(events[0]!.summary).toContain("Ana Silva");
+        expect([...events[0]!.summary].some((character) => character.charCodeAt(0) < 0x20)).toBe(false);
         expect(events[0]!.description).toContain("+16135550199");
       } finally {
         await server.close();

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { DateTime } from "luxon";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../config.js";
@@ -43,9 +44,14 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
 
 // Nothing from elsewhere: scripts, styles and calls stay on this origin. Telegram's web
 // clients show a Mini App in a frame, so they may embed it.
-const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; " +
-  "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org";
+// A desk tried on this machine (PUBLIC_URL on localhost) may also be framed by local pages, such as the sandbox's chat page.
+function contentSecurityPolicy(publicUrl: string | undefined): string {
+  const local = publicUrl !== undefined && /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(publicUrl) ? " http://127.0.0.1:* http://localhost:*" : "";
+  return (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; " +
+    `frame-ancestors 'self' https://web.telegram.org https://*.telegram.org${local}`
+  );
+}
 
 export interface DeskHandlerOptions {
   config: Config;
@@ -73,6 +79,7 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
   const staticFiles = new Map(Object.entries(STATIC_FILES).map(([path, entry]) => [path, { body: readFileSync(join(PUBLIC_DIR, entry.file)), type: entry.type }]));
   const feedBase = `${config.publicUrl ?? ""}${DESK_PATH}/feeds/`;
   const feedHost = config.publicUrl ? new URL(config.publicUrl).hostname : "clinic-bot";
+  const policy = contentSecurityPolicy(config.publicUrl);
 
   async function authenticate(req: IncomingMessage): Promise<Staff> {
     const header = req.headers.authorization ?? "";
@@ -100,6 +107,8 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
         user: { id: staff.id, name: staff.name },
         language: staff.language,
         strings: Object.fromEntries(DESK_STRINGS.map((key) => [key, deps.i18n.t(staff.language, key, placeholders)])),
+        // The clinic's date by the bot's clock, which the page starts from (the sandbox's clock can be moved).
+        today: DateTime.fromJSDate(deps.now(), { zone: clinic.timeZone }).toISODate(),
         clinic: { name: clinic.name[staff.language], timeZone: clinic.timeZone, horizonDays: clinic.booking.horizonDays },
         practitioners: clinic.practitioners.map((person) => ({ id: person.id, name: person.name, title: person.title[staff.language] })),
         services: clinic.services.map((service) => ({ id: service.id, name: service.name[staff.language], durationMinutes: service.durationMinutes })),
@@ -235,7 +244,7 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
     if (page) {
       res.writeHead(200, {
         "content-type": page.type,
-        "content-security-policy": CONTENT_SECURITY_POLICY,
+        "content-security-policy": policy,
         "x-content-type-options": "nosniff",
         "referrer-policy": "no-referrer",
         "cache-control": "no-cache",

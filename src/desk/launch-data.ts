@@ -40,6 +40,16 @@ export function dataCheckString(fields: URLSearchParams): string {
     .join("\n");
 }
 
+/**
+ * Signs launch data as Telegram does. Only the sandbox uses it, standing in
+ * for Telegram when its chat page opens the desk.
+ */
+export function signLaunchData(fields: Record<string, string>, botToken: string): string {
+  const data = new URLSearchParams(fields);
+  data.set("hash", createHmac("sha256", launchSecret(botToken)).update(dataCheckString(data)).digest("hex"));
+  return data.toString();
+}
+
 export function verifyLaunchData(raw: string | undefined, botToken: string, now: Date, maxAgeSeconds = LAUNCH_DATA_MAX_AGE_SECONDS): LaunchCheck {
   if (!raw) return { ok: false, reason: "missing" };
   let fields: URLSearchParams;

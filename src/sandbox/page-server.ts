@@ -1,8 +1,8 @@
 /**
  * The sandbox's chat page: static files, a server-sent event stream of what
  * happens in the chats, and the actions a person takes on the page (write,
- * press a button, share a phone number, move the clock, add patients, open
- * a Mini App with signed launch data).
+ * press a button, share a phone number, move the clock, add patients), and
+ * the bot's Mini App (the staff desk) opened with signed launch data.
  * Served only by `npm run sandbox`; `npm start` never loads this module.
  */
 import { readFileSync } from "node:fs";
@@ -29,7 +29,6 @@ const actions = {
   "/api/contact": z.object({ chatId }),
   "/api/clock": z.object({ to: z.union([z.enum(["next-monday-9", "plus-1h", "plus-1d", "plus-1w"]), z.iso.datetime({ offset: true })]) }),
   "/api/crowd": z.object({ count: z.number().int().min(1).max(5_000) }),
-  "/api/webapp": z.object({ chatId, url: z.url({ protocol: /^https?$/ }) }),
 } as const;
 
 export interface RunningPage {
@@ -83,6 +82,13 @@ async function route(sandbox: Sandbox, streams: Set<ServerResponse>, req: Incomi
       return;
     }
     if (path === "/events") return openStream(sandbox, streams, res);
+    // A web_app button: the Mini App opens with launch data signed for that chat's person, as Telegram does it.
+    if (path === "/webapp") {
+      const target = new URL(sandbox.webAppLaunchUrl(chatId.parse(url.searchParams.get("chatId")), url.searchParams.get("url") ?? ""));
+      // Through the page's own address (see proxyToBot): the desk then works wherever the page does, a phone on the network too.
+      res.writeHead(302, { location: `${target.pathname}${target.search}${target.hash}`, "cache-control": "no-store" }).end();
+      return;
+    }
     if (path.startsWith("/files/")) return sendFile(sandbox, decodeURIComponent(path.slice("/files/".length)), res);
     res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     return;
@@ -130,12 +136,6 @@ async function act(sandbox: Sandbox, path: keyof typeof actions, body: unknown):
     }
     case "/api/crowd":
       return { added: sandbox.addCrowd(actions[path].parse(body).count) };
-    case "/api/webapp": {
-      const { chatId: id, url } = actions[path].parse(body);
-      // Opened through the page's address (see proxyToBot), so only the path and the launch fragment are kept.
-      const launch = new URL(sandbox.launchUrl(id, url));
-      return { url: `${launch.pathname}${launch.search}${launch.hash}` };
-    }
   }
 }
 

@@ -4,7 +4,7 @@
  * throwaway SQLite file unless a DATABASE_URL is given, with a clock that can
  * be moved forward. The chat page (page-server.ts) drives it.
  */
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,8 +16,8 @@ import { createLogger, type Logger } from "../logger.js";
 import { loadClinicProfile, type ClinicProfile } from "../clinic/clinic-profile.js";
 import { BotApiSimulator, type PeerEvent } from "../bot-api-peer/index.js";
 import { testBotInfo, user } from "../bot-api-peer/updates.js";
-import { dataCheckString, launchSecret } from "../desk/launch-data.js";
 import { SandboxClock } from "./clock.js";
+import { signLaunchData } from "../desk/launch-data.js";
 import { viewOf, type ChatView, type MenuButtonView, type MessageView, type SandboxEvent } from "./views.js";
 
 export interface SandboxOptions {
@@ -63,18 +63,18 @@ export class Sandbox {
     const { apiRoot } = await peer.listen();
     const folder = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), "clinic-sandbox-"));
     const cleanUp = () => folder && rmSync(folder, { recursive: true, force: true });
-    // The bot's own HTTP entry serves the staff desk (a Mini App), which the page opens in a frame.
-    const botPort = await freePort();
+    const deskPort = await freePort();
     const config = loadConfig({
       BOT_TOKEN: token,
       DATABASE_URL: options.databaseUrl ?? `file:${join(folder ?? "", "sandbox.db")}`,
       TELEGRAM_API_ROOT: apiRoot,
       STAFF_IDS: String(SANDBOX_STAFF.id),
       STAFF_CHAT_ID: String(SANDBOX_STAFF.id),
+      // The bot's own HTTP entry (/healthz and the staff desk) is not the page: a free port, which the desk's address names.
+      PORT: String(deskPort),
+      PUBLIC_URL: `http://127.0.0.1:${deskPort}`,
       CONTENT_DIR: contentDir,
       LOG_LEVEL: options.logLevel ?? "warn",
-      PORT: String(botPort),
-      PUBLIC_URL: `http://127.0.0.1:${botPort}`,
     });
     const clock = new SandboxClock();
     try {
@@ -89,6 +89,28 @@ export class Sandbox {
 
   get token(): string {
     return this.config.botToken;
+  }
+
+  /**
+   * Where a web_app button of the bot opens, as Telegram opens it: the
+   * address with launch data signed for the person of that chat in its
+   * fragment. Only the bot's own address (PUBLIC_URL) is opened.
+   */
+  webAppLaunchUrl(chatId: number, url: string): string {
+    const publicUrl = this.config.publicUrl;
+    if (!publicUrl || !(url === publicUrl || url.startsWith(`${publicUrl}/`))) throw new SandboxError("the sandbox opens only the bot's own Mini App");
+    const person = this.userOf(chatId);
+    const initData = signLaunchData(
+      {
+        query_id: `sandbox-${randomBytes(6).toString("hex")}`,
+        user: JSON.stringify({ id: person.id, first_name: person.first_name, last_name: person.last_name, language_code: person.language_code }),
+        // Signed on the sandbox clock, which the bot also reads: a moved clock does not make it stale.
+        auth_date: String(Math.floor(this.clock.now().getTime() / 1000)),
+      },
+      this.token,
+    );
+    const fragment = new URLSearchParams({ tgWebAppData: initData, tgWebAppVersion: "8.0", tgWebAppPlatform: "web" });
+    return `${url.split("#")[0]}#${fragment.toString()}`;
   }
 
   subscribe(listener: (event: SandboxEvent) => void): () => void {
@@ -177,26 +199,6 @@ export class Sandbox {
     }
     this.emit({ type: "crowd", added: n, total: this.nextCrowdId - FIRST_CROWD_ID });
     return n;
-  }
-
-  /**
-   * The address the page opens for a Mini App button (the staff desk), with
-   * the launch data Telegram would pass: signed with this sandbox's token, for
-   * the chat's person. Only the bot's own addresses are signed for.
-   */
-  launchUrl(chatId: number, url: string): string {
-    const publicUrl = this.config.publicUrl;
-    if (!publicUrl || !(url === publicUrl || url.startsWith(`${publicUrl}/`))) throw new SandboxError("the sandbox opens only the bot's own Mini Apps");
-    const person = this.userOf(chatId);
-    const fields = new URLSearchParams({
-      query_id: `sandbox-${randomBytes(6).toString("hex")}`,
-      user: JSON.stringify({ id: person.id, first_name: person.first_name, ...(person.last_name && { last_name: person.last_name }), language_code: person.language_code, allows_write_to_pm: true }),
-      auth_date: String(Math.floor(this.clock.now().getTime() / 1000)),
-    });
-    fields.set("hash", createHmac("sha256", launchSecret(this.token)).update(dataCheckString(fields)).digest("hex"));
-    const theme = { bg_color: "#ffffff", text_color: "#111111", hint_color: "#707579", link_color: "#3390ec", button_color: "#3390ec", button_text_color: "#ffffff", secondary_bg_color: "#f0f2f5" };
-    const fragment = new URLSearchParams({ tgWebAppData: fields.toString(), tgWebAppVersion: "8.0", tgWebAppPlatform: "web", tgWebAppThemeParams: JSON.stringify(theme) });
-    return `${url.split("#")[0]}#${fragment.toString()}`;
   }
 
   async close(): Promise<void> {

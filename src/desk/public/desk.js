@@ -175,7 +175,7 @@ async function renderAgenda(view) {
   const byDay = new Map(agenda.days.map((day) => [day.date, []]));
   for (const appointment of agenda.appointments) byDay.get(clinicDate(new Date(appointment.start)))?.push({ kind: "appointment", at: appointment.start, entry: appointment });
   for (const request of agenda.requests) byDay.get(clinicDate(new Date(request.start)))?.push({ kind: "request", at: request.start, entry: request });
-  const today = clinicDate(new Date());
+  const today = state.me.today;
   view.replaceChildren(
     ...agenda.days.map((day) => {
       const items = byDay.get(day.date);
@@ -418,7 +418,7 @@ async function start() {
   document.documentElement.lang = state.me.language;
   document.title = `${t("desk-title")} · ${state.me.clinic.name}`;
   $("title").textContent = `${t("desk-title")} · ${state.me.clinic.name}`;
-  state.anchor = clinicDate(new Date());
+  state.anchor = state.me.today;
   $("tabs").replaceChildren(
     ...TABS.map((tab) => el("button", { type: "button", role: "tab", "data-tab": tab, onclick: () => ((state.tab = tab), ($("notice").hidden = true), render()) }, t(`desk-tab-${tab}`))),
   );
@@ -428,7 +428,7 @@ async function start() {
   $("next").textContent = t("desk-next");
   $("next").onclick = step(1);
   $("today").textContent = t("desk-today");
-  $("today").onclick = () => ((state.anchor = clinicDate(new Date())), render());
+  $("today").onclick = () => ((state.anchor = state.me.today), render());
   $("practitioner").replaceChildren(
     el("option", { value: "" }, t("desk-whole-clinic")),
     ...state.me.practitioners.map((person) => el("option", { value: person.id }, person.name)),

@@ -158,7 +158,7 @@ function inlineButton(entry, message, button) {
   element.textContent = button.text + (button.url ? " ↗" : "");
   element.addEventListener("click", () => {
     if (button.data) void post("/api/press", { chatId: entry.view.id, messageId: message.id, data: button.data });
-    else if (button.webApp) void openWebApp(button.text, button.webApp, entry.view.id);
+    else if (button.webApp) openWebApp(button.text, button.webApp, entry.view.id);
     else if (button.url) window.open(button.url, "_blank", "noopener");
   });
   return element;
@@ -230,12 +230,11 @@ function showTyping(entry, action) {
   entry.typingTimer = setTimeout(() => (typing.hidden = true), 5000);
 }
 
-// A Mini App opens in a frame, with the launch data Telegram would pass, signed by the sandbox.
-async function openWebApp(title, url, chatId) {
-  const { url: launchUrl } = await post("/api/webapp", { chatId, url });
+// A Mini App opens in a frame; /webapp adds the launch data Telegram would pass, signed by the sandbox.
+function openWebApp(title, url, chatId) {
   const overlay = $("#webapp");
   $(".webapp-title", overlay).textContent = title;
-  $("iframe", overlay).src = launchUrl;
+  $("iframe", overlay).src = `/webapp?url=${encodeURIComponent(url)}&chatId=${chatId}`;
   overlay.hidden = false;
 }
 
@@ -244,7 +243,7 @@ function setMenuButton(entry, menuButton) {
   button.hidden = !menuButton;
   if (!menuButton) return;
   button.textContent = menuButton.text;
-  button.onclick = () => void openWebApp(menuButton.text, menuButton.webApp, entry.view.id);
+  button.onclick = () => openWebApp(menuButton.text, menuButton.webApp, entry.view.id);
 }
 
 // ---------------------------------------------------------------------------
