@@ -17,6 +17,8 @@ privateChats.command("privacy", async (ctx) => {
 });
 
 privateChats.command("mydata", async (ctx) => {
+  // Telegram shows "sending a file…" while the export is gathered.
+  await ctx.replyWithChatAction("upload_document");
   const data = await ctx.deps.personalData.export(ctx.from.id);
   if (!data) return ctx.reply(ctx.t("privacy-nothing-stored"));
   const json = JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2);
