@@ -191,7 +191,9 @@ describe.runIf(onPostgres)("several instances on one PostgreSQL", () => {
     // Every row arrived once; the only doubt is about rows in flight at the kill, marked unknown and not resent.
     expect([...delivered.values()].every((count) => count === 1)).toBe(true);
     expect(delivered.size).toBeGreaterThanOrEqual(rows - unknown);
-    expect(sim.stats().rejected429).toBe(0);
+    // At most one 429: at the takeover, the dead sender's last second and the new sender's first sends may meet
+    // (each instance's limiter knows only its own sends here), and that message is retried.
+    expect(sim.stats().rejected429).toBeLessThanOrEqual(1);
     // At 28 a second, 100 messages take over 3.5 s: the rate was not doubled.
     expect(elapsed).toBeGreaterThan(3_000);
     expect(mostInAnySecond(sim.callsTo("sendMessage").map((call) => call.time))).toBeLessThanOrEqual(30);
