@@ -23,6 +23,8 @@ export interface TickResult {
   skippedLate: number;
   skippedBlocked: number;
   exhausted: number;
+  /** Subscriptions whose tip could not be prepared (logged; moved to their next slot). */
+  failed: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface TickResult {
  * it twice, or on two instances at once, queues nothing twice.
  */
 export async function enqueueDueTips(deps: EnqueueDueTipsDeps, now: Date): Promise<TickResult> {
-  const result: TickResult = { queued: 0, skippedLate: 0, skippedBlocked: 0, exhausted: 0 };
+  const result: TickResult = { queued: 0, skippedLate: 0, skippedBlocked: 0, exhausted: 0, failed: 0 };
   const batchSize = deps.batchSize ?? 500;
   for (;;) {
     const due = await deps.tips.findDue(now, batchSize);
@@ -66,15 +68,29 @@ async function handlePage(deps: EnqueueDueTipsDeps, due: DueSubscription[], now:
   const inputs: ScheduleTipInput[] = [];
   for (const subscription of sending) {
     const slot = subscription.nextDueAt;
-    const next = nextWeeklySlot(subscription, now);
-    const tip = deps.catalog.nextTipFor(deps.languageOf(subscription), received.get(subscription.userId) ?? new Set());
+    let tip: ReturnType<TipCatalog["nextTipFor"]>;
+    let next: Date;
+    let week: string;
+    try {
+      next = nextWeeklySlot(subscription, now);
+      tip = deps.catalog.nextTipFor(deps.languageOf(subscription), received.get(subscription.userId) ?? new Set());
+      week = weekKey(slot, subscription.timeZone);
+    } catch (error) {
+      // One subscription whose tip fails (a render error) must not stop everyone else's.
+      result.failed++;
+      deps.logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), subscriptionId: subscription.id }, "could not queue this subscription's tip; moving on");
+      // Past this slot, so the next page (and the next minute) does not meet it again.
+      await Promise.resolve()
+        .then(() => deps.tips.advance(subscription.id, slot, nextWeeklySlot(subscription, now)))
+        .catch(() => undefined);
+      continue;
+    }
     if (!tip) {
       // Every tip has been received; new articles will be picked up at the next slot.
       await deps.tips.advance(subscription.id, slot, next);
       result.exhausted++;
       continue;
     }
-    const week = weekKey(slot, subscription.timeZone);
     inputs.push({
       subscriptionId: subscription.id,
       fromDueAt: slot,
