@@ -76,7 +76,7 @@ export const PER_CHAT_INTERVAL_MS = 1_050;
  * does not lower the rate, and the most that can go out together is this many
  * (plus the one due), a burst Telegram's bucket absorbs.
  */
-export const CATCH_UP_SLOTS = 3;
+export const CATCH_UP_SLOTS = 10;
 
 /** Even spacing at `perSecond`, within this process. */
 export function localSlotSchedule(perSecond: number, now: () => number = Date.now): SlotSchedule {
