@@ -11,7 +11,9 @@ describe("send rate limiter", () => {
     times.sort((a, b) => a - b);
     // 10 sends at 50/s: the last one waits about 9 intervals of 20 ms.
     expect(times.at(-1)!).toBeGreaterThanOrEqual(170);
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(10);
+    // Spaced, not bunched (a late timer may let a few catch up at once on a busy machine).
+    const gaps = times.slice(1).map((time, i) => time - times[i]!).sort((a, b) => a - b);
+    expect(gaps[Math.floor(gaps.length / 2)]!).toBeGreaterThanOrEqual(15);
   });
 
   it("does not turn a stalled event loop into a burst: never more than the limit in any second", async () => {
