@@ -319,7 +319,18 @@ Produced by \`npm run bench${quick ? " -- --quick" : ""}\` (${quick ? "quick" : 
   Telegram's scaled ten times so that a large broadcast fits in the run: **${SIM.limit} messages/s** over all chats
   (in any 1000 ms window), 1 message/s per chat (burst of 3), 429 with \`retry_after: 1\` beyond that; it answers each
   call in ${SIM.latency.min}–${SIM.latency.max} ms (Telegram's ~30–80 ms, scaled alike). The bot's \`SEND_RATE_PER_SECOND\` is
-  ${BOT_RATE}, 98% of the limit (the default 28 is 93% of Telegram's 30).
+  ${BOT_RATE}, 98% of the limit, in the "Broadcast" and "Broadcast + patients" rows.
+- **At Telegram's real limits, strictly** (the rows that say "default"/"Surge"): the peer's strict flood control
+  (\`STRICT_FLOOD_CONTROL\`): a token bucket of ${LIMITS.limit} messages/s over all chats, exactly 1 message/s per chat, and a
+  3-second pause of the whole bot (every send answered 429) whenever a send finds the bucket empty; answers in
+  ${LIMITS.latency.min}–${LIMITS.latency.max} ms. The clinic bot runs with **every setting at its default**
+  (\`SEND_RATE_PER_SECOND\` 30). Side by side in the same run: **grammY's recommended setup**, a bare grammY bot with
+  \`@grammyjs/transformer-throttler\` (its defaults) and \`@grammyjs/auto-retry\` (installed after it, so retries are throttled
+  too), and a **naive** bare grammY bot (no throttling, no retry) or send loop. The **surge** is ${int(sizes.surge)} new patients
+  sending \`/start\` within one second, all handled concurrently as \`@grammyjs/runner\` does; "time to the last reply" runs
+  from the first \`/start\` to the last first reply Telegram accepted, over the ideal ${int(sizes.surge)}/${LIMITS.limit} s; a patient never
+  answered is one whose reply failed for good. The **broadcast** goes to ${int(sizes.limitsBroadcast)} recipients (the
+  throttled setup hands every message to the throttler at once).
 - **Broadcast**: staff's announcement is queued in the outbox (SQLite) and sent by the real delivery engine, as
   \`/broadcast\` → Send does. Rate is counted by the simulator from the first to the last delivered message;
   duplicates and losses per recipient by the simulator; 429s by the simulator and by the bot's own
