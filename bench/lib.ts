@@ -103,6 +103,8 @@ export function buildClinicBot(options: {
   fetch?: typeof fetch;
   /** Unset: the shipped default. */
   sendRatePerSecond?: number;
+  /** Spacing of messages to one chat (unset: the shipped default). */
+  perChatIntervalMs?: number;
   staffIds?: number[];
 }): BenchBot {
   const config = loadConfig({
@@ -125,6 +127,7 @@ export function buildClinicBot(options: {
     library: () => library,
     logger,
     client,
+    perChatIntervalMs: options.perChatIntervalMs,
   });
   const bot = createBot(config, services.deps, { botInfo: testBotInfo(), client });
   return { bot, services, config };
