@@ -102,12 +102,16 @@ export interface ConfirmInput {
    */
   by: StaffMember | { id: null; name: string } | null;
   now: Date;
+  /** The patient's cap of confirmed appointments ahead, checked inside the same transaction. */
+  maxUpcoming: number;
 }
 
 export type ConfirmResult =
   | { ok: true; appointment: Appointment; request: AppointmentRequest; replaced: Appointment | null }
   | { ok: false; reason: "handled"; request: AppointmentRequest | null }
-  | { ok: false; reason: "taken" };
+  | { ok: false; reason: "taken" }
+  /** The patient already has as many confirmed appointments ahead as the clinic allows. */
+  | { ok: false; reason: "limit" };
 
 export interface NewWaitlistEntry {
   userId: number | bigint;
@@ -124,6 +128,15 @@ export interface WaitlistEntry extends NewWaitlistEntry {
   id: number;
   userId: bigint;
   chatId: bigint;
+  status: string;
+  createdAt: Date;
+}
+
+export interface WaitlistOffer {
+  id: number;
+  entryId: number;
+  practitionerId: string;
+  startsAt: Date;
   status: string;
   createdAt: Date;
 }
@@ -159,6 +172,13 @@ export interface AppointmentRepository {
   addToWaitlist(entry: NewWaitlistEntry): Promise<WaitlistEntry>;
   waitingFor(serviceId: string, date: string): Promise<WaitlistEntry[]>;
   findWaitlistEntry(id: number): Promise<WaitlistEntry | null>;
+  /** The patient's entries still waiting (joins are bounded). */
+  countWaiting(userId: number | bigint): Promise<number>;
+  /** Records a freed time offered to an entry (once per entry and time), so that only it can be accepted. */
+  recordOffer(entryId: number, slot: { practitionerId: string; startsAt: Date }): Promise<WaitlistOffer>;
+  findOffer(id: number): Promise<(WaitlistOffer & { entry: WaitlistEntry }) | null>;
+  /** offered → taken, once. */
+  markOfferTaken(id: number): Promise<boolean>;
   /** waiting → booked | cancelled, once. */
   closeWaitlistEntry(id: number, status: "booked" | "cancelled"): Promise<boolean>;
 }
@@ -173,6 +193,7 @@ export function cellsOf(startsAt: Date, endsAt: Date): Date[] {
 }
 
 class Handled extends Error {}
+class OverLimit extends Error {}
 
 export function createAppointmentRepository(db: Db): AppointmentRepository {
   const findRequest = (id: number) => db.appointmentRequest.findUnique({ where: { id } });
@@ -269,13 +290,21 @@ export function createAppointmentRepository(db: Db): AppointmentRepository {
           let replaced: Appointment | null = null;
           if (request.replacesAppointmentId !== null) {
             const old = await tx.appointment.updateMany({
-              where: { id: request.replacesAppointmentId, status: "confirmed" },
+              // Only the patient's own appointment can be replaced.
+              where: { id: request.replacesAppointmentId, status: "confirmed", userId: request.userId },
               data: { status: "cancelled", cancelledAt: input.now, cancelledBy: "rescheduled" },
             });
             if (old.count > 0) {
               await tx.appointmentSlot.deleteMany({ where: { appointmentId: request.replacesAppointmentId } });
               replaced = await tx.appointment.findUnique({ where: { id: request.replacesAppointmentId } });
             }
+          }
+
+          if (request.userId !== null) {
+            // Serialises one patient's confirmations (a row lock on PostgreSQL): two at once cannot both pass the count.
+            await tx.user.updateMany({ where: { id: request.userId }, data: { updatedAt: input.now } });
+            const upcoming = await tx.appointment.count({ where: { userId: request.userId, status: "confirmed", startsAt: { gt: input.now } } });
+            if (upcoming >= input.maxUpcoming) throw new OverLimit();
           }
 
           const appointment = await tx.appointment.create({
@@ -301,6 +330,7 @@ export function createAppointmentRepository(db: Db): AppointmentRepository {
         });
       } catch (error) {
         if (error instanceof Handled) return { ok: false, reason: "handled", request: await findRequest(input.requestId) };
+        if (error instanceof OverLimit) return { ok: false, reason: "limit" };
         if (isUniqueViolation(error)) return { ok: false, reason: "taken" };
         throw error;
       }
@@ -374,6 +404,18 @@ export function createAppointmentRepository(db: Db): AppointmentRepository {
       db.waitlistEntry.create({ data: { ...entry, userId: BigInt(entry.userId), chatId: BigInt(entry.chatId) } }),
     waitingFor: (serviceId, date) => db.waitlistEntry.findMany({ where: { serviceId, date, status: "waiting" }, orderBy: { createdAt: "asc" } }),
     findWaitlistEntry: (id) => db.waitlistEntry.findUnique({ where: { id } }),
+    countWaiting: (userId) => db.waitlistEntry.count({ where: { userId: BigInt(userId), status: "waiting" } }),
+    recordOffer: (entryId, slot) =>
+      db.waitlistOffer.upsert({
+        where: { entryId_practitionerId_startsAt: { entryId, practitionerId: slot.practitionerId, startsAt: slot.startsAt } },
+        create: { entryId, practitionerId: slot.practitionerId, startsAt: slot.startsAt },
+        update: {},
+      }),
+    findOffer: (id) => db.waitlistOffer.findUnique({ where: { id }, include: { entry: true } }),
+    async markOfferTaken(id) {
+      const changed = await db.waitlistOffer.updateMany({ where: { id, status: "offered" }, data: { status: "taken" } });
+      return changed.count > 0;
+    },
 
     async closeWaitlistEntry(id, status) {
       const changed = await db.waitlistEntry.updateMany({ where: { id, status: "waiting" }, data: { status } });

@@ -6,9 +6,10 @@ import type { Translator } from "../bot/i18n.js";
 import { describeError } from "../bot/error-boundary.js";
 import { attachedTextFile, type NewOutboxMessage, type OutboxKind, type OutboxStore, type OutgoingMessage } from "../delivery/outbox.js";
 import type { Logger } from "../logger.js";
-import type { Appointment, AppointmentRequest, WaitlistEntry } from "./appointment-repository.js";
+import type { Appointment, AppointmentRepository, AppointmentRequest, WaitlistEntry } from "./appointment-repository.js";
 import { appointmentIcs, cancellationIcs } from "./ics.js";
 import { formatReference } from "./reference.js";
+import { proposalButtons, reminderButtons, requestCardButtons, waitlistButtons } from "../bot/buttons.js";
 
 /**
  * Everything the booking flow tells patients and staff on its own initiative:
@@ -109,10 +110,10 @@ export class BookingNotices {
     return {
       text: lines.join("\n"),
       reply_markup: new InlineKeyboard()
-        .text(t("booking-button-confirm"), `rq:ok:${request.id}`)
-        .text(t("booking-button-decline"), `rq:no:${request.id}`)
+        .text(t("booking-button-confirm"), requestCardButtons.data("ok", { requestId: request.id }))
+        .text(t("booking-button-decline"), requestCardButtons.data("no", { requestId: request.id }))
         .row()
-        .text(t("booking-button-propose"), `rq:alt:${request.id}`),
+        .text(t("booking-button-propose"), requestCardButtons.data("alt", { requestId: request.id })),
     };
   }
 
@@ -127,6 +128,7 @@ export class BookingNotices {
       key: cardKey(request.id),
       kind: "notice",
       chatId: staffChatId,
+      aboutUserId: request.userId,
       message: { method: "sendMessage", params: { text: card.text, parse_mode: "HTML", reply_markup: card.reply_markup } },
       dueAt: now,
     });
@@ -145,10 +147,16 @@ export class BookingNotices {
     }
   }
 
-  /** A short line in the staff chat, for events staff must not miss. */
-  async tellStaff(key: string, text: string, now: Date): Promise<void> {
-    if (this.options.staffChatId === undefined) return;
-    await this.enqueue({ key, kind: "notice", chatId: this.options.staffChatId, message: { method: "sendMessage", params: { text, parse_mode: "HTML" } }, dueAt: now });
+  /**
+   * A short line in the staff chat, for events staff must not miss; `aboutUserId`
+   * names the patient it is about, so that erasing them clears it too.
+   */
+  async tellStaff(key: string, text: string, now: Date, aboutUserId: bigint | number | null = null): Promise<void> {
+    if (this.options.staffChatId === undefined) {
+      this.options.logger.error({ key }, "no STAFF_CHAT_ID or STAFF_IDS: nobody can see this staff notice");
+      return;
+    }
+    await this.enqueue({ key, kind: "notice", chatId: this.options.staffChatId, aboutUserId, message: { method: "sendMessage", params: { text, parse_mode: "HTML" } }, dueAt: now });
   }
 
   // --- Messages to the patient ---------------------------------------------
@@ -181,9 +189,9 @@ export class BookingNotices {
       if (dueAt <= now) continue;
       const text = this.t(language, hours >= 24 ? "booking-reminder-day" : "booking-reminder-soon", { appointment: this.describe(appointment, language), hours: String(hours) });
       const reply_markup = new InlineKeyboard()
-        .text(this.t(language, "booking-button-attending"), `rm:yes:${appointment.id}`)
+        .text(this.t(language, "booking-button-attending"), reminderButtons.data("yes", { appointmentId: appointment.id }))
         .row()
-        .text(this.t(language, "booking-button-need-reschedule"), `rm:move:${appointment.id}`);
+        .text(this.t(language, "booking-button-need-reschedule"), reminderButtons.data("move", { appointmentId: appointment.id }));
       // After downtime, a reminder is still worth sending late, but not once the appointment has begun.
       const notAfter = appointment.startsAt.toISOString();
       messages.push(toPatient(request, reminderKey(appointment.id, hours), { method: "sendMessage", params: { text, reply_markup }, notAfter }, dueAt, "reminder"));
@@ -210,8 +218,8 @@ export class BookingNotices {
       appointment: this.describe({ serviceId: request.serviceId, practitionerId: request.proposedPractitionerId, startsAt: request.proposedStartsAt }, language),
     });
     const reply_markup = new InlineKeyboard()
-      .text(this.t(language, "booking-button-accept"), `pp:yes:${request.id}`)
-      .text(this.t(language, "booking-button-refuse"), `pp:no:${request.id}`);
+      .text(this.t(language, "booking-button-accept"), proposalButtons.data("yes", { requestId: request.id }))
+      .text(this.t(language, "booking-button-refuse"), proposalButtons.data("no", { requestId: request.id }));
     await this.enqueue(toPatient(request, `request-proposed:${request.id}`, { method: "sendMessage", params: { text, reply_markup } }, now));
   }
 
@@ -234,20 +242,24 @@ export class BookingNotices {
       name: escapeHtml(request.patientName ?? "—"),
       phone: escapeHtml(request.phone ?? "—"),
       hours: String(this.options.clinic.booking.requestStaleAfterHours),
-    }), now);
+    }), now, request.userId);
     const text = this.t(request.language, "booking-stale-patient", { reference: formatReference(request.id), phone: this.options.clinic.phone });
     await this.enqueue(toPatient(request, `request-stale-patient:${request.id}`, { method: "sendMessage", params: { text } }, now));
   }
 
-  /** Offers a freed time to one waiting patient; the first to accept gets it. */
-  async offerFreedSlot(entry: WaitlistEntry, slot: { practitionerId: string; startsAt: Date }, now: Date): Promise<void> {
+  /**
+   * Offers a freed time to one waiting patient; the first to accept gets it. The
+   * offer is recorded first: accepting checks the button against it.
+   */
+  async offerFreedSlot(appointments: AppointmentRepository, entry: WaitlistEntry, slot: { practitionerId: string; startsAt: Date }, now: Date): Promise<void> {
     const language = entry.language;
     const minutes = Math.round(slot.startsAt.getTime() / 60_000);
+    const offer = await appointments.recordOffer(entry.id, slot);
     const text = this.t(language, "booking-waitlist-offer", { appointment: this.describe({ serviceId: entry.serviceId, ...slot }, language) });
     const reply_markup = new InlineKeyboard()
-      .text(this.t(language, "booking-button-take-slot"), `wl:yes:${entry.id}:${slot.practitionerId}:${minutes}`)
+      .text(this.t(language, "booking-button-take-slot"), waitlistButtons.data("yes", { offerId: offer.id }))
       .row()
-      .text(this.t(language, "booking-button-leave-waitlist"), `wl:no:${entry.id}`);
+      .text(this.t(language, "booking-button-leave-waitlist"), waitlistButtons.data("no", { entryId: entry.id }));
     await this.enqueue(toPatient(entry, `waitlist-offer:${entry.id}:${slot.practitionerId}:${minutes}`, { method: "sendMessage", params: { text, reply_markup } }, now));
   }
 

@@ -42,7 +42,7 @@ export async function cancelAppointment(
     name: escapeHtml(cancelled.request.patientName ?? "—"),
     appointment: escapeHtml(notices.describe(cancelled, staffLanguage)),
     by: escapeHtml(cancelled.cancelledBy ?? "—"),
-  }), now);
+  }), now, cancelled.userId);
   await offerToWaitlist(deps, cancelled);
   deps.logger.info({ appointmentId: cancelled.id }, "appointment cancelled");
   return { ok: true, appointment: cancelled };
@@ -56,6 +56,6 @@ async function offerToWaitlist(deps: BookingDeps, freed: AppointmentWithRequest)
   for (const entry of waiting) {
     if (entry.practitionerId !== null && entry.practitionerId !== freed.practitionerId) continue;
     if (freed.userId !== null && entry.userId === freed.userId) continue;
-    await deps.notices.offerFreedSlot(entry, { practitionerId: freed.practitionerId, startsAt: freed.startsAt }, deps.now());
+    await deps.notices.offerFreedSlot(deps.appointments, entry, { practitionerId: freed.practitionerId, startsAt: freed.startsAt }, deps.now());
   }
 }

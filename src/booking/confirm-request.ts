@@ -32,6 +32,7 @@ export async function confirmRequest(
     // When the patient accepts a proposal, the staff member who proposed it stays on record.
     by: proposal ? null : input.by,
     now,
+    maxUpcoming: deps.clinic.booking.maxUpcomingPerPatient,
   });
   if (!result.ok) return result;
   await deps.notices.appointmentConfirmed(result.request, result.appointment, result.replaced, now);

@@ -15,6 +15,6 @@ export async function withdrawRequest(deps: BookingDeps, requestId: number, pati
   await notices.tellStaff(`request-withdrawn:${request.id}`, notices.t(language, before?.status === "proposed" ? "booking-proposal-refused-staff" : "booking-withdrawn-staff", {
     reference: formatReference(request.id),
     name: escapeHtml(request.patientName ?? "—"),
-  }), now);
+  }), now, request.userId);
   return request;
 }

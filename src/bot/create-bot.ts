@@ -21,6 +21,7 @@ import { bookingFeature } from "../features/booking.js";
 import { appointmentsFeature } from "../features/appointments.js";
 import { appointmentRequestsFeature } from "../features/appointment-requests.js";
 import { updateMetrics } from "../metrics.js";
+import { staffFeatures } from "./staff-area.js";
 import type { UpdatesInFlight } from "./in-flight.js";
 import { conversationReplies, repliesThroughBudget } from "./outgoing.js";
 
@@ -55,14 +56,6 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   // One update at a time per chat, so a patient's quick double tap cannot race itself.
   const chatKey = (ctx: BotContext) => (ctx.chat?.id ?? ctx.from?.id)?.toString();
   bot.use(sequentialize(chatKey));
-  // And across instances, when several share one PostgreSQL (see chat-lock.ts).
-  const chatLock = deps.chatLock;
-  if (chatLock) {
-    bot.use((ctx, next) => {
-      const key = chatKey(ctx);
-      return key === undefined ? next() : chatLock.run(key, next);
-    });
-  }
   bot.use(async (ctx, next) => {
     ctx.config = config;
     ctx.deps = deps;
@@ -72,6 +65,15 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     await next();
   });
   bot.use(errorBoundary);
+  // And across instances, when several share one PostgreSQL (see chat-lock.ts). Inside the error
+  // boundary: if the lock cannot be had (the database is away), the patient still gets an apology.
+  const chatLock = deps.chatLock;
+  if (chatLock) {
+    bot.use((ctx, next) => {
+      const key = chatKey(ctx);
+      return key === undefined ? next() : chatLock.run(key, next);
+    });
+  }
   // A flood from one person is dropped after a polite word, before it costs a database query.
   bot.use(
     limit<BotContext, never>({
@@ -108,9 +110,9 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(tipsFeature);
   bot.use(languageFeature);
   bot.use(privacyFeature);
-  bot.use(broadcastFeature);
   bot.use(appointmentsFeature);
-  bot.use(appointmentRequestsFeature);
+  // Staff features answer only staff, in the staff chat and their own private chats.
+  bot.use(staffFeatures(broadcastFeature, appointmentRequestsFeature));
   bot.use(fallbackFeature);
 
   // Last line of defence; the error boundary above normally handles everything.

@@ -100,6 +100,8 @@ const profileSchema = z
         slotStepMinutes: z.number().int().min(5).max(240),
         lateCancellationHours: z.number().min(0),
         maxUpcomingPerPatient: z.number().int().min(1),
+        /** Days a patient can wait for at once on the waitlist. */
+        maxWaitlistPerPatient: z.number().int().min(1).default(3),
         requestStaleAfterHours: z.number().positive(),
         reminderHoursBefore: z.array(z.number().positive()).default([24, 2]),
       })

@@ -144,6 +144,7 @@ function toRow(message: NewOutboxMessage) {
     priority: PRIORITY[message.kind],
     chatId: BigInt(message.chatId),
     userId: message.userId == null ? null : BigInt(message.userId),
+    aboutUserId: message.aboutUserId == null ? null : BigInt(message.aboutUserId),
     broadcastId: message.broadcastId ?? null,
     payload: message.message ? JSON.stringify(message.message) : null,
     dueAt: message.dueAt,

@@ -47,6 +47,8 @@ export interface NewOutboxMessage {
   kind: OutboxKind;
   chatId: number | bigint;
   userId?: number | bigint | null;
+  /** The patient a staff notice is about (name, phone...): erasing them clears it too. */
+  aboutUserId?: number | bigint | null;
   broadcastId?: number | null;
   /** Omitted for rows rendered at send time (broadcasts share one message). */
   message?: OutgoingMessage;

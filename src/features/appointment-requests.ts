@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { DateTime } from "luxon";
 import type { BotContext } from "../bot/context.js";
-import { staffOnly } from "../bot/staff-only.js";
+import { dayListButtons, requestCardButtons } from "../bot/buttons.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../bot/html.js";
 import { formatShortDate, formatTime } from "../clinic/format.js";
@@ -15,7 +15,7 @@ import { formatReference, parseReference } from "../booking/reference.js";
 /**
  * The staff side of appointments: each request arrives in the staff chat as a
  * card with Confirm, Decline (asks a reason) and Propose another time (staff
- * pick a free slot). Every press re-checks that the sender is in STAFF_IDS;
+ * pick a free slot). It is mounted behind the staff filter (staff-area.ts);
  * the first staff member to act wins and the others are told who did.
  * /requests lists what is waiting; /today (or /today 2026-12-01) lists a day's
  * appointments, which staff mark completed or no-show.
@@ -25,17 +25,18 @@ export const appointmentRequestsFeature = new Composer<BotContext>();
 /** Decline prompts (booking-decline-ask) start with this mark, so a staff reply to one is recognised without keeping any state. */
 const DECLINE_MARK = "✍️";
 
-appointmentRequestsFeature.callbackQuery(/^rq:ok:(\d+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const result = await confirmRequest(ctx.deps.booking, { requestId: Number(ctx.match[1]), by: staffMember(ctx) });
+appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("ok"), async (ctx) => {
+  const { requestId } = requestCardButtons.parse("ok", ctx.callbackQuery.data)!;
+  const result = await confirmRequest(ctx.deps.booking, { requestId, by: staffMember(ctx) });
   if (result.ok) return ctx.answerCallbackQuery({ text: ctx.t("booking-staff-confirmed") });
   if (result.reason === "taken") return ctx.answerCallbackQuery({ text: ctx.t("booking-staff-taken"), show_alert: true });
+  if (result.reason === "limit") return ctx.answerCallbackQuery({ text: ctx.t("booking-staff-limit"), show_alert: true });
   await alreadyHandled(ctx, result.reason === "handled" ? result.request?.handledByName : null);
 });
 
-appointmentRequestsFeature.callbackQuery(/^rq:no:(\d+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
+appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("no"), async (ctx) => {
+  const { requestId } = requestCardButtons.parse("no", ctx.callbackQuery.data)!;
+  const request = await ctx.deps.booking.appointments.findRequest(requestId);
   if (!request || request.status !== "requested") return alreadyHandled(ctx, request?.handledByName);
   await ctx.answerCallbackQuery();
   await ctx.reply(ctx.t("booking-decline-ask", { reference: formatReference(request.id) }), {
@@ -48,10 +49,6 @@ appointmentRequestsFeature.callbackQuery(/^rq:no:(\d+)$/, async (ctx) => {
 appointmentRequestsFeature.on("message:text", async (ctx, next) => {
   const prompt = ctx.message.reply_to_message;
   if (!prompt?.text?.startsWith(DECLINE_MARK) || prompt.from?.id !== ctx.me.id) return next();
-  if (!ctx.isStaff) {
-    ctx.logger.warn({ userId: ctx.from.id }, "refused a decline reason from a non-staff user");
-    return next();
-  }
   const reference = /MS-\d+-\d/.exec(prompt.text)?.[0];
   const requestId = reference ? parseReference(reference) : null;
   if (requestId === null) return next();
@@ -65,48 +62,47 @@ appointmentRequestsFeature.on("message:text", async (ctx, next) => {
 });
 
 // Propose another time: the card's buttons become the open days, then the free times of one day.
-appointmentRequestsFeature.callbackQuery(/^rq:alt:(\d+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
+appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("alt"), async (ctx) => {
+  const { requestId } = requestCardButtons.parse("alt", ctx.callbackQuery.data)!;
+  const request = await ctx.deps.booking.appointments.findRequest(requestId);
   if (!request || request.status !== "requested") return alreadyHandled(ctx, request?.handledByName);
   const { clinic, now } = ctx.deps;
   const at = now();
   const days = openDays(clinic, { serviceId: request.serviceId, practitionerId: null, now: at, busy: await busyAhead(ctx.deps.booking, at) });
   const keyboard = new InlineKeyboard();
   days.forEach((day, index) => {
-    keyboard.text(formatShortDate(day, contextLanguage(ctx)), `rq:pd:${request.id}:${day}`);
+    keyboard.text(formatShortDate(day, contextLanguage(ctx)), requestCardButtons.data("pd", { requestId: request.id, date: day }));
     if (index % 3 === 2) keyboard.row();
   });
-  keyboard.row().text(ctx.t("button-back"), `rq:back:${request.id}`);
+  keyboard.row().text(ctx.t("button-back"), requestCardButtons.data("back", { requestId: request.id }));
   await ctx.answerCallbackQuery(days.length === 0 ? { text: ctx.t("booking-staff-no-days"), show_alert: true } : {});
   await ctx.editMessageReplyMarkup({ reply_markup: keyboard });
 });
 
-appointmentRequestsFeature.callbackQuery(/^rq:pd:(\d+):(\d{4}-\d{2}-\d{2})$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const request = await ctx.deps.booking.appointments.findRequest(Number(ctx.match[1]));
+appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("pd"), async (ctx) => {
+  const { requestId, date } = requestCardButtons.parse("pd", ctx.callbackQuery.data)!;
+  const request = await ctx.deps.booking.appointments.findRequest(requestId);
   if (!request || request.status !== "requested") return alreadyHandled(ctx, request?.handledByName);
   const { clinic, now } = ctx.deps;
   const at = now();
-  const slots = availableSlots(clinic, { serviceId: request.serviceId, practitionerId: null, now: at, busy: await busyAhead(ctx.deps.booking, at), date: ctx.match[2]! });
+  const slots = availableSlots(clinic, { serviceId: request.serviceId, practitionerId: null, now: at, busy: await busyAhead(ctx.deps.booking, at), date });
   const keyboard = new InlineKeyboard();
   slots.forEach((slot, index) => {
     const who = clinic.practitioners.find((person) => person.id === slot.practitionerId)?.name.split(" ")[0] ?? slot.practitionerId;
-    keyboard.text(`${formatTime(slot.start, clinic.timeZone, contextLanguage(ctx))} ${who}`, `rq:pt:${request.id}:${Math.round(slot.start.getTime() / 60_000)}:${slot.practitionerId}`);
+    keyboard.text(`${formatTime(slot.start, clinic.timeZone, contextLanguage(ctx))} ${who}`, requestCardButtons.data("pt", { requestId: request.id, minutes: Math.round(slot.start.getTime() / 60_000), practitionerId: slot.practitionerId }));
     if (index % 3 === 2) keyboard.row();
   });
-  keyboard.row().text(ctx.t("button-back"), `rq:alt:${request.id}`);
+  keyboard.row().text(ctx.t("button-back"), requestCardButtons.data("alt", { requestId: request.id }));
   await ctx.answerCallbackQuery();
   await ctx.editMessageReplyMarkup({ reply_markup: keyboard });
 });
 
-appointmentRequestsFeature.callbackQuery(/^rq:pt:(\d+):(\d+):([a-z0-9-]+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const requestId = Number(ctx.match[1]);
+appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("pt"), async (ctx) => {
+  const { requestId, minutes, practitionerId } = requestCardButtons.parse("pt", ctx.callbackQuery.data)!;
   const result = await proposeTime(ctx.deps.booking, {
     requestId,
-    startsAt: new Date(Number(ctx.match[2]) * 60_000),
-    practitionerId: ctx.match[3]!,
+    startsAt: new Date(minutes * 60_000),
+    practitionerId,
     by: staffMember(ctx),
   });
   if (result.ok) return ctx.answerCallbackQuery({ text: ctx.t("booking-staff-proposed") });
@@ -117,25 +113,22 @@ appointmentRequestsFeature.callbackQuery(/^rq:pt:(\d+):(\d+):([a-z0-9-]+)$/, asy
   await ctx.answerCallbackQuery({ text: ctx.t("booking-staff-taken"), show_alert: true });
 });
 
-appointmentRequestsFeature.callbackQuery(/^rq:back:(\d+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const card = await currentCard(ctx, Number(ctx.match[1]));
+appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("back"), async (ctx) => {
+  const card = await currentCard(ctx, requestCardButtons.parse("back", ctx.callbackQuery.data)!.requestId);
   if (!card) return alreadyHandled(ctx, null);
   await ctx.answerCallbackQuery();
   await ctx.editMessageReplyMarkup({ reply_markup: card.reply_markup ?? new InlineKeyboard() });
 });
 
 // Shows a request's card again, wherever staff asked for it.
-appointmentRequestsFeature.callbackQuery(/^rq:card:(\d+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const card = await currentCard(ctx, Number(ctx.match[1]));
+appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("card"), async (ctx) => {
+  const card = await currentCard(ctx, requestCardButtons.parse("card", ctx.callbackQuery.data)!.requestId);
   if (!card) return alreadyHandled(ctx, null);
   await ctx.answerCallbackQuery();
   await ctx.reply(card.text, { parse_mode: "HTML", reply_markup: card.reply_markup });
 });
 
-appointmentRequestsFeature.command("requests", async (ctx, next) => {
-  if (!ctx.isStaff) return next();
+appointmentRequestsFeature.command("requests", async (ctx) => {
   const { appointments, notices } = ctx.deps.booking;
   const pending = await appointments.pendingRequests();
   if (pending.length === 0) return ctx.reply(ctx.t("booking-requests-none"));
@@ -143,7 +136,7 @@ appointmentRequestsFeature.command("requests", async (ctx, next) => {
   const now = ctx.deps.now().getTime();
   const keyboard = new InlineKeyboard();
   const lines = pending.map((request) => {
-    keyboard.text(formatReference(request.id), `rq:card:${request.id}`).row();
+    keyboard.text(formatReference(request.id), requestCardButtons.data("card", { requestId: request.id })).row();
     return ctx.t(request.status === "proposed" ? "booking-requests-item-proposed" : "booking-requests-item", {
       reference: formatReference(request.id),
       name: escapeHtml(request.patientName ?? "—"),
@@ -154,8 +147,7 @@ appointmentRequestsFeature.command("requests", async (ctx, next) => {
   await ctx.reply([ctx.t("booking-requests-title", { count: String(pending.length) }), ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
 });
 
-appointmentRequestsFeature.command("today", async (ctx, next) => {
-  if (!ctx.isStaff) return next();
+appointmentRequestsFeature.command("today", async (ctx) => {
   const zone = ctx.deps.clinic.timeZone;
   const argument = ctx.match.trim();
   const day = argument ? DateTime.fromISO(argument, { zone }) : DateTime.fromJSDate(ctx.deps.now(), { zone });
@@ -169,7 +161,7 @@ appointmentRequestsFeature.command("today", async (ctx, next) => {
   const lines = list.map((appointment) => {
     const reference = formatReference(appointment.requestId);
     if (appointment.status === "confirmed") {
-      keyboard.text(`✓ ${reference}`, `ap:done:${appointment.id}`).text(`✗ ${reference}`, `ap:noshow:${appointment.id}`).row();
+      keyboard.text(`✓ ${reference}`, dayListButtons.data("done", { appointmentId: appointment.id })).text(`✗ ${reference}`, dayListButtons.data("noshow", { appointmentId: appointment.id })).row();
     }
     return ctx.t("booking-today-item", {
       time: formatTime(appointment.startsAt, ctx.deps.clinic.timeZone, language),
@@ -184,12 +176,13 @@ appointmentRequestsFeature.command("today", async (ctx, next) => {
   await ctx.reply([heading, ...lines, "", ctx.t("booking-today-hint")].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
 });
 
-appointmentRequestsFeature.callbackQuery(/^ap:(done|noshow):(\d+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const outcome = ctx.match[1] === "done" ? "completed" : "no-show";
-  const marked = await ctx.deps.booking.appointments.markOutcome(Number(ctx.match[2]), outcome);
-  await ctx.answerCallbackQuery({ text: ctx.t(marked ? `booking-marked-${outcome}` : "booking-staff-already", { by: "—" }) });
-});
+for (const [action, outcome] of [["done", "completed"], ["noshow", "no-show"]] as const) {
+  appointmentRequestsFeature.callbackQuery(dayListButtons.filter(action), async (ctx) => {
+    const { appointmentId } = dayListButtons.parse(action, ctx.callbackQuery.data)!;
+    const marked = await ctx.deps.booking.appointments.markOutcome(appointmentId, outcome);
+    await ctx.answerCallbackQuery({ text: ctx.t(marked ? `booking-marked-${outcome}` : "booking-staff-already", { by: "—" }) });
+  });
+}
 
 /** A request's card as it stands now (null when there is no such request). */
 async function currentCard(ctx: BotContext, requestId: number) {

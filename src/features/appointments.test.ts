@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestBot, STAFF_CHAT_ID, STAFF_ID, type TestBot } from "../../test/kit/test-bot.js";
 import { testProviders } from "../../test/kit/test-database.js";
-import { callbackQuery, command, user } from "../bot-api-peer/updates.js";
+import type { Message } from "grammy/types";
+import { callbackQuery, command, groupChat, user } from "../bot-api-peer/updates.js";
 import { bookingSteps } from "../../test/kit/booking-steps.js";
 import { confirmRequest } from "../booking/confirm-request.js";
 
@@ -218,7 +219,7 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
     const today = t.sim.lastMessageTo(staff.id)!;
     expect(today.text).toContain("Appointments on Wed, Dec 2: 1");
     expect(today.text).toContain("8:00 a.m. · Camille Tremblay · Ana");
-    await t.send(t.sim.pressButton(staff, today, `ap:done:${appointment.id}`));
+    await t.send(t.sim.pressButton(staff, today, `today:done:${appointment.id}`));
     expect(t.sim.callsTo("answerCallbackQuery").at(-1)!.params.text).toBe("Marked completed.");
     expect((await t.database.prisma.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).status).toBe("completed");
     await t.send(command(staff, "/today", "not-a-date"));
@@ -231,11 +232,27 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
     expect(t.lastTextTo(ana.id)).toContain("I don't know that command");
     await t.send(command(ana, "/today"));
     expect(t.lastTextTo(ana.id)).toContain("I don't know that command");
-    for (const data of ["rq:ok:2", "rq:no:2", "rq:alt:2", "rq:pt:2:29420000:camille-tremblay", "ap:noshow:1", "rq:ok:-1", "rq:ok:2:extra"]) {
+    for (const data of ["rq:ok:2", "rq:no:2", "rq:alt:2", "rq:pt:2:29420000:camille-tremblay", "today:noshow:1", "rq:ok:-1", "rq:ok:2:extra"]) {
       await t.send(t.sim.pushUpdate(callbackQuery(ana, data)));
     }
     expect(await t.database.prisma.appointmentRequest.count({ where: { status: "requested" } })).toBe(1);
     expect((await t.database.prisma.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).status).toBe("completed");
+
+    // Staff commands answer in the staff chat and staff members' own chats, nowhere else: a group the
+    // staff member also writes in never sees patient names and phones.
+    const otherGroup = groupChat(-100_123_456, "Running club");
+    const before = t.sim.callsTo("sendMessage").length;
+    await t.send(command(staff, "/requests", undefined, { chat: otherGroup }));
+    await t.send(command(staff, "/today", "2026-12-02", { chat: otherGroup }));
+    expect(t.sentTo(otherGroup.id)).toHaveLength(0);
+    expect(t.sim.callsTo("sendMessage").length).toBe(before);
+    const staffGroup = groupChat(STAFF_CHAT_ID, "Clinic staff");
+    await t.send(command(staff, "/requests", undefined, { chat: staffGroup }));
+    expect(t.lastTextTo(STAFF_CHAT_ID)).toContain("Requests waiting: 1");
+    // A card's button pressed by a staff member in another group does nothing either.
+    const cardElsewhere = { message_id: 1, date: 0, chat: otherGroup, text: "a copy of a card" } as Message;
+    await t.send(t.sim.pushUpdate(callbackQuery(staff, "rq:ok:2", cardElsewhere)));
+    expect(await t.database.prisma.appointmentRequest.count({ where: { status: "requested" } })).toBe(1);
   });
 
   it("'patients with an upcoming appointment' is an announcement audience", async () => {

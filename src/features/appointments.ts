@@ -7,6 +7,7 @@ import { withdrawRequest } from "../booking/withdraw-request.js";
 import { takeWaitlistSlot } from "../booking/take-waitlist-slot.js";
 import { formatReference } from "../booking/reference.js";
 import { startBooking } from "./booking.js";
+import { appointmentButtons, bookButtons, openRequestButtons, proposalButtons, reminderButtons, waitlistButtons } from "../bot/buttons.js";
 
 /**
  * The patient's side once a request exists: /appointments lists what is
@@ -23,43 +24,44 @@ privateChats.command("appointments", async (ctx) => {
   const language = contextLanguage(ctx);
   const { requests, appointments: upcoming } = await appointments.upcomingOf(ctx.from.id, ctx.deps.now());
   if (requests.length === 0 && upcoming.length === 0) {
-    return ctx.reply(ctx.t("appointments-none"), { reply_markup: new InlineKeyboard().text(ctx.t("booking-button-book"), "book:open") });
+    return ctx.reply(ctx.t("appointments-none"), { reply_markup: new InlineKeyboard().text(ctx.t("booking-button-book"), bookButtons.data("open")) });
   }
   const keyboard = new InlineKeyboard();
   const lines: string[] = [ctx.t("appointments-title")];
   for (const appointment of upcoming) {
     const reference = formatReference(appointment.requestId);
     lines.push(ctx.t("appointments-item", { reference, appointment: notices.describe(appointment, language) }));
-    keyboard.text(`${ctx.t("appointments-button-cancel")} ${reference}`, `ap:cancel:${appointment.id}`)
-      .text(`${ctx.t("appointments-button-reschedule")} ${reference}`, `ap:move:${appointment.id}`)
+    keyboard.text(`${ctx.t("appointments-button-cancel")} ${reference}`, appointmentButtons.data("cancel", { appointmentId: appointment.id }))
+      .text(`${ctx.t("appointments-button-reschedule")} ${reference}`, appointmentButtons.data("move", { appointmentId: appointment.id }))
       .row();
   }
   for (const request of requests) {
     const reference = formatReference(request.id);
     lines.push(ctx.t(request.status === "proposed" ? "appointments-item-proposed" : "appointments-item-requested", { reference, appointment: notices.describe(request, language) }));
-    keyboard.text(`${ctx.t("appointments-button-cancel")} ${reference}`, `rqp:cancel:${request.id}`)
-      .text(`${ctx.t("appointments-button-reschedule")} ${reference}`, `rqp:move:${request.id}`)
+    keyboard.text(`${ctx.t("appointments-button-cancel")} ${reference}`, openRequestButtons.data("cancel", { requestId: request.id }))
+      .text(`${ctx.t("appointments-button-reschedule")} ${reference}`, openRequestButtons.data("move", { requestId: request.id }))
       .row();
   }
   lines.push("", ctx.t("appointments-policy", { hours: String(ctx.deps.clinic.booking.lateCancellationHours) }));
   await ctx.reply(lines.join("\n"), { reply_markup: keyboard });
 });
 
-privateChats.callbackQuery(/^ap:cancel:(\d+)$/, async (ctx) => {
-  const appointment = await ownAppointment(ctx, Number(ctx.match[1]));
+privateChats.callbackQuery(appointmentButtons.filter("cancel"), async (ctx) => {
+  const appointment = await ownAppointment(ctx, appointmentButtons.parse("cancel", ctx.callbackQuery.data)!.appointmentId);
   if (!appointment) return;
   if (tooLate(ctx, appointment.startsAt)) return refuseLate(ctx);
   await ctx.answerCallbackQuery();
   await ctx.reply(ctx.t("appointments-cancel-sure", { appointment: ctx.deps.booking.notices.describe(appointment, contextLanguage(ctx)) }), {
     reply_markup: new InlineKeyboard()
-      .text(ctx.t("appointments-button-cancel-yes"), `ap:cancel-yes:${appointment.id}`)
+      .text(ctx.t("appointments-button-cancel-yes"), appointmentButtons.data("cancel-yes", { appointmentId: appointment.id }))
       .row()
-      .text(ctx.t("appointments-button-keep"), `ap:keep:${appointment.id}`),
+      .text(ctx.t("appointments-button-keep"), appointmentButtons.data("keep", { appointmentId: appointment.id })),
   });
 });
 
-privateChats.callbackQuery(/^ap:cancel-yes:(\d+)$/, async (ctx) => {
-  const result = await cancelAppointment(ctx.deps.booking, { appointmentId: Number(ctx.match[1]), patientId: ctx.from.id });
+privateChats.callbackQuery(appointmentButtons.filter("cancel-yes"), async (ctx) => {
+  const { appointmentId } = appointmentButtons.parse("cancel-yes", ctx.callbackQuery.data)!;
+  const result = await cancelAppointment(ctx.deps.booking, { appointmentId, patientId: ctx.from.id });
   if (result.ok) {
     await ctx.answerCallbackQuery();
     return ctx.editMessageText(ctx.t("appointments-cancelled"));
@@ -68,33 +70,36 @@ privateChats.callbackQuery(/^ap:cancel-yes:(\d+)$/, async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
 });
 
-privateChats.callbackQuery(/^ap:keep:(\d+)$/, async (ctx) => {
+privateChats.callbackQuery(appointmentButtons.filter("keep"), async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(ctx.t("appointments-kept"));
 });
 
-privateChats.callbackQuery(/^ap:move:(\d+)$/, async (ctx) => {
-  const appointment = await ownAppointment(ctx, Number(ctx.match[1]));
+privateChats.callbackQuery(appointmentButtons.filter("move"), async (ctx) => {
+  const appointment = await ownAppointment(ctx, appointmentButtons.parse("move", ctx.callbackQuery.data)!.appointmentId);
   if (!appointment) return;
   if (tooLate(ctx, appointment.startsAt)) return refuseLate(ctx);
   await ctx.answerCallbackQuery();
   await startBooking(ctx, appointment.id);
 });
 
-privateChats.callbackQuery(/^rqp:(cancel|move):(\d+)$/, async (ctx) => {
-  const request = await withdrawRequest(ctx.deps.booking, Number(ctx.match[2]), ctx.from.id);
-  if (!request) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
-  await ctx.answerCallbackQuery();
-  await ctx.reply(ctx.t("appointments-request-withdrawn", { reference: formatReference(request.id) }));
-  if (ctx.match[1] === "move") await startBooking(ctx);
-});
+for (const action of ["cancel", "move"] as const) {
+  privateChats.callbackQuery(openRequestButtons.filter(action), async (ctx) => {
+    const request = await withdrawRequest(ctx.deps.booking, openRequestButtons.parse(action, ctx.callbackQuery.data)!.requestId, ctx.from.id);
+    if (!request) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+    await ctx.answerCallbackQuery();
+    await ctx.reply(ctx.t("appointments-request-withdrawn", { reference: formatReference(request.id) }));
+    if (action === "move") await startBooking(ctx);
+  });
+}
 
 // A time staff proposed instead of the one requested.
-privateChats.callbackQuery(/^pp:(yes|no):(\d+)$/, async (ctx) => {
-  const requestId = Number(ctx.match[2]);
+privateChats.callbackQuery([proposalButtons.filter("yes"), proposalButtons.filter("no")], async (ctx) => {
+  const accepted = proposalButtons.parse("yes", ctx.callbackQuery.data);
+  const requestId = (accepted ?? proposalButtons.parse("no", ctx.callbackQuery.data)!).requestId;
   const request = await ctx.deps.booking.appointments.findRequest(requestId);
   if (!request || request.userId !== BigInt(ctx.from.id) || request.status !== "proposed") return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
-  if (ctx.match[1] === "no") {
+  if (!accepted) {
     await withdrawRequest(ctx.deps.booking, requestId, ctx.from.id);
     await ctx.answerCallbackQuery();
     return ctx.editMessageText(ctx.t("appointments-proposal-refused", { reference: formatReference(requestId) }));
@@ -102,19 +107,21 @@ privateChats.callbackQuery(/^pp:(yes|no):(\d+)$/, async (ctx) => {
   const result = await confirmRequest(ctx.deps.booking, { requestId, by: null, acceptingProposal: true });
   await ctx.answerCallbackQuery();
   if (result.ok) return ctx.editMessageText(ctx.t("appointments-proposal-accepted", { reference: formatReference(requestId) }));
+  if (result.reason === "limit") return ctx.reply(ctx.t("booking-limit", { max: String(ctx.deps.clinic.booking.maxUpcomingPerPatient) }));
   if (result.reason === "taken") {
     // Someone took the proposed time meanwhile: the request is closed, and the patient chooses again.
     await withdrawRequest(ctx.deps.booking, requestId, ctx.from.id);
-    return ctx.editMessageText(ctx.t("appointments-proposal-gone"), { reply_markup: new InlineKeyboard().text(ctx.t("booking-button-book"), "book:open") });
+    return ctx.editMessageText(ctx.t("appointments-proposal-gone"), { reply_markup: new InlineKeyboard().text(ctx.t("booking-button-book"), bookButtons.data("open")) });
   }
   await ctx.editMessageText(ctx.t("menu-inactive"));
 });
 
 // Answers to a reminder; staff see them on the request's card.
-privateChats.callbackQuery(/^rm:(yes|move):(\d+)$/, async (ctx) => {
-  const appointment = await ownAppointment(ctx, Number(ctx.match[2]));
+privateChats.callbackQuery([reminderButtons.filter("yes"), reminderButtons.filter("move")], async (ctx) => {
+  const attending = reminderButtons.parse("yes", ctx.callbackQuery.data);
+  const appointment = await ownAppointment(ctx, (attending ?? reminderButtons.parse("move", ctx.callbackQuery.data)!).appointmentId);
   if (!appointment) return;
-  const attendance = ctx.match[1] === "yes" ? "attending" : "reschedule";
+  const attendance = attending ? "attending" : "reschedule";
   const { appointments, notices } = ctx.deps.booking;
   await appointments.setAttendance(appointment.id, attendance);
   await notices.refreshStaffCard(appointment.request, { ...appointment, attendance });
@@ -130,20 +137,17 @@ privateChats.callbackQuery(/^rm:(yes|move):(\d+)$/, async (ctx) => {
 });
 
 // A freed time offered from the waitlist: the first to accept gets it.
-privateChats.callbackQuery(/^wl:yes:(\d+):([a-z0-9-]+):(\d+)$/, async (ctx) => {
-  const result = await takeWaitlistSlot(ctx.deps.booking, {
-    entryId: Number(ctx.match[1]),
-    patientId: ctx.from.id,
-    practitionerId: ctx.match[2]!,
-    startsAt: new Date(Number(ctx.match[3]) * 60_000),
-  });
+privateChats.callbackQuery(waitlistButtons.filter("yes"), async (ctx) => {
+  const { offerId } = waitlistButtons.parse("yes", ctx.callbackQuery.data)!;
+  const result = await takeWaitlistSlot(ctx.deps.booking, { offerId, patientId: ctx.from.id });
   await ctx.answerCallbackQuery();
   if (result.ok) return ctx.editMessageText(ctx.t("booking-waitlist-taken", { reference: formatReference(result.appointment.requestId) }));
+  if (result.reason === "limit") return ctx.editMessageText(ctx.t("booking-limit", { max: String(ctx.deps.clinic.booking.maxUpcomingPerPatient) }));
   await ctx.editMessageText(ctx.t(result.reason === "taken" ? "booking-waitlist-too-late" : "menu-inactive"));
 });
 
-privateChats.callbackQuery(/^wl:no:(\d+)$/, async (ctx) => {
-  const entry = await ctx.deps.booking.appointments.findWaitlistEntry(Number(ctx.match[1]));
+privateChats.callbackQuery(waitlistButtons.filter("no"), async (ctx) => {
+  const entry = await ctx.deps.booking.appointments.findWaitlistEntry(waitlistButtons.parse("no", ctx.callbackQuery.data)!.entryId);
   if (!entry || entry.userId !== BigInt(ctx.from.id) || !(await ctx.deps.booking.appointments.closeWaitlistEntry(entry.id, "cancelled"))) {
     return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
   }

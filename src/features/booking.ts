@@ -10,9 +10,11 @@ import type { Language } from "../clinic/clinic-profile.js";
 import { formatShortDate, formatTime } from "../clinic/format.js";
 import { availableSlots, eligiblePractitioners, openDays } from "../booking/available-slots.js";
 import { requestAppointment } from "../booking/request-appointment.js";
+import { joinWaitlist } from "../booking/join-waitlist.js";
 import { busyAhead } from "../booking/booking-deps.js";
 import { formatReference } from "../booking/reference.js";
 import { findRedFlags } from "../safety/red-flags.js";
+import { bookButtons, bookingStepButtons } from "../bot/buttons.js";
 
 /**
  * /book: a patient asks for an appointment, top to bottom:
@@ -70,12 +72,12 @@ export function bookingFeature(deps: BotDeps): Composer<BotContext> {
 
   const privateChats = feature.chatType("private");
   privateChats.command("book", (ctx) => startBooking(ctx));
-  privateChats.callbackQuery("book:open", async (ctx) => {
+  privateChats.callbackQuery(bookButtons.filter("open"), async (ctx) => {
     await ctx.answerCallbackQuery();
     await startBooking(ctx);
   });
   // Buttons of a booking that ended (finished, cancelled, expired, or from before a /book restart).
-  feature.callbackQuery(/^bk:/, (ctx) => ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") }));
+  feature.on("callback_query:data").filter((ctx) => bookingStepButtons.owns(ctx.callbackQuery.data), (ctx) => ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") }));
   return feature;
 }
 
@@ -103,7 +105,10 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
   const userId = ctx.from!.id;
   const chatId = ctx.chat!.id;
   const now = async () => new Date(await conversation.external(() => deps.now().getTime()));
-  const button = (label: string, action: string) => InlineKeyboard.text(label, `bk:${run}:${action}`);
+  const button = (label: string, choice: string) => {
+    const [action, value = ""] = choice.split(/:(.*)/s) as [string, string?];
+    return InlineKeyboard.text(label, bookingStepButtons.data("step", { run, action, value }));
+  };
   const cancelRow = () => [button(t("booking-button-cancel"), "cancel")];
 
   /** Waits for a press of one of this step's buttons, or typed text / a shared contact where the step takes them. */
@@ -112,10 +117,10 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
       const update = await conversation.wait();
       const query = update.callbackQuery;
       if (query) {
-        const match = /^bk:([^:]+):([^:]+)(?::(.*))?$/.exec(query.data ?? "");
+        const step = bookingStepButtons.parse("step", query.data);
         // Someone else's buttons (tips, appointments...) are answered by their own feature.
-        if (!match) return conversation.skip({ next: true });
-        const [, buttonRun, action, value] = match as unknown as [string, string, string, string | undefined];
+        if (!step) return conversation.skip({ next: true });
+        const { run: buttonRun, action, value } = step;
         if (buttonRun !== run) {
           await update.answerCallbackQuery({ text: t("menu-inactive") });
           continue;
@@ -129,7 +134,7 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
           continue;
         }
         await update.answerCallbackQuery();
-        return { kind: "button", action, value: value ?? "" };
+        return { kind: "button", action, value };
       }
       const message = update.message;
       if (!message) return conversation.skip({ next: true });
@@ -368,11 +373,11 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
     }
     Object.assign(draft, { serviceId: old.serviceId, practitionerId: old.practitionerId, name: old.name, phone: old.phone, directBilling: old.directBilling, insurer: old.insurer, billingNote: old.billingNote, note: old.note });
     await ctx.reply(t("booking-reschedule-intro", { appointment: booking.notices.describe({ serviceId: old.serviceId, practitionerId: old.practitionerId, startsAt: new Date(old.startsAt) }, language) }));
-    if (!(await chooseDayAndTime(draft))) return joinWaitlist(draft);
+    if (!(await chooseDayAndTime(draft))) return waitForFreedTime(draft);
   } else {
     await chooseService(draft);
     await choosePractitioner(draft);
-    if (!(await chooseDayAndTime(draft))) return joinWaitlist(draft);
+    if (!(await chooseDayAndTime(draft))) return waitForFreedTime(draft);
     await askName(draft);
     await askConsent();
     await askPhone(draft);
@@ -420,7 +425,7 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
     }
     // Taken meanwhile, or the notice period ran out while the patient was typing.
     await ctx.reply(t("booking-slot-gone"));
-    if (!(await chooseDayAndTime(draft))) return joinWaitlist(draft);
+    if (!(await chooseDayAndTime(draft))) return waitForFreedTime(draft);
   }
 
   async function change(current: Draft): Promise<void> {
@@ -440,7 +445,7 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
         await chooseService(current);
         await choosePractitioner(current);
       }
-      if (!(await chooseDayAndTime(current))) return joinWaitlist(current);
+      if (!(await chooseDayAndTime(current))) return waitForFreedTime(current);
       // Another service may not be billable directly.
       if (args.reschedule === undefined) await askBilling(current);
     }
@@ -451,14 +456,14 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
   }
 
   /** Nothing suits: the patient leaves a name and number and is offered any time that frees up that day. */
-  async function joinWaitlist(current: Draft): Promise<never> {
+  async function waitForFreedTime(current: Draft): Promise<never> {
     if (!current.name) await askName(current);
     if (!current.phone) {
       await askConsent();
       await askPhone(current);
     }
-    await conversation.external(() =>
-      booking.appointments.addToWaitlist({
+    const joined = await conversation.external(async () =>
+      (await joinWaitlist(booking, {
         userId,
         chatId,
         serviceId: current.serviceId!,
@@ -467,8 +472,12 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
         patientName: current.name!,
         phone: current.phone!,
         language,
-      }),
+      })).ok,
     );
+    if (!joined) {
+      await ctx.reply(t("booking-waitlist-limit", { max: String(clinic.booking.maxWaitlistPerPatient), phone: clinic.phone }), { reply_markup: { remove_keyboard: true } });
+      return conversation.halt();
+    }
     await ctx.reply(t("booking-waitlist-added", { day: formatShortDate(current.date!, language) }), { reply_markup: { remove_keyboard: true } });
     return conversation.halt();
   }

@@ -1,19 +1,19 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { DateTime } from "luxon";
 import type { BotContext } from "../bot/context.js";
-import { staffOnly } from "../bot/staff-only.js";
+import { broadcastButtons } from "../bot/buttons.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../bot/html.js";
 import { formatDateTime } from "../clinic/format.js";
-import { AUDIENCES, type Audience } from "../broadcast/broadcast-repository.js";
+import { AUDIENCES } from "../broadcast/broadcast-repository.js";
 import { messageOf } from "../broadcast/broadcast-service.js";
 
 /**
  * Staff announcements, top to bottom: /broadcast → the message as staff type
  * it → the audience, each with its current size → a preview exactly as
  * recipients will see it → send now, schedule, or cancel → live progress with
- * pause / resume / stop → the report. Every step re-checks that the sender is
- * staff; to anyone else /broadcast is an unknown command.
+ * pause / resume / stop → the report. It is mounted behind the staff filter
+ * (staff-area.ts): to anyone else /broadcast is an unknown command.
  */
 export const broadcastFeature = new Composer<BotContext>();
 const privateChats = broadcastFeature.chatType("private");
@@ -22,17 +22,13 @@ const privateChats = broadcastFeature.chatType("private");
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 
-privateChats.command("broadcast", async (ctx, next) => {
-  if (!ctx.isStaff) {
-    ctx.logger.warn({ userId: ctx.from.id }, "non-staff user tried /broadcast");
-    return next();
-  }
+privateChats.command("broadcast", async (ctx) => {
   await ctx.deps.broadcasts.startComposing({ id: ctx.from.id, name: ctx.from.first_name, chatId: ctx.chat.id });
   await ctx.reply(ctx.t("broadcast-ask-message"));
 });
 
 privateChats.command("cancel", async (ctx, next) => {
-  const draft = ctx.isStaff ? await ctx.deps.broadcasts.findUnfinished(ctx.from.id) : null;
+  const draft = await ctx.deps.broadcasts.findUnfinished(ctx.from.id);
   if (!draft) return next();
   await ctx.deps.broadcasts.transition(draft.id, ["composing", "draft"], "cancelled");
   await ctx.reply(ctx.t("broadcast-cancelled"));
@@ -40,7 +36,7 @@ privateChats.command("cancel", async (ctx, next) => {
 
 // While a staff member is writing an announcement, their next message is it.
 privateChats.on("message", async (ctx, next) => {
-  if (!ctx.isStaff || ctx.message.text?.startsWith("/")) return next();
+  if (ctx.message.text?.startsWith("/")) return next();
   const draft = await ctx.deps.broadcasts.findComposing(ctx.from.id);
   if (!draft) return next();
   const message = ctx.message;
@@ -58,10 +54,8 @@ privateChats.on("message", async (ctx, next) => {
   await ctx.reply(ctx.t("broadcast-choose-audience"), { reply_markup: await audienceKeyboard(ctx, draft.id) });
 });
 
-privateChats.callbackQuery(/^bc:aud:(\d+):(everyone|subscribers|appointments|lang:en|lang:fr)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const id = Number(ctx.match[1]);
-  const audience = ctx.match[2] as Audience;
+privateChats.callbackQuery(broadcastButtons.filter("aud"), async (ctx) => {
+  const { broadcastId: id, audience } = broadcastButtons.parse("aud", ctx.callbackQuery.data)!;
   const broadcast = await ctx.deps.broadcasts.find(id);
   if (!broadcast || broadcast.status !== "draft" || broadcast.authorId !== BigInt(ctx.from.id)) {
     return ctx.answerCallbackQuery({ text: ctx.t("broadcast-already") });
@@ -77,17 +71,16 @@ privateChats.callbackQuery(/^bc:aud:(\d+):(everyone|subscribers|appointments|lan
   const when = formatDateTime(tomorrowNine.toJSDate(), ctx.deps.clinic.timeZone, contextLanguage(ctx));
   await ctx.reply(ctx.t("broadcast-preview-above", { count: String(count) }), {
     reply_markup: new InlineKeyboard()
-      .text(ctx.t("broadcast-button-send", { count: String(count) }), `bc:send:${id}`)
+      .text(ctx.t("broadcast-button-send", { count: String(count) }), broadcastButtons.data("send", { broadcastId: id }))
       .row()
-      .text(ctx.t("broadcast-button-tomorrow", { when }), `bc:at:${id}:${Math.round(tomorrowNine.toSeconds() / 60)}`)
+      .text(ctx.t("broadcast-button-tomorrow", { when }), broadcastButtons.data("at", { broadcastId: id, minutes: Math.round(tomorrowNine.toSeconds() / 60) }))
       .row()
-      .text(ctx.t("broadcast-button-cancel"), `bc:drop:${id}`),
+      .text(ctx.t("broadcast-button-cancel"), broadcastButtons.data("drop", { broadcastId: id })),
   });
 });
 
-privateChats.callbackQuery(/^bc:send:(\d+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const id = Number(ctx.match[1]);
+privateChats.callbackQuery(broadcastButtons.filter("send"), async (ctx) => {
+  const id = broadcastButtons.parse("send", ctx.callbackQuery.data)!.broadcastId;
   const broadcast = await ctx.deps.broadcasts.find(id);
   if (!broadcast || broadcast.status !== "draft" || !broadcast.audience) return ctx.answerCallbackQuery({ text: ctx.t("broadcast-already") });
   await ctx.answerCallbackQuery();
@@ -97,10 +90,9 @@ privateChats.callbackQuery(/^bc:send:(\d+)$/, async (ctx) => {
   if (started === null) await ctx.reply(ctx.t("broadcast-already"));
 });
 
-privateChats.callbackQuery(/^bc:at:(\d+):(\d+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const id = Number(ctx.match[1]);
-  const scheduledAt = new Date(Number(ctx.match[2]) * 60_000);
+privateChats.callbackQuery(broadcastButtons.filter("at"), async (ctx) => {
+  const { broadcastId: id, minutes } = broadcastButtons.parse("at", ctx.callbackQuery.data)!;
+  const scheduledAt = new Date(minutes * 60_000);
   const broadcast = await ctx.deps.broadcasts.find(id);
   if (!broadcast?.audience || scheduledAt <= ctx.deps.now() || !(await ctx.deps.broadcasts.transition(id, ["draft"], "scheduled", { scheduledAt }))) {
     return ctx.answerCallbackQuery({ text: ctx.t("broadcast-already") });
@@ -108,21 +100,19 @@ privateChats.callbackQuery(/^bc:at:(\d+):(\d+)$/, async (ctx) => {
   await ctx.deps.broadcasts.setProgressMessage(id, ctx.callbackQuery.message!.message_id);
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(ctx.t("broadcast-scheduled", { when: formatDateTime(scheduledAt, ctx.deps.clinic.timeZone, contextLanguage(ctx)) }), {
-    reply_markup: new InlineKeyboard().text(ctx.t("broadcast-button-stop"), `bc:stop:${id}`),
+    reply_markup: new InlineKeyboard().text(ctx.t("broadcast-button-stop"), broadcastButtons.data("stop", { broadcastId: id })),
   });
 });
 
-privateChats.callbackQuery(/^bc:drop:(\d+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const cancelled = await ctx.deps.broadcasts.transition(Number(ctx.match[1]), ["composing", "draft"], "cancelled");
+privateChats.callbackQuery(broadcastButtons.filter("drop"), async (ctx) => {
+  const { broadcastId } = broadcastButtons.parse("drop", ctx.callbackQuery.data)!;
+  const cancelled = await ctx.deps.broadcasts.transition(broadcastId, ["composing", "draft"], "cancelled");
   await ctx.answerCallbackQuery(cancelled ? {} : { text: ctx.t("broadcast-already") });
   if (cancelled) await ctx.editMessageText(ctx.t("broadcast-cancelled"));
 });
 
-privateChats.callbackQuery(/^bc:(pause|resume|stop):(\d+)$/, async (ctx) => {
-  if (!(await staffOnly(ctx))) return;
-  const action = ctx.match[1]!;
-  const id = Number(ctx.match[2]);
+for (const action of ["pause", "resume", "stop"] as const) privateChats.callbackQuery(broadcastButtons.filter(action), async (ctx) => {
+  const id = broadcastButtons.parse(action, ctx.callbackQuery.data)!.broadcastId;
   const { broadcasts, broadcastService } = ctx.deps;
   let changed = false;
   if (action === "pause" && (changed = await broadcasts.transition(id, ["sending"], "paused"))) await broadcasts.holdPending(id);
@@ -140,8 +130,7 @@ privateChats.callbackQuery(/^bc:(pause|resume|stop):(\d+)$/, async (ctx) => {
   }
 });
 
-privateChats.command("broadcasts", async (ctx, next) => {
-  if (!ctx.isStaff) return next();
+privateChats.command("broadcasts", async (ctx) => {
   const recent = await ctx.deps.broadcasts.recent(10);
   if (recent.length === 0) return ctx.reply(ctx.t("broadcast-list-empty"));
   const keyboard = new InlineKeyboard();
@@ -163,16 +152,15 @@ privateChats.command("broadcasts", async (ctx, next) => {
     );
     if (["sending", "paused", "scheduled"].includes(broadcast.status)) {
       if (broadcast.status !== "scheduled") {
-        keyboard.text(`${ctx.t(broadcast.status === "paused" ? "broadcast-button-resume" : "broadcast-button-pause")} #${broadcast.id}`, `bc:${broadcast.status === "paused" ? "resume" : "pause"}:${broadcast.id}`);
+        keyboard.text(`${ctx.t(broadcast.status === "paused" ? "broadcast-button-resume" : "broadcast-button-pause")} #${broadcast.id}`, broadcastButtons.data(broadcast.status === "paused" ? "resume" : "pause", { broadcastId: broadcast.id }));
       }
-      keyboard.text(`${ctx.t("broadcast-button-stop")} #${broadcast.id}`, `bc:stop:${broadcast.id}`).row();
+      keyboard.text(`${ctx.t("broadcast-button-stop")} #${broadcast.id}`, broadcastButtons.data("stop", { broadcastId: broadcast.id })).row();
     }
   }
   await ctx.reply([ctx.t("broadcast-list-title"), ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
 });
 
-privateChats.command("stats", async (ctx, next) => {
-  if (!ctx.isStaff) return next();
+privateChats.command("stats", async (ctx) => {
   const { users, tips, broadcasts } = ctx.deps;
   const statuses = await users.countByStatus();
   const recent = await broadcasts.recent(3);
@@ -201,7 +189,7 @@ async function audienceKeyboard(ctx: BotContext, id: number): Promise<InlineKeyb
   const keyboard = new InlineKeyboard();
   for (const audience of AUDIENCES) {
     const count = await ctx.deps.broadcasts.countAudience(audience);
-    keyboard.text(ctx.t(`broadcast-audience-${audience.replace(":", "-")}`, { count: String(count) }), `bc:aud:${id}:${audience}`).row();
+    keyboard.text(ctx.t(`broadcast-audience-${audience.replace(":", "-")}`, { count: String(count) }), broadcastButtons.data("aud", { broadcastId: id, audience })).row();
   }
   return keyboard;
 }

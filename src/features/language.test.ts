@@ -16,7 +16,7 @@ describe("languages", () => {
     await t.send(command(marie, "/start"));
     expect(t.lastTextTo(marie.id)).toContain("Bonjour Marie");
     await t.send(command(marie, "/language"));
-    await t.send(t.sim.pressButton(marie, t.sim.lastMessageTo(marie.id)!, "language:en"));
+    await t.send(t.sim.pressButton(marie, t.sim.lastMessageTo(marie.id)!, "language:choose:en"));
     expect(t.lastTextTo(marie.id)).toContain("I'll speak English");
     await t.send(command(marie, "/help"));
     expect(t.lastTextTo(marie.id)).toContain("What I can do");
@@ -24,7 +24,7 @@ describe("languages", () => {
 
     const john = user(8202, { first_name: "John", language_code: "en" });
     await t.send(command(john, "/language"));
-    await t.send(t.sim.pressButton(john, t.sim.lastMessageTo(john.id)!, "language:fr"));
+    await t.send(t.sim.pressButton(john, t.sim.lastMessageTo(john.id)!, "language:choose:fr"));
     await t.send(command(john, "/help"));
     expect(t.lastTextTo(john.id)).toContain("Ce que je peux faire");
   });

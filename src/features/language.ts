@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { LANGUAGES } from "../clinic/clinic-profile.js";
+import { languageButtons } from "../bot/buttons.js";
 
 /**
  * /language: the bot follows Telegram's language until the patient picks one
@@ -11,12 +12,12 @@ const privateChats = languageFeature.chatType("private");
 
 privateChats.command("language", async (ctx) => {
   const keyboard = new InlineKeyboard();
-  for (const language of LANGUAGES) keyboard.text(ctx.t(`language-name-${language}`), `language:${language}`);
+  for (const language of LANGUAGES) keyboard.text(ctx.t(`language-name-${language}`), languageButtons.data("choose", { language }));
   await ctx.reply(ctx.t("language-choose"), { reply_markup: keyboard });
 });
 
-privateChats.callbackQuery(/^language:(en|fr)$/, async (ctx) => {
-  const language = ctx.match[1]!;
+privateChats.callbackQuery(languageButtons.filter("choose"), async (ctx) => {
+  const { language } = languageButtons.parse("choose", ctx.callbackQuery.data)!;
   ctx.patient = (await ctx.deps.users.setLanguage(ctx.from.id, language)) ?? (await savePatientWithLanguage(ctx, language));
   await ctx.i18n.renegotiateLocale();
   await ctx.answerCallbackQuery();

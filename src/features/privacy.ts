@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard, InputFile } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../bot/html.js";
+import { privacyButtons } from "../bot/buttons.js";
 
 /**
  * The patient's privacy rights, in the chat: what is kept and why (/privacy),
@@ -25,16 +26,16 @@ privateChats.command("mydata", async (ctx) => {
 
 privateChats.command("forget", async (ctx) => {
   await ctx.reply(ctx.t("privacy-forget-confirm"), {
-    reply_markup: new InlineKeyboard().text(ctx.t("privacy-forget-yes"), "privacy:forget").text(ctx.t("privacy-forget-no"), "privacy:keep"),
+    reply_markup: new InlineKeyboard().text(ctx.t("privacy-forget-yes"), privacyButtons.data("forget")).text(ctx.t("privacy-forget-no"), privacyButtons.data("keep")),
   });
 });
 
-privateChats.callbackQuery("privacy:keep", async (ctx) => {
+privateChats.callbackQuery(privacyButtons.filter("keep"), async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(ctx.t("privacy-forget-kept"));
 });
 
-privateChats.callbackQuery("privacy:forget", async (ctx) => {
+privateChats.callbackQuery(privacyButtons.filter("forget"), async (ctx) => {
   // Said in the patient's language before the record of that language is gone.
   const done = ctx.t("privacy-forget-done");
   // A booking left half-way is personal data too; without this the conversations plugin would save it back.

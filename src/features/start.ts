@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { escapeHtml } from "../bot/html.js";
 import { contextLanguage } from "../bot/i18n.js";
+import { bookButtons, tipsButtons } from "../bot/buttons.js";
 
 /**
  * /start: remembers the patient (or refreshes their names and chat) and
@@ -14,7 +15,7 @@ startFeature.chatType("private").command("start", async (ctx) => {
   await ctx.i18n.renegotiateLocale();
   await ctx.reply(
     ctx.t("start-greeting", { name: escapeHtml(ctx.from.first_name), clinic: escapeHtml(ctx.deps.clinic.name[contextLanguage(ctx)]) }),
-    { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("booking-button-book"), "book:open").row().text(ctx.t("tips-button-subscribe"), "tips:open") },
+    { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("booking-button-book"), bookButtons.data("open")).row().text(ctx.t("tips-button-subscribe"), tipsButtons.data("open")) },
   );
   ctx.logger.info({ userId: ctx.from.id }, "patient started the bot");
 });

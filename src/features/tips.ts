@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { IANAZone } from "luxon";
 import type { BotContext } from "../bot/context.js";
 import { escapeHtml } from "../bot/html.js";
+import { tipsButtons } from "../bot/buttons.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { formatDateTime, formatTimeOfDay, weekdayName } from "../clinic/format.js";
 import { nextWeeklySlot } from "../tips/weekly-schedule.js";
@@ -32,28 +33,28 @@ const HOURS = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
 
 privateChats.command("subscribe", (ctx) => showSubscription(ctx, "reply"));
 privateChats.command("settings", (ctx) => showSubscription(ctx, "reply"));
-privateChats.callbackQuery("tips:open", async (ctx) => {
+privateChats.callbackQuery(tipsButtons.filter("open"), async (ctx) => {
   await ctx.answerCallbackQuery();
   await showSubscription(ctx, "reply");
 });
 
-privateChats.callbackQuery("tips:choose", async (ctx) => {
+privateChats.callbackQuery(tipsButtons.filter("choose"), async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(ctx.t("tips-choose-day"), { reply_markup: dayKeyboard(ctx) });
 });
 
-privateChats.callbackQuery(/^tips:day:([1-7])$/, async (ctx) => {
-  const weekday = Number(ctx.match[1]);
+privateChats.callbackQuery(tipsButtons.filter("day"), async (ctx) => {
+  const { weekday } = tipsButtons.parse("day", ctx.callbackQuery.data)!;
+  if (weekday < 1 || weekday > 7) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(ctx.t("tips-choose-hour", { day: weekdayName(weekday, contextLanguage(ctx)) }), {
     reply_markup: hourKeyboard(ctx, weekday),
   });
 });
 
-privateChats.callbackQuery(/^tips:at:([1-7]):(\d{1,2})$/, async (ctx) => {
-  const weekday = Number(ctx.match[1]);
-  const hour = Number(ctx.match[2]);
-  if (hour > 23) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+privateChats.callbackQuery(tipsButtons.filter("at"), async (ctx) => {
+  const { weekday, hour } = tipsButtons.parse("at", ctx.callbackQuery.data)!;
+  if (weekday < 1 || weekday > 7 || hour > 23) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
   const patient = await ensurePatient(ctx);
   const current = await ctx.deps.tips.find(patient.id);
   const timeZone = current?.timeZone ?? patient.timeZone ?? ctx.deps.clinic.timeZone;
@@ -65,18 +66,18 @@ privateChats.callbackQuery(/^tips:at:([1-7]):(\d{1,2})$/, async (ctx) => {
   });
 });
 
-privateChats.callbackQuery("tips:zones", async (ctx) => {
+privateChats.callbackQuery(tipsButtons.filter("zones"), async (ctx) => {
   await ctx.answerCallbackQuery();
   const keyboard = new InlineKeyboard();
   CANADIAN_ZONES.forEach((zone, index) => {
-    keyboard.text(ctx.t(`zone-${zone.split("/")[1]!.toLowerCase()}`), `tips:tz:${zone}`);
+    keyboard.text(ctx.t(`zone-${zone.split("/")[1]!.toLowerCase()}`), tipsButtons.data("tz", { zone }));
     if (index % 2 === 1) keyboard.row();
   });
   await ctx.editMessageText(ctx.t("tips-choose-zone"), { reply_markup: keyboard });
 });
 
-privateChats.callbackQuery(/^tips:tz:([A-Za-z_]+\/[A-Za-z_]+)$/, async (ctx) => {
-  const zone = ctx.match[1]!;
+privateChats.callbackQuery(tipsButtons.filter("tz"), async (ctx) => {
+  const { zone } = tipsButtons.parse("tz", ctx.callbackQuery.data)!;
   if (!IANAZone.isValidZone(zone)) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
   await ctx.answerCallbackQuery();
   const text = await changeZone(ctx, zone);
@@ -95,12 +96,12 @@ privateChats.command("timezone", async (ctx) => {
 privateChats.command("unsubscribe", async (ctx) => {
   const patient = await ensurePatient(ctx);
   const stopped = await ctx.deps.tips.deactivate(patient.id, patient.chatId);
-  if (!stopped) return ctx.reply(ctx.t("tips-not-subscribed"), { reply_markup: new InlineKeyboard().text(ctx.t("tips-button-subscribe"), "tips:open") });
+  if (!stopped) return ctx.reply(ctx.t("tips-not-subscribed"), { reply_markup: new InlineKeyboard().text(ctx.t("tips-button-subscribe"), tipsButtons.data("open")) });
   ctx.logger.info({ userId: ctx.from.id }, "patient unsubscribed from tips");
-  await ctx.reply(ctx.t("tips-unsubscribed"), { reply_markup: new InlineKeyboard().text(ctx.t("tips-button-undo"), "tips:undo") });
+  await ctx.reply(ctx.t("tips-unsubscribed"), { reply_markup: new InlineKeyboard().text(ctx.t("tips-button-undo"), tipsButtons.data("undo")) });
 });
 
-privateChats.callbackQuery("tips:undo", async (ctx) => {
+privateChats.callbackQuery(tipsButtons.filter("undo"), async (ctx) => {
   const patient = await ensurePatient(ctx);
   const current = await ctx.deps.tips.find(patient.id);
   if (!current) {
@@ -176,7 +177,7 @@ function dayKeyboard(ctx: BotContext): InlineKeyboard {
   const language = contextLanguage(ctx);
   const keyboard = new InlineKeyboard();
   for (let weekday = 1; weekday <= 7; weekday++) {
-    keyboard.text(weekdayName(weekday, language), `tips:day:${weekday}`);
+    keyboard.text(weekdayName(weekday, language), tipsButtons.data("day", { weekday }));
     if (weekday % 3 === 0) keyboard.row();
   }
   return keyboard;
@@ -185,14 +186,14 @@ function dayKeyboard(ctx: BotContext): InlineKeyboard {
 function hourKeyboard(ctx: BotContext, weekday: number): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   HOURS.forEach((hour, index) => {
-    keyboard.text(formatTimeOfDay(hour * 60, contextLanguage(ctx)), `tips:at:${weekday}:${hour}`);
+    keyboard.text(formatTimeOfDay(hour * 60, contextLanguage(ctx)), tipsButtons.data("at", { weekday, hour }));
     if (index % 5 === 4) keyboard.row();
   });
-  return keyboard.row().text(ctx.t("button-back"), "tips:open");
+  return keyboard.row().text(ctx.t("button-back"), tipsButtons.data("open"));
 }
 
 function settingsKeyboard(ctx: BotContext): InlineKeyboard {
   return new InlineKeyboard()
-    .text(ctx.t("tips-button-change-day"), "tips:choose")
-    .text(ctx.t("tips-button-change-zone"), "tips:zones");
+    .text(ctx.t("tips-button-change-day"), tipsButtons.data("choose"))
+    .text(ctx.t("tips-button-change-zone"), tipsButtons.data("zones"));
 }
