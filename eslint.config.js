@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import globals from "globals";
 
 export default tseslint.config(
   { ignores: ["node_modules/", "src/generated/", "data/", "dist/"] },
@@ -10,6 +11,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-console": "error",
     },
+  },
+  {
+    // The sandbox's chat page runs in the browser, as plain JavaScript.
+    files: ["src/sandbox/page/**/*.js"],
+    languageOptions: { globals: globals.browser, sourceType: "script" },
   },
   {
     files: ["src/scripts/**", "bench/**", "test/e2e/crash-test.ts"],

@@ -14,7 +14,7 @@ import { startHttpServer, type RunningHttpServer } from "./http/server.js";
 import type { ContentLibrary } from "./content/article.js";
 import { loadContentLibrary, watchContent } from "./content/content-folder.js";
 import { createServices, type Services } from "./services.js";
-import { createScheduler } from "./scheduler.js";
+import { createScheduler, type Scheduler } from "./scheduler.js";
 import { startDeliverySender, type DeliverySender } from "./delivery/delivery-sender.js";
 import { startLongPolling, TokenRejectedError, type LongPolling } from "./bot/long-polling.js";
 import { UpdatesInFlight } from "./bot/in-flight.js";
@@ -29,10 +29,22 @@ export interface RunningApp {
   bot: Bot<BotContext>;
   database: Database;
   http: RunningHttpServer;
+  services: Services;
+  scheduler: Scheduler;
   /** Rejects when the update source dies for good (token rejected, an unexpected error): the process must exit. */
   died: Promise<never>;
   /** Stops taking updates, lets in-flight ones finish (bounded), stops jobs, closes the database. */
   stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  signal?: AbortSignal;
+  /**
+   * The clock of everything the bot decides by time: its handlers, the
+   * services and the scheduled jobs (default: the system clock). The sandbox
+   * passes its own, which it can move forward.
+   */
+  now?: () => Date;
 }
 
 /** Thrown by startApp when its signal aborted it: everything it had opened is closed again. */
@@ -48,7 +60,9 @@ export class StartAbortedError extends Error {
  * HTTP entry, then updates (long polling or webhook). Throws on bad content
  * or an unreachable database, with a message naming the file or setting.
  */
-export async function startApp(config: Config, logger: Logger, signal?: AbortSignal): Promise<RunningApp> {
+export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
+  const { signal } = options;
+  const now = options.now ?? (() => new Date());
   const clinic = loadClinicProfile(config.contentDir);
   const safety = loadSafetyRules(config.contentDir);
   // A stop asked for while migrations run lets them finish (a migration is never cut half-way), then start-up ends here.
@@ -74,11 +88,11 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     { intervalMs: 30_000, logger },
   );
 
-  const services: Services = createServices({ config, database, clinic, safety, library: () => library, logger, processMetrics: true });
+  const services: Services = createServices({ config, database, clinic, safety, library: () => library, logger, now, processMetrics: true });
   const { deps, engine } = services;
   const inFlight = new UpdatesInFlight();
   const bot = createBot(config, deps, { inFlight });
-  const scheduler = createScheduler(logger);
+  const scheduler = createScheduler(logger, now);
 
   let botReady = false;
   let polling: LongPolling | undefined;
@@ -133,11 +147,11 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
     // left "sending" become "unknown" and are not resent; claimed rows resume.
     sender = await startDeliverySender({ databaseUrl: config.databaseUrl, engine, outbox: deps.outbox, logger });
     // Slots missed while the bot was down (within the grace window) go out now, not in a minute.
-    void services.runTipsTick(new Date()).catch((error: unknown) => logger.error({ err: describeError(error) }, "catch-up tips tick failed"));
+    void services.runTipsTick(now()).catch((error: unknown) => logger.error({ err: describeError(error) }, "catch-up tips tick failed"));
     scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
     scheduler.every("scheduled-broadcasts", "* * * * *", (now) => services.runScheduledBroadcasts(now));
     scheduler.every("stale-requests", "*/5 * * * *", (now) => services.runStaleRequests(now));
-    scheduler.every("outbox-recovery", "*/5 * * * *", () => deps.outbox.recover(new Date(Date.now() - 120_000)));
+    scheduler.every("outbox-recovery", "*/5 * * * *", (at) => deps.outbox.recover(new Date(at.getTime() - 120_000)));
   } catch (error) {
     await polling?.stop();
     stopWatchingContent();
@@ -173,7 +187,7 @@ export async function startApp(config: Config, logger: Logger, signal?: AbortSig
       logger.info("stopped");
     })());
 
-  return { bot, database, http, died, stop };
+  return { bot, database, http, services, scheduler, died, stop };
 }
 
 /**

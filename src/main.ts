@@ -63,7 +63,7 @@ function operatorMessage(error: unknown): string {
 }
 
 try {
-  starting = startApp(config, logger, abort.signal);
+  starting = startApp(config, logger, { signal: abort.signal });
   const app = await starting;
   // The update source died for good: say why in one line and exit non-zero, so the supervisor restarts the bot
   // (or, for a rejected token, an operator sees BOT_TOKEN named), instead of staying up deaf.

@@ -9,25 +9,42 @@ import { describeError } from "./bot/error-boundary.js";
  */
 export interface Scheduler {
   every(name: string, expression: string, job: (now: Date) => Promise<unknown>): void;
+  /** Runs every job once now (each still never overlaps itself): the sandbox does after moving its clock. */
+  runAll(): Promise<void>;
   /** Stops scheduling and waits for runs in progress. */
   stop(): Promise<void>;
 }
 
-export function createScheduler(logger: Logger): Scheduler {
+/**
+ * `now` is the clock the jobs are given. Cron fires on the system clock's
+ * minutes; with another clock (the sandbox's, moved forward) each run is
+ * handed that clock's time instead.
+ */
+export function createScheduler(logger: Logger, now?: () => Date): Scheduler {
   const tasks: ScheduledTask[] = [];
   const running = new Set<Promise<unknown>>();
+  /** The run in progress of each job, so that runAll() does not overlap cron's run. */
+  const current = new Map<string, Promise<unknown>>();
+  const runJob = async (name: string, job: (now: Date) => Promise<unknown>, at: Date): Promise<void> => {
+    const inProgress = current.get(name);
+    if (inProgress) await inProgress;
+    const run = job(now?.() ?? at).catch((error: unknown) => logger.error({ job: name, err: describeError(error) }, "scheduled job failed"));
+    running.add(run);
+    current.set(name, run);
+    await run.finally(() => {
+      running.delete(run);
+      if (current.get(name) === run) current.delete(name);
+    });
+  };
+  const jobs = new Map<string, (now: Date) => Promise<unknown>>();
   return {
     every(name, expression, job) {
-      const task = cron.schedule(
-        expression,
-        async ({ date }) => {
-          const run = job(date).catch((error: unknown) => logger.error({ job: name, err: describeError(error) }, "scheduled job failed"));
-          running.add(run);
-          await run.finally(() => running.delete(run));
-        },
-        { name, noOverlap: true, logger: silentCronLogger(logger) },
-      );
+      jobs.set(name, job);
+      const task = cron.schedule(expression, ({ date }) => runJob(name, job, date), { name, noOverlap: true, logger: silentCronLogger(logger) });
       tasks.push(task);
+    },
+    async runAll() {
+      for (const [name, job] of jobs) await runJob(name, job, new Date());
     },
     async stop() {
       await Promise.all(tasks.map((task) => task.destroy()));

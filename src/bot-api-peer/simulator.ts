@@ -324,6 +324,11 @@ export class BotApiSimulator {
     return this.chats.delivered(chatId);
   }
 
+  /** What the chat shows now, users' and bot's messages, oldest first (edits applied, deletions gone). */
+  messagesIn(chatId: number): Message[] {
+    return [...(this.chats.find(chatId)?.messages.values() ?? [])].sort((a, b) => a.message_id - b.message_id);
+  }
+
   /** A message as it is in the chat now (edits applied), or undefined once deleted. */
   message(chatId: number, messageId: number): Message | undefined {
     return this.chats.find(chatId)?.messages.get(messageId);

@@ -1,0 +1,141 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Sandbox } from "./sandbox.js";
+import { servePage, type RunningPage } from "./page-server.js";
+import { launchChromium, SandboxPage, type RunningBrowser } from "./browser.js";
+
+/**
+ * The sandbox as a person uses it: the real bot behind the chat page, driven
+ * in headless Chromium. One sandbox and one browser for the whole file.
+ */
+describe("the sandbox page in a real browser", () => {
+  let sandbox: Sandbox;
+  let page: RunningPage;
+  let chromium: RunningBrowser;
+
+  beforeAll(async () => {
+    sandbox = await Sandbox.start({ logLevel: "silent" });
+    page = await servePage(sandbox, 0);
+    chromium = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    await page?.close();
+    await sandbox?.close();
+  });
+
+  it("a patient starts the bot, books, staff confirm from the card, and the patient downloads the .ics", async () => {
+    const ui = await SandboxPage.open(chromium.browser, page.url);
+    const ana = await ui.addPatient("Ana Lima");
+
+    await ui.send(ana, "/start");
+    const welcome = ui.botMessage(ana, "Welcome to");
+    await welcome.waitFor();
+    // Telegram's HTML is rendered: the clinic's name in bold.
+    expect(await welcome.locator("b").first().textContent()).toBe("Maple Spine & Wellness Clinic");
+
+    await ui.press(ana, "Welcome to", "Book an appointment");
+    await ui.press(ana, "What would you like to book", "60 min");
+    await ui.press(ana, "With whom", "No preference");
+    await ui.press(ana, "Which day", /./);
+    await ui.press(ana, "Free times on", /\d/);
+    await ui.press(ana, "What name should the clinic use", "Use");
+    await ui.press(ana, "Do you agree", "I agree");
+    await ui.botMessage(ana, "What phone number").waitFor();
+    await ana.locator(".reply-keyboard button", { hasText: "Share my phone number" }).click();
+    await ana.locator(".message.me .contact", { hasText: "+1 613 555" }).waitFor();
+    await ui.press(ana, "bill your insurance directly", /^No$/);
+    await ui.press(ana, "Anything the practitioner should know", "Skip");
+    await ui.press(ana, "Please check your request", "Send my request");
+    const sent = ui.botMessage(ana, "Your request is sent");
+    await sent.waitFor();
+    const reference = /MS-\d{6}-\d/.exec((await sent.textContent()) ?? "")?.[0];
+    expect(reference).toBeDefined();
+
+    const staff = ui.staffChat();
+    await ui.press(staff, `Request ${reference}`, "Confirm");
+    // The card is edited in place: the same message now says who confirmed.
+    await ui.botMessage(staff, `Request ${reference}`).filter({ hasText: "Confirmed by Sam" }).waitFor();
+    expect(await staff.locator(".message.bot", { hasText: `Request ${reference}` }).count()).toBe(1);
+
+    await ui.show(ana);
+    await ui.botMessage(ana, "Your appointment is confirmed").waitFor({ timeout: 20_000 });
+    const link = ana.locator(".document", { hasText: ".ics" }).last();
+    await link.waitFor({ timeout: 20_000 });
+    const [download] = await Promise.all([ui.page.waitForEvent("download"), link.click()]);
+    const calendar = readFileSync(await download.path(), "utf8");
+    expect(download.suggestedFilename()).toMatch(/\.ics$/);
+    expect(calendar).toContain("BEGIN:VCALENDAR");
+    expect(calendar).toContain("SUMMARY:Registered massage therapy — 60 min");
+    expect(calendar).toContain("STATUS:CONFIRMED");
+
+    // Each chat's command menu: the staff chat has the staff commands too.
+    await staff.locator(".menu-button").click();
+    await staff.locator(".command-menu .command", { hasText: /^\/broadcast$/ }).waitFor();
+    await ana.locator(".menu-button").click();
+    await ana.locator(".command-menu .command", { hasText: /^\/book$/ }).waitFor();
+    expect(await ana.locator(".command-menu .command", { hasText: "/broadcast" }).count()).toBe(0);
+    await ui.page.close();
+  }, 120_000);
+
+  it("is usable at a phone's width: one chat at a time, tabs to switch, nothing wider than the screen", async () => {
+    const ui = await SandboxPage.open(chromium.browser, page.url, { width: 390, height: 844 });
+    const leo = await ui.addPatient("Léo", "fr");
+    await ui.show(leo);
+    await ui.send(leo, "/start");
+    await ui.botMessage(leo, "Bienvenue").waitFor();
+    expect(await ui.staffChat().isVisible()).toBe(false);
+    const width = await ui.page.evaluate<number>("document.documentElement.scrollWidth");
+    expect(width).toBeLessThanOrEqual(390);
+    const box = await leo.locator(".composer input").boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844).toBe(true);
+    await ui.show(ui.staffChat());
+    expect(await ui.staffChat().isVisible()).toBe(true);
+    expect(await leo.isVisible()).toBe(false);
+    await ui.page.close();
+  }, 60_000);
+  it("made-up patients make an audience: an announcement shows its live progress, then its report", async () => {
+    const ui = await SandboxPage.open(chromium.browser, page.url);
+    const crowd = 100;
+    await ui.addCrowd(crowd);
+    // Their /start greetings go out at Telegram's pace first.
+    await sandbox.peer.waitFor(() => new Set(sandbox.peer.delivered().filter((message) => message.chat.id >= 900_001).map((message) => message.chat.id)).size >= crowd, 30_000);
+    const edits: string[] = [];
+    const stop = sandbox.subscribe((event) => {
+      if (event.type === "edited" && event.chatId === 500_001) edits.push(event.message.html);
+    });
+    const staff = ui.staffChat();
+    await ui.send(staff, "/broadcast");
+    await ui.botMessage(staff, "Send me the announcement").waitFor();
+    await ui.send(staff, "The clinic is closed on Friday afternoon.");
+    await ui.press(staff, "Who should receive it?", "Everyone");
+    await ui.press(staff, "This is exactly what", "Send to");
+    const report = staff.locator(".message.bot", { hasText: /Announcement #\d+ is done/ });
+    await report.waitFor({ timeout: 40_000 });
+    stop();
+    expect(await report.textContent()).toMatch(new RegExp(`Delivered: ${crowd + 2} of ${crowd + 2}`));
+    // Progress was shown in the same message before the report replaced it.
+    expect(edits.some((html) => html.includes("Remaining:"))).toBe(true);
+    await ui.page.close();
+  }, 90_000);
+
+  it("the clock moves to next Monday 9:00 and the weekly tip arrives", async () => {
+    const ui = await SandboxPage.open(chromium.browser, page.url);
+    const tom = await ui.addPatient("Tom");
+    await ui.send(tom, "/subscribe");
+    await ui.press(tom, "Which day of the week", "Monday");
+    // The same message is edited in place to ask for the time.
+    await ui.press(tom, "At what time on Monday", /^9/);
+    await ui.botMessage(tom, "You're subscribed").waitFor();
+    expect(await tom.locator(".message.bot").count()).toBe(1);
+
+    await ui.moveClock("next-monday-9");
+    expect(await ui.page.locator("#clock").textContent()).toMatch(/Mon.*09:00/);
+    const tip = tom.locator(".message.bot").nth(1);
+    await tip.waitFor({ timeout: 20_000 });
+    expect(await tip.textContent()).not.toContain("subscribed");
+    expect(await tip.locator(".meta").textContent()).toMatch(/Mon 09:0\d/);
+    await ui.page.close();
+  }, 60_000);
+});
