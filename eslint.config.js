@@ -18,6 +18,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser, sourceType: "script" },
   },
   {
+    // The few plain-JavaScript scripts run with node before anything is compiled.
+    files: ["**/*.mjs"],
+    languageOptions: { globals: globals.node },
+  },
+  {
     files: ["src/scripts/**", "bench/**", "test/e2e/crash-test.ts"],
     rules: { "no-console": "off" },
   },
