@@ -23,6 +23,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
+    // The staff desk's page runs in the browser (Telegram's web view), as plain modules.
+    files: ["src/desk/public/**/*.js"],
+    languageOptions: { globals: globals.browser, sourceType: "module" },
+  },
+  {
     files: ["src/scripts/**", "bench/**", "test/e2e/crash-test.ts"],
     rules: { "no-console": "off" },
   },

@@ -9,6 +9,7 @@ import { openDatabase, type Database } from "./db/database.js";
 import { createBot } from "./bot/create-bot.js";
 import type { BotContext } from "./bot/context.js";
 import { registerCommandMenu } from "./bot/command-menu.js";
+import { registerDeskMenuButtons } from "./features/desk.js";
 import { describeError } from "./bot/error-boundary.js";
 import { startHttpServer, type RunningHttpServer } from "./http/server.js";
 import type { ContentLibrary } from "./content/article.js";
@@ -113,8 +114,9 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         }
       : undefined,
     routes: { "/metrics": services.metrics.handler },
+    mounts: services.desk ? { "/desk": services.desk } : undefined,
   });
-  logger.info({ port: http.port }, "http server listening");
+  logger.info({ port: http.port, desk: config.publicUrl ? `${config.publicUrl}/desk/` : "off (set PUBLIC_URL)" }, "http server listening");
 
   let sender: DeliverySender | undefined;
   try {
@@ -125,6 +127,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     botReady = true;
     logger.info({ username: bot.botInfo.username, mode: config.botMode }, "bot initialised");
     void registerCommandMenu(bot.api, deps.i18n, config.staffChatId, logger);
+    void registerDeskMenuButtons(bot.api, config, deps.i18n, clinic.defaultLanguage, logger);
 
     if (config.webhook) {
       const { url, secret } = config.webhook;

@@ -16,6 +16,8 @@ function isSupportedDatabaseUrl(url: string): boolean {
   }
 }
 
+const PUBLIC_URL_HINT = "must be the bot's public https address, where Telegram opens the staff desk, e.g. https://bot.example.com";
+
 const telegramId = z
   .string()
   .trim()
@@ -45,6 +47,11 @@ const configSchema = z
       .optional(),
     TELEGRAM_API_ROOT: z
       .url({ error: "must be the base URL of a Bot API server, e.g. http://127.0.0.1:8081" })
+      .optional(),
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/, error: PUBLIC_URL_HINT })
+      // Telegram opens Mini Apps over https only; plain http is for a desk tried on this machine.
+      .refine((url) => url.startsWith("https:") || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$)/.test(url), { message: PUBLIC_URL_HINT })
       .optional(),
     STAFF_IDS: z
       .string()
@@ -100,6 +107,12 @@ export interface Config {
   botMode: "polling" | "webhook";
   webhook?: { url: string; secret: string; path: string };
   telegramApiRoot?: string;
+  /**
+   * The bot's public https address (no trailing slash): the staff desk is served at
+   * `${publicUrl}/desk/`. In webhook mode it defaults to the origin of WEBHOOK_URL;
+   * without it the desk is off.
+   */
+  publicUrl?: string;
   staffIds: readonly number[];
   staffChatId?: number;
   port: number;
@@ -134,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         ? { url: values.WEBHOOK_URL, secret: values.WEBHOOK_SECRET, path: new URL(values.WEBHOOK_URL).pathname }
         : undefined,
     telegramApiRoot: values.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),
+    publicUrl: (values.PUBLIC_URL ?? (values.BOT_MODE === "webhook" && values.WEBHOOK_URL ? new URL(values.WEBHOOK_URL).origin : undefined))?.replace(/\/+$/, ""),
     staffIds: values.STAFF_IDS,
     staffChatId: values.STAFF_CHAT_ID,
     port: values.PORT,

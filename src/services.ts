@@ -26,6 +26,8 @@ import { BookingNotices } from "./booking/booking-notices.js";
 import type { BookingDeps } from "./booking/booking-deps.js";
 import { notifyStaleRequests } from "./booking/notify-stale-requests.js";
 import { createPostgresChatLock } from "./bot/chat-lock.js";
+import { createDeskRepository } from "./desk/desk-repository.js";
+import { createDeskHandler, type DeskHandler } from "./desk/desk-http.js";
 
 export interface ServicesInput {
   config: Config;
@@ -49,6 +51,8 @@ export interface Services {
   engine: DeliveryEngine;
   /** This instance's Prometheus registry and counters (served at /metrics). */
   metrics: Metrics;
+  /** The staff desk under /desk/ (page, API, calendar feeds); absent without PUBLIC_URL. */
+  desk?: DeskHandler;
   /** Starts scheduled broadcasts whose time has come (once, across ticks and instances). */
   runScheduledBroadcasts(now: Date): Promise<number>;
   /** The weekly-tips tick: queues every tip whose slot has come. */
@@ -168,6 +172,7 @@ export function createServices(input: ServicesInput): Services {
     deps,
     engine,
     metrics,
+    desk: config.publicUrl ? createDeskHandler({ config, deps, desk: createDeskRepository(database.prisma) }) : undefined,
     runScheduledBroadcasts: (at) => broadcastService.startScheduled(at),
     runStaleRequests: (at) => notifyStaleRequests(booking, at),
     close: async () => {

@@ -151,6 +151,8 @@ export interface AppointmentRepository {
   /** What a patient sees in /appointments. */
   upcomingOf(userId: number | bigint, now: Date): Promise<{ requests: AppointmentRequest[]; appointments: AppointmentWithRequest[] }>;
   pendingRequests(limit?: number): Promise<AppointmentRequest[]>;
+  /** Requests still open (waiting, or with a time proposed) whose requested or proposed time starts in [from, to). */
+  openRequestsBetween(from: Date, to: Date): Promise<AppointmentRequest[]>;
   countPending(): Promise<number>;
   /** Confirmed appointments overlapping [from, to): the time slot offers must avoid. */
   busyBetween(from: Date, to: Date): Promise<BusyInterval[]>;
@@ -250,6 +252,14 @@ export function createAppointmentRepository(db: Db): AppointmentRepository {
 
     pendingRequests: (limit = 30) =>
       db.appointmentRequest.findMany({ where: { status: { in: ["requested", "proposed"] } }, orderBy: { createdAt: "asc" }, take: limit }),
+    openRequestsBetween: (from, to) =>
+      db.appointmentRequest.findMany({
+        where: {
+          status: { in: ["requested", "proposed"] },
+          OR: [{ startsAt: { gte: from, lt: to } }, { proposedStartsAt: { gte: from, lt: to } }],
+        },
+        orderBy: { startsAt: "asc" },
+      }),
     countPending: () => db.appointmentRequest.count({ where: { status: { in: ["requested", "proposed"] } } }),
 
     async busyBetween(from, to) {

@@ -107,6 +107,33 @@ function* freeSlots(profile: ClinicProfile, query: SlotQuery & { date: string })
 }
 
 /**
+ * A practitioner's free time on one local date, for the staff desk: their
+ * bookable hours that day (working hours within opening hours, none on a
+ * closure) minus the time taken by `busy`, from `now` on. Unlike the slots
+ * offered to patients it ignores the notice period and the horizon: staff see
+ * the day as it stands.
+ */
+export function freeTimeOn(profile: ClinicProfile, query: { practitionerId: string; date: string; now: Date; busy: BusyInterval[] }): TimeRange[] {
+  const practitioner = profile.practitioners.find((person) => person.id === query.practitionerId);
+  const date = parseCalendarDate(query.date);
+  if (!practitioner || !date || closureOn(profile, date)) return [];
+  const zone = IANAZone.create(profile.timeZone);
+  const taken = query.busy.filter((busy) => busy.practitionerId === practitioner.id).sort((a, b) => a.start.getTime() - b.start.getTime());
+  const free: TimeRange[] = [];
+  for (const window of bookableWindows(profile, practitioner, date)) {
+    const bounds = windowBounds(zone, date, window);
+    let cursor = Math.max(bounds.start, query.now.getTime());
+    for (const busy of taken) {
+      if (busy.end.getTime() <= cursor || busy.start.getTime() >= bounds.end) continue;
+      if (busy.start.getTime() > cursor) free.push({ start: new Date(cursor), end: new Date(busy.start.getTime()) });
+      cursor = Math.max(cursor, busy.end.getTime());
+    }
+    if (cursor < bounds.end) free.push({ start: new Date(cursor), end: new Date(bounds.end) });
+  }
+  return free;
+}
+
+/**
  * Re-checks a chosen slot, typically when the patient confirms: the clinic may
  * have closed the day, the notice period may have run out, or someone else may
  * have taken the time meanwhile. The slot need not lie on the offering grid;

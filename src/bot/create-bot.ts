@@ -20,6 +20,7 @@ import { broadcastFeature } from "../features/broadcast.js";
 import { bookingFeature } from "../features/booking.js";
 import { appointmentsFeature } from "../features/appointments.js";
 import { appointmentRequestsFeature } from "../features/appointment-requests.js";
+import { deskFeature } from "../features/desk.js";
 import { updateMetrics } from "../metrics.js";
 import { staffFeatures } from "./staff-area.js";
 import type { UpdatesInFlight } from "./in-flight.js";
@@ -105,6 +106,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   // The booking conversation first: while a patient is in it, it sees their updates before any other feature.
   bot.use(bookingFeature(deps));
   bot.use(membershipFeature);
+  // Before /start: staff arriving by the desk's private-chat link (/start desk).
+  bot.use(staffFeatures(deskFeature));
   bot.use(startFeature);
   bot.use(helpFeature);
   bot.use(tipsFeature);

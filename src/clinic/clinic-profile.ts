@@ -114,6 +114,13 @@ const profileSchema = z
       })
       .strict()
       .default({ defaultWeekday: 1, defaultHour: 9, graceHours: 12 }),
+    calendarFeeds: z
+      .object({
+        /** Whether practitioners' calendar feeds show the patient's name and phone (off: service and time only). */
+        patientDetails: z.boolean().default(false),
+      })
+      .strict()
+      .default({ patientDetails: false }),
     disclaimer: localized,
     policies: z.record(z.string(), localized).default({}),
   })

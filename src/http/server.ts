@@ -13,6 +13,8 @@ export interface HttpServerOptions {
   webhook?: { path: string; handler: RequestHandler };
   /** Extra GET routes, e.g. /metrics. */
   routes?: Record<string, RequestHandler>;
+  /** Handlers of whole path prefixes, any method, e.g. "/desk" for /desk and everything under /desk/. */
+  mounts?: Record<string, RequestHandler>;
 }
 
 export interface RunningHttpServer {
@@ -44,6 +46,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         return;
       }
       await options.webhook.handler(req, res);
+      return;
+    }
+    const mount = Object.entries(options.mounts ?? {}).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
+    if (mount) {
+      await mount[1](req, res);
       return;
     }
     const extra = req.method === "GET" ? options.routes?.[path] : undefined;

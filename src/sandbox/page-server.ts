@@ -78,6 +78,12 @@ async function route(sandbox: Sandbox, streams: Set<ServerResponse>, req: Incomi
       return;
     }
     if (path === "/events") return openStream(sandbox, streams, res);
+    // A web_app button: the Mini App opens with launch data signed for that chat's person, as Telegram does it.
+    if (path === "/webapp") {
+      const target = sandbox.webAppLaunchUrl(chatId.parse(url.searchParams.get("chatId")), url.searchParams.get("url") ?? "");
+      res.writeHead(302, { location: target, "cache-control": "no-store" }).end();
+      return;
+    }
     if (path.startsWith("/files/")) return sendFile(sandbox, decodeURIComponent(path.slice("/files/".length)), res);
     res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     return;

@@ -138,4 +138,22 @@ describe("the sandbox page in a real browser", () => {
     expect(await tip.locator(".meta").textContent()).toMatch(/Mon 09:0\d/);
     await ui.page.close();
   }, 60_000);
+
+  it("opens the staff desk from /desk, as a Mini App with signed launch data, showing the appointment staff confirmed", async () => {
+    const ui = await SandboxPage.open(chromium.browser, page.url);
+    const staff = ui.staffChat();
+    await ui.send(staff, "/desk");
+    await ui.press(staff, "The staff desk", "Open the desk");
+    const desk = ui.page.frameLocator("#webapp iframe");
+    await desk.locator('#view[data-ready="true"]').waitFor({ timeout: 20_000 });
+    expect(await desk.locator("#title").textContent()).toBe("Staff desk · Maple Spine & Wellness Clinic");
+    // Ana's appointment from the first test: the clock has moved since, so look back a week or two.
+    const appointment = desk.locator("li.appointment", { hasText: "Ana Lima" });
+    for (let week = 0; week < 3 && (await appointment.count()) === 0; week++) {
+      await desk.locator("#previous").click();
+      await desk.locator('#view[data-ready="true"]').waitFor();
+    }
+    expect(await appointment.first().textContent()).toMatch(/Registered massage therapy — 60 min/);
+    await ui.page.close();
+  }, 60_000);
 });

@@ -5,6 +5,7 @@
  * be moved forward. The chat page (page-server.ts) drives it.
  */
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import { loadClinicProfile, type ClinicProfile } from "../clinic/clinic-profile.
 import { BotApiSimulator, type PeerEvent } from "../bot-api-peer/index.js";
 import { testBotInfo, user } from "../bot-api-peer/updates.js";
 import { SandboxClock } from "./clock.js";
+import { signLaunchData } from "../desk/launch-data.js";
 import { viewOf, type ChatView, type MessageView, type SandboxEvent } from "./views.js";
 
 export interface SandboxOptions {
@@ -61,14 +63,16 @@ export class Sandbox {
     const { apiRoot } = await peer.listen();
     const folder = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), "clinic-sandbox-"));
     const cleanUp = () => folder && rmSync(folder, { recursive: true, force: true });
+    const deskPort = await freePort();
     const config = loadConfig({
       BOT_TOKEN: token,
       DATABASE_URL: options.databaseUrl ?? `file:${join(folder ?? "", "sandbox.db")}`,
       TELEGRAM_API_ROOT: apiRoot,
       STAFF_IDS: String(SANDBOX_STAFF.id),
       STAFF_CHAT_ID: String(SANDBOX_STAFF.id),
-      // The bot's own HTTP entry (/healthz) is not the page: any free port.
-      PORT: "0",
+      // The bot's own HTTP entry (/healthz and the staff desk) is not the page: a free port, which the desk's address names.
+      PORT: String(deskPort),
+      PUBLIC_URL: `http://127.0.0.1:${deskPort}`,
       CONTENT_DIR: contentDir,
       LOG_LEVEL: options.logLevel ?? "warn",
     });
@@ -85,6 +89,28 @@ export class Sandbox {
 
   get token(): string {
     return this.config.botToken;
+  }
+
+  /**
+   * Where a web_app button of the bot opens, as Telegram opens it: the
+   * address with launch data signed for the person of that chat in its
+   * fragment. Only the bot's own address (PUBLIC_URL) is opened.
+   */
+  webAppLaunchUrl(chatId: number, url: string): string {
+    const publicUrl = this.config.publicUrl;
+    if (!publicUrl || !(url === publicUrl || url.startsWith(`${publicUrl}/`))) throw new SandboxError("the sandbox opens only the bot's own Mini App");
+    const person = this.userOf(chatId);
+    const initData = signLaunchData(
+      {
+        query_id: `sandbox-${randomBytes(6).toString("hex")}`,
+        user: JSON.stringify({ id: person.id, first_name: person.first_name, last_name: person.last_name, language_code: person.language_code }),
+        // Signed on the sandbox clock, which the bot also reads: a moved clock does not make it stale.
+        auth_date: String(Math.floor(this.clock.now().getTime() / 1000)),
+      },
+      this.token,
+    );
+    const fragment = new URLSearchParams({ tgWebAppData: initData, tgWebAppVersion: "8.0", tgWebAppPlatform: "web" });
+    return `${url.split("#")[0]}#${fragment.toString()}`;
   }
 
   subscribe(listener: (event: SandboxEvent) => void): () => void {
@@ -239,3 +265,14 @@ export class Sandbox {
 
 /** A page action that cannot be done (a gone message, an unknown chat): answered 400 with this text. */
 export class SandboxError extends Error {}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}

@@ -37,6 +37,7 @@ help-staff =
     /broadcasts — recent announcements, their delivery, pause or stop
     /stats — figures at a glance
     /cancel — stop writing an announcement
+    /desk — the staff desk: the week, requests, calendar feeds
 help-contact =
     <b>{ $clinic }</b>
     { $address }

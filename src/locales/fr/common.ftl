@@ -37,6 +37,7 @@ help-staff =
     /broadcasts — annonces récentes, leur livraison, pause ou arrêt
     /stats — les chiffres en un coup d'œil
     /cancel — arrêter la rédaction d'une annonce
+    /desk — le bureau du personnel : la semaine, les demandes, les agendas
 help-contact =
     <b>{ $clinic }</b>
     { $address }

@@ -1,0 +1,440 @@
+// The staff desk, a Telegram Mini App. Nothing is loaded from elsewhere: the
+// launch parameters come from the URL fragment as Telegram passes them
+// (#tgWebAppData=…&tgWebAppVersion=…&tgWebAppThemeParams=…), and every API
+// call carries the launch data as "Authorization: tma <initData>" for the
+// server to check. Text from the server is only ever set as textContent.
+
+const launch = readLaunchParams();
+const state = { tab: "week", anchor: null, practitioner: "", me: null, announcement: null };
+const $ = (id) => document.getElementById(id);
+
+function readLaunchParams() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  let initData = fragment.get("tgWebAppData");
+  let theme = fragment.get("tgWebAppThemeParams");
+  // Telegram passes them once; a reload of the page keeps them for the session.
+  try {
+    if (initData) sessionStorage.setItem("desk.launch", JSON.stringify({ initData, theme }));
+    else ({ initData, theme } = JSON.parse(sessionStorage.getItem("desk.launch") ?? "{}"));
+  } catch {
+    // storage may be unavailable; the fragment is enough
+  }
+  return { initData: initData ?? "", theme: theme ? safeJson(theme) : null };
+}
+
+function safeJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function applyTheme(theme) {
+  if (!theme || typeof theme !== "object") return;
+  for (const [name, value] of Object.entries(theme)) {
+    if (typeof value === "string" && /^#[0-9a-f]{3,8}$/i.test(value)) {
+      document.documentElement.style.setProperty(`--tg-theme-${name.replace(/_/g, "-")}`, value);
+    }
+  }
+}
+
+/** Telegram's clients: native ones expose a proxy, the web client listens to postMessage. */
+function postEvent(eventType, eventData = {}) {
+  const data = JSON.stringify(eventData);
+  if (window.TelegramWebviewProxy) window.TelegramWebviewProxy.postEvent(eventType, data);
+  else if (window.parent !== window) window.parent.postMessage(JSON.stringify({ eventType, eventData }), "https://web.telegram.org");
+}
+
+function onTelegramEvent(eventType, eventData) {
+  if (eventType === "theme_changed" && eventData) applyTheme(eventData.theme_params);
+}
+window.Telegram = window.Telegram ?? {};
+window.Telegram.WebView = { receiveEvent: onTelegramEvent };
+window.addEventListener("message", (event) => {
+  const message = typeof event.data === "string" ? safeJson(event.data) : null;
+  if (message && typeof message.eventType === "string") onTelegramEvent(message.eventType, message.eventData);
+});
+
+// --- API -------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.body = body ?? {};
+  }
+}
+
+async function api(path, body) {
+  const response = await fetch(`api/${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `tma ${launch.initData}`, ...(body !== undefined && { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+// --- Text, dates -------------------------------------------------------------
+
+function t(key, values = {}) {
+  const text = state.me?.strings?.[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+function clinicDate(instant) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: state.me.clinic.timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+}
+
+function timeOf(iso) {
+  return new Intl.DateTimeFormat(state.me.language, { timeZone: state.me.clinic.timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+}
+
+function dayTitle(isoDate) {
+  return new Intl.DateTimeFormat(state.me.language, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" }).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+function shortDay(isoDate) {
+  return new Intl.DateTimeFormat(state.me.language, { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+function addDays(isoDate, days) {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+function mondayOf(isoDate) {
+  const weekday = (new Date(`${isoDate}T00:00:00Z`).getUTCDay() + 6) % 7;
+  return addDays(isoDate, -weekday);
+}
+
+// --- DOM helpers -------------------------------------------------------------
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name === "class") node.className = value;
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child instanceof Node ? child : String(child));
+  return node;
+}
+
+function svg(tag, attributes = {}, ...children) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  for (const child of children.flat()) node.append(child instanceof Node ? child : String(child));
+  return node;
+}
+
+function notify(text, isError = false) {
+  const notice = $("notice");
+  notice.textContent = text;
+  notice.className = isError ? "error" : "";
+  notice.hidden = false;
+}
+
+function explain(error) {
+  if (!(error instanceof ApiError)) return t("desk-error-other", { reason: error.message });
+  if (error.status === 401) return t("desk-error-auth");
+  if (error.status === 403) return t("desk-error-forbidden");
+  if (error.body.error === "already-handled") return t("desk-error-already", { by: error.body.by ?? "—" });
+  if (error.body.error === "taken" || error.body.error === "slot-unavailable") return t("desk-error-taken");
+  if (error.body.error === "limit") return t("desk-error-limit");
+  return t("desk-error-other", { reason: error.message });
+}
+
+/** Runs one action, then shows what it did and refreshes the view. */
+async function act(button, call, doneText) {
+  button.disabled = true;
+  try {
+    await call();
+    notify(doneText);
+  } catch (error) {
+    notify(explain(error), true);
+  }
+  await render();
+}
+
+// --- Week and day ------------------------------------------------------------
+
+function practitionerName(id) {
+  return state.me.practitioners.find((person) => person.id === id)?.name ?? id;
+}
+
+async function renderAgenda(view) {
+  const from = state.tab === "week" ? mondayOf(state.anchor) : state.anchor;
+  const to = state.tab === "week" ? addDays(from, 6) : from;
+  const query = new URLSearchParams({ from, to, ...(state.practitioner && { practitioner: state.practitioner }) });
+  const agenda = await api(`appointments?${query}`);
+  const byDay = new Map(agenda.days.map((day) => [day.date, []]));
+  for (const appointment of agenda.appointments) byDay.get(clinicDate(new Date(appointment.start)))?.push({ kind: "appointment", at: appointment.start, entry: appointment });
+  for (const request of agenda.requests) byDay.get(clinicDate(new Date(request.start)))?.push({ kind: "request", at: request.start, entry: request });
+  const today = state.me.today;
+  view.replaceChildren(
+    ...agenda.days.map((day) => {
+      const items = byDay.get(day.date);
+      for (const free of day.free) items.push({ kind: "free", at: free.start, entry: free });
+      items.sort((a, b) => a.at.localeCompare(b.at) || (a.kind === "free") - (b.kind === "free"));
+      const booked = items.filter((item) => item.kind !== "free");
+      return el(
+        "section",
+        { class: "day", "data-date": day.date },
+        el("h2", {}, dayTitle(day.date), day.date === today ? el("span", { class: "date" }, ` · ${t("desk-today")}`) : null),
+        day.closure ? el("p", { class: "closure" }, t("desk-closed", { reason: day.closure })) : null,
+        booked.length === 0 && !day.closure ? el("p", { class: "hint" }, t("desk-nothing")) : null,
+        el("ul", { class: "items" }, items.map(renderItem)),
+      );
+    }),
+  );
+}
+
+function renderItem(item) {
+  if (item.kind === "free") {
+    const free = item.entry;
+    return el("li", { class: "item free" }, t("desk-free", { time: `${timeOf(free.start)}–${timeOf(free.end)}` }), " · ", practitionerName(free.practitionerId));
+  }
+  return item.kind === "appointment" ? renderAppointment(item.entry) : renderRequest(item.entry);
+}
+
+function describeLines(entry) {
+  return [
+    el("span", { class: "when" }, `${timeOf(entry.start)}–${timeOf(entry.end)}`),
+    el("span", { class: "who" }, entry.patientName ?? "—"),
+    el("div", { class: "what" }, `${entry.service} · ${entry.practitioner} · ${entry.reference}`),
+  ];
+}
+
+function renderAppointment(appointment) {
+  const actions = el("div", { class: "actions" });
+  if (appointment.status === "confirmed") {
+    actions.append(
+      el("button", { type: "button", onclick: (event) => act(event.target, () => api(`appointments/${appointment.id}/completed`, {}), t("desk-done-marked")) }, t("desk-mark-completed")),
+      el("button", { type: "button", class: "secondary", onclick: (event) => act(event.target, () => api(`appointments/${appointment.id}/no-show`, {}), t("desk-done-marked")) }, t("desk-mark-no-show")),
+    );
+  }
+  const attendance = appointment.attendance === "attending" ? t("desk-attending") : appointment.attendance === "reschedule" ? t("desk-reschedule") : null;
+  return el(
+    "li",
+    { class: `item appointment status-${appointment.status}`, "data-appointment-id": appointment.id },
+    ...describeLines(appointment),
+    el("span", { class: "badge" }, t(`desk-status-${appointment.status}`)),
+    attendance ? el("span", { class: "badge" }, attendance) : null,
+    actions.childElementCount > 0 ? actions : null,
+  );
+}
+
+function renderRequest(request) {
+  const actions = el("div", { class: "actions" });
+  const status = request.status === "proposed" ? t("desk-proposed", { time: `${shortDay(clinicDate(new Date(request.proposedStart)))} ${timeOf(request.proposedStart)}` }) : t("desk-waiting");
+  const showDecline = () => {
+    const reason = el("textarea", { placeholder: t("desk-reason-placeholder"), maxlength: 500 });
+    actions.replaceChildren(
+      reason,
+      el("button", { type: "button", class: "danger", onclick: (event) => reason.value.trim() && act(event.target, () => api(`requests/${request.id}/decline`, { reason: reason.value }), t("desk-done-declined")) }, t("desk-send")),
+      el("button", { type: "button", class: "secondary", onclick: () => render() }, t("desk-cancel")),
+    );
+    reason.focus();
+  };
+  const showMove = async () => {
+    const slots = el("div", { class: "slots" });
+    actions.replaceChildren(el("div", {}, t("desk-pick-day")), slots, el("button", { type: "button", class: "secondary", onclick: () => render() }, t("desk-cancel")));
+    try {
+      const { days } = await api(`requests/${request.id}/free-times`);
+      if (days.length === 0) slots.append(el("span", { class: "hint" }, t("desk-no-free-time")));
+      for (const day of days) {
+        slots.append(el("button", { type: "button", onclick: () => showTimes(day, slots) }, shortDay(day)));
+      }
+    } catch (error) {
+      notify(explain(error), true);
+    }
+  };
+  const showTimes = async (day, slots) => {
+    slots.replaceChildren(el("span", { class: "hint" }, t("desk-loading")));
+    const { slots: times } = await api(`requests/${request.id}/free-times?date=${day}`);
+    slots.replaceChildren(
+      el("div", { style: undefined }, `${shortDay(day)} · ${t("desk-pick-time")}`),
+      ...times.map((slot) =>
+        el("button", { type: "button", onclick: (event) => act(event.target, () => api(`requests/${request.id}/move`, { start: slot.start, practitionerId: slot.practitionerId }), t("desk-done-proposed")) }, `${timeOf(slot.start)} ${slot.practitioner.split(" ")[0]}`),
+      ),
+    );
+  };
+  if (request.status === "requested") {
+    actions.append(
+      el("button", { type: "button", onclick: (event) => act(event.target, () => api(`requests/${request.id}/confirm`, {}), t("desk-done-confirmed")) }, t("desk-confirm")),
+      el("button", { type: "button", class: "secondary", onclick: showMove }, t("desk-move")),
+    );
+  }
+  actions.append(el("button", { type: "button", class: "danger", onclick: showDecline }, t("desk-decline")));
+  return el(
+    "li",
+    { class: `item request status-${request.status}`, "data-request-id": request.id },
+    ...describeLines(request),
+    el("span", { class: "badge" }, status),
+    request.note ? el("div", { class: "what" }, request.note) : null,
+    actions,
+  );
+}
+
+// --- Announcements and tips ----------------------------------------------------
+
+async function renderAnnouncements(view) {
+  const { announcements } = await api("announcements");
+  if (announcements.length === 0) {
+    view.replaceChildren(el("p", { class: "hint" }, t("desk-announcements-none")));
+    return;
+  }
+  state.announcement ??= announcements[0].id;
+  const chart = el("div");
+  view.replaceChildren(
+    el("h2", {}, t("desk-chart-delivery")),
+    chart,
+    ...announcements.map((announcement) => {
+      const figures = announcement.figures;
+      const undelivered = figures.failed + figures.blocked + figures.unknown;
+      return el(
+        "div",
+        { class: "card", "aria-current": announcement.id === state.announcement, "data-announcement-id": announcement.id, onclick: () => ((state.announcement = announcement.id), render()) },
+        el("div", {}, el("strong", {}, `#${announcement.id}`), el("span", { class: "badge" }, announcement.status), " ", announcement.author, announcement.startedAt ? ` · ${shortDay(clinicDate(new Date(announcement.startedAt)))}` : ""),
+        el("div", { class: "preview" }, announcement.preview),
+        el("div", { class: "what" }, t("desk-announcement-figures", { sent: figures.sent, total: announcement.recipients }), undelivered > 0 ? ` · ${t("desk-announcement-failed", { count: undelivered })}` : ""),
+      );
+    }),
+  );
+  const delivery = await api(`announcements/${state.announcement}/delivery`);
+  chart.replaceChildren(lineChart(delivery.points.map((point) => ({ label: timeOf(point.at), value: point.sent }))));
+}
+
+async function renderTips(view) {
+  const { weeks } = await api("tips");
+  view.replaceChildren(
+    el("h2", {}, t("desk-chart-tips")),
+    el("div", { class: "what" }, t("desk-subscribers")),
+    barChart(weeks.map((week) => ({ label: shortDay(week.week), value: week.subscribers })), false),
+    el("div", { class: "what" }, t("desk-tips-sent")),
+    barChart(weeks.map((week) => ({ label: shortDay(week.week), value: week.tipsSent })), true),
+  );
+}
+
+const CHART = { width: 360, height: 150, left: 34, bottom: 22, top: 8 };
+
+function chartFrame(points) {
+  const max = Math.max(1, ...points.map((point) => point.value));
+  const plotHeight = CHART.height - CHART.bottom - CHART.top;
+  const y = (value) => CHART.top + plotHeight - (value / max) * plotHeight;
+  const root = svg("svg", { class: "chart", viewBox: `0 0 ${CHART.width} ${CHART.height}`, role: "img" });
+  root.append(
+    svg("line", { class: "axis", x1: CHART.left, y1: y(0), x2: CHART.width, y2: y(0) }),
+    svg("text", { x: CHART.left - 4, y: y(max) + 4, "text-anchor": "end" }, String(max)),
+    svg("text", { x: CHART.left - 4, y: y(0), "text-anchor": "end" }, "0"),
+  );
+  return { root, y, plotWidth: CHART.width - CHART.left - 4 };
+}
+
+function lineChart(points) {
+  const { root, y, plotWidth } = chartFrame(points);
+  if (points.length === 0) return root;
+  const x = (index) => CHART.left + (points.length === 1 ? 0 : (index / (points.length - 1)) * plotWidth);
+  root.append(svg("polyline", { class: "line", points: points.map((point, index) => `${x(index).toFixed(1)},${y(point.value).toFixed(1)}`).join(" ") }));
+  const last = points.length - 1;
+  root.append(
+    svg("text", { x: x(0), y: CHART.height - 6 }, points[0].label),
+    svg("text", { x: x(last), y: CHART.height - 6, "text-anchor": "end" }, points[last].label),
+  );
+  return root;
+}
+
+function barChart(points, alternate) {
+  const { root, y, plotWidth } = chartFrame(points);
+  const slot = plotWidth / Math.max(1, points.length);
+  points.forEach((point, index) => {
+    const left = CHART.left + index * slot + slot * 0.15;
+    root.append(svg("rect", { class: alternate ? "bar alt" : "bar", x: left.toFixed(1), y: y(point.value).toFixed(1), width: (slot * 0.7).toFixed(1), height: (y(0) - y(point.value)).toFixed(1) }, svg("title", {}, `${point.label}: ${point.value}`)));
+    if (index % 3 === 0) root.append(svg("text", { x: left.toFixed(1), y: CHART.height - 6 }, point.label));
+  });
+  return root;
+}
+
+// --- Calendar feeds ------------------------------------------------------------
+
+async function renderFeeds(view) {
+  const { feeds, patientDetails } = await api("calendar-feeds");
+  view.replaceChildren(
+    el("p", { class: "hint" }, t("desk-feeds-intro"), " ", patientDetails ? t("desk-feeds-details") : t("desk-feeds-private")),
+    ...feeds.map((feed) => {
+      const address = el("input", { type: "text", readonly: true, value: feed.url, "aria-label": feed.practitioner });
+      return el(
+        "div",
+        { class: "feed", "data-practitioner-id": feed.practitionerId },
+        el("strong", {}, feed.practitioner),
+        address,
+        el("div", { class: "actions" },
+          el("button", { type: "button", onclick: async () => {
+            address.select();
+            await navigator.clipboard?.writeText(feed.url).catch(() => undefined);
+            notify(t("desk-feeds-copied"));
+          } }, t("desk-feeds-copy")),
+          el("button", { type: "button", class: "danger", onclick: (event) => act(event.target, () => api(`calendar-feeds/${feed.practitionerId}/revoke`, {}), t("desk-feeds-revoked")) }, t("desk-feeds-revoke")),
+        ),
+      );
+    }),
+  );
+}
+
+// --- Frame -------------------------------------------------------------------
+
+const TABS = ["week", "day", "announcements", "tips", "feeds"];
+const RENDERERS = { week: renderAgenda, day: renderAgenda, announcements: renderAnnouncements, tips: renderTips, feeds: renderFeeds };
+
+async function render() {
+  for (const button of $("tabs").children) button.setAttribute("aria-selected", String(button.dataset.tab === state.tab));
+  $("toolbar").hidden = state.tab !== "week" && state.tab !== "day";
+  const view = $("view");
+  view.setAttribute("data-view", state.tab);
+  try {
+    await RENDERERS[state.tab](view);
+    view.setAttribute("data-ready", "true");
+  } catch (error) {
+    view.replaceChildren(el("p", { class: "error hint" }, explain(error)));
+  }
+}
+
+async function start() {
+  applyTheme(launch.theme);
+  postEvent("web_app_ready");
+  postEvent("web_app_expand");
+  try {
+    state.me = await api("me");
+  } catch (error) {
+    state.me = { strings: {}, language: "en" };
+    $("view").replaceChildren(el("p", { class: "error" }, error instanceof ApiError && error.status === 403 ? "The desk is for the clinic's staff only." : "Open the desk from the clinic's bot in Telegram."));
+    return;
+  }
+  document.documentElement.lang = state.me.language;
+  document.title = `${t("desk-title")} · ${state.me.clinic.name}`;
+  $("title").textContent = `${t("desk-title")} · ${state.me.clinic.name}`;
+  state.anchor = state.me.today;
+  $("tabs").replaceChildren(
+    ...TABS.map((tab) => el("button", { type: "button", role: "tab", "data-tab": tab, onclick: () => ((state.tab = tab), ($("notice").hidden = true), render()) }, t(`desk-tab-${tab}`))),
+  );
+  const step = (direction) => () => ((state.anchor = addDays(state.anchor, direction * (state.tab === "week" ? 7 : 1))), render());
+  $("previous").textContent = t("desk-previous");
+  $("previous").onclick = step(-1);
+  $("next").textContent = t("desk-next");
+  $("next").onclick = step(1);
+  $("today").textContent = t("desk-today");
+  $("today").onclick = () => ((state.anchor = state.me.today), render());
+  $("practitioner").replaceChildren(
+    el("option", { value: "" }, t("desk-whole-clinic")),
+    ...state.me.practitioners.map((person) => el("option", { value: person.id }, person.name)),
+  );
+  $("practitioner").onchange = (event) => ((state.practitioner = event.target.value), render());
+  await render();
+}
+
+void start();

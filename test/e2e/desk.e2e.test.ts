@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DateTime } from "luxon";
+import type { Browser, Page } from "playwright-core";
+import { openDatabase, type Database } from "../../src/db/database.js";
+import { createAppointmentRepository } from "../../src/booking/appointment-repository.js";
+import { loadClinicProfile } from "../../src/clinic/clinic-profile.js";
+import { deskLaunchUrl, signedLaunchData } from "../kit/launch-data.js";
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from "../kit/browser.js";
+import { chatClient, E2E_TOKEN, freePort, usePeerAndDatabase } from "./harness.js";
+
+/**
+ * The desk in a real browser (Debian's chromium, headless), opened as
+ * Telegram opens a Mini App: the page's URL with the launch data in its
+ * fragment, served by the real bot process.
+ */
+const STAFF = 73_900;
+const ANA = 73_001;
+const BO = 73_002;
+const staffUser = { id: STAFF, first_name: "Sam", last_name: "Reyes", language_code: "en" };
+
+describe("the staff desk in Chromium", () => {
+  const e2e = usePeerAndDatabase("sqlite");
+  let browser: Browser;
+  let database: Database;
+  let deskUrl: string;
+  let waitingId: number;
+
+  beforeAll(async () => {
+    if (!chromiumAvailable()) throw new Error(`no browser at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    const port = await freePort();
+    deskUrl = `http://127.0.0.1:${port}/desk/`;
+    const [launched] = await Promise.all([
+      launchChromium(),
+      e2e.start({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, STAFF_IDS: String(STAFF), STAFF_CHAT_ID: String(STAFF) }),
+    ]);
+    browser = launched;
+    // Ana has an appointment today; Bo's request for later today waits for staff.
+    database = await openDatabase(e2e.location.url);
+    const clinic = loadClinicProfile("content");
+    const today = DateTime.now().setZone(clinic.timeZone).startOf("day");
+    const appointments = createAppointmentRepository(database.prisma);
+    const request = (userId: number, name: string, hour: number, practitionerId: string) =>
+      appointments.createRequest({
+        userId, chatId: userId, serviceId: "massage-60", practitionerId, anyPractitioner: false,
+        startsAt: today.set({ hour }).toJSDate(), endsAt: today.set({ hour: hour + 1 }).toJSDate(),
+        patientName: name, phone: "+16135550142", directBilling: false, insurer: null, billingNote: null, note: null, redFlags: [], language: "en",
+      });
+    const booked = await request(ANA, "Ana Silva", 10, "camille-tremblay");
+    const confirmed = await appointments.confirm({
+      requestId: booked.id, from: ["requested"], startsAt: booked.startsAt, endsAt: booked.endsAt, practitionerId: booked.practitionerId, by: { id: STAFF, name: "Sam" }, now: new Date(), maxUpcoming: clinic.booking.maxUpcomingPerPatient,
+    });
+    if (!confirmed.ok) throw new Error("could not seed the appointment");
+    waitingId = (await request(BO, "Bo Tran", 14, "daniel-okafor")).id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await database?.close();
+  });
+
+  /** Every request a page made that was not to the desk itself: there should be none. */
+  const outside: string[] = [];
+
+  async function openDesk(user: typeof staffUser, theme?: Record<string, string>): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    page.on("request", (request) => {
+      if (!request.url().startsWith(deskUrl)) outside.push(request.url());
+    });
+    await page.goto(deskLaunchUrl(deskUrl, signedLaunchData(E2E_TOKEN, user), theme));
+    return page;
+  }
+
+  it("shows today's booked appointment and confirms a waiting request: the patient is told", async () => {
+    const bo = chatClient(e2e.peer, BO, "Bo");
+    const page = await openDesk(staffUser, { bg_color: "#102030", text_color: "#f0f0f0", button_color: "#50a0e0", button_text_color: "#000000" });
+    await page.locator('#view[data-ready="true"]').waitFor();
+    const appointment = page.locator("li.appointment", { hasText: "Ana Silva" });
+    await expect.poll(() => appointment.count()).toBe(1);
+    expect(await appointment.innerText()).toMatch(/10:00.*11:00[\s\S]*Registered massage therapy — 60 min · Camille Tremblay/);
+    expect(await appointment.innerText()).toContain("Confirmed");
+    // Telegram's theme colours are followed.
+    expect(await page.evaluate("getComputedStyle(document.body).backgroundColor")).toBe("rgb(16, 32, 48)");
+
+    const request = page.locator(`li.request[data-request-id="${waitingId}"]`);
+    expect(await request.innerText()).toMatch(/Bo Tran[\s\S]*Waiting for confirmation/);
+    await request.getByRole("button", { name: "Confirm" }).click();
+    await expect.poll(() => page.locator("#notice").innerText()).toContain("Confirmed. The patient and the staff chat are told.");
+    // The request is now an appointment on the page, and the patient got the confirmation through Telegram.
+    await expect.poll(() => page.locator("li.appointment", { hasText: "Bo Tran" }).count()).toBe(1);
+    const confirmation = await bo.waitFor(/Your appointment is confirmed/, 20_000);
+    expect(confirmation.text).toContain("MS-");
+    const stored = await database.prisma.appointmentRequest.findUniqueOrThrow({ where: { id: waitingId } });
+    expect(stored).toMatchObject({ status: "confirmed", handledByName: "Sam Reyes" });
+    await page.close();
+  }, 60_000);
+
+  it("speaks French to a French-speaking staff member, and shows patients nothing", async () => {
+    const french = await openDesk({ ...staffUser, language_code: "fr" });
+    await french.locator('#view[data-ready="true"]').waitFor();
+    expect(await french.locator("#tabs").innerText()).toMatch(/Semaine[\s\S]*Jour[\s\S]*Annonces[\s\S]*Conseils[\s\S]*Agendas/);
+    await french.close();
+
+    const patient = await openDesk({ id: ANA, first_name: "Ana", last_name: "Silva", language_code: "en" });
+    await expect.poll(() => patient.locator("#view").innerText()).toContain("The desk is for the clinic's staff only.");
+    expect(await patient.content()).not.toContain("Bo Tran");
+    await patient.close();
+    expect(outside).toEqual([]);
+  }, 60_000);
+});
