@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT, startCommand } from "./harness.js";
@@ -43,13 +43,17 @@ describe("a production install (npm ci --omit=dev next to a built dist/)", () =>
   it("runs on the locales shipped in dist/, the same files as src/locales", async () => {
     const built = (await import(pathToFileURL(join(PROJECT_ROOT, "dist", "bot", "i18n.js")).href)) as { LOCALES_DIR: string };
     expect(built.LOCALES_DIR).toBe(join(PROJECT_ROOT, "dist", "locales"));
-    for (const language of ["en", "fr"]) {
-      const files = readdirSync(join(PROJECT_ROOT, "src", "locales", language));
-      expect(readdirSync(join(built.LOCALES_DIR, language))).toEqual(files);
-      for (const file of files) {
-        expect(readFileSync(join(built.LOCALES_DIR, language, file), "utf8"), `${language}/${file}`).toBe(
-          readFileSync(join(PROJECT_ROOT, "src", "locales", language, file), "utf8"),
-        );
+  });
+
+  it("has in dist/ a copy of every file the code reads next to itself (locales, the desk's page)", async () => {
+    const { ASSET_FOLDERS } = (await import(pathToFileURL(join(PROJECT_ROOT, "src", "scripts", "copy-assets.mjs")).href)) as { ASSET_FOLDERS: string[] };
+    expect(ASSET_FOLDERS).toEqual(expect.arrayContaining(["locales", "desk/public"]));
+    for (const folder of ASSET_FOLDERS) {
+      const files = readdirSync(join(PROJECT_ROOT, "src", folder), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+      expect(files.length, folder).toBeGreaterThan(0);
+      for (const entry of files) {
+        const path = join(relative(join(PROJECT_ROOT, "src"), entry.parentPath), entry.name);
+        expect(readFileSync(join(PROJECT_ROOT, "dist", path), "utf8"), path).toBe(readFileSync(join(PROJECT_ROOT, "src", path), "utf8"));
       }
     }
   });
