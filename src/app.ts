@@ -17,6 +17,7 @@ import { loadContentLibrary, watchContent } from "./content/content-folder.js";
 import { createServices, type Services } from "./services.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import { startDeliverySender, type DeliverySender } from "./delivery/delivery-sender.js";
+import { followBlog } from "./content/blog/follow-blog.js";
 import { startLongPolling, TokenRejectedError, type LongPolling } from "./bot/long-polling.js";
 import { UpdatesInFlight } from "./bot/in-flight.js";
 
@@ -94,6 +95,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const inFlight = new UpdatesInFlight();
   const bot = createBot(config, deps, { inFlight });
   const scheduler = createScheduler(logger, now);
+  let stopFollowingBlog = () => {};
 
   let botReady = false;
   let polling: LongPolling | undefined;
@@ -154,10 +156,30 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
     scheduler.every("scheduled-broadcasts", "* * * * *", (now) => services.runScheduledBroadcasts(now));
     scheduler.every("stale-requests", "*/5 * * * *", (now) => services.runStaleRequests(now));
+    // Published blog articles join the library, and drafts imported from the command line get their preview.
+    await deps.tipLibrary.refresh();
+    scheduler.every("blog-previews", "* * * * *", async (now) => {
+      await deps.tipLibrary.refresh();
+      return services.runBlogPreviews(now);
+    });
+    if (config.contentFeed) {
+      const feed = config.contentFeed;
+      stopFollowingBlog = followBlog({
+        url: feed.url,
+        intervalMs: feed.intervalMinutes * 60_000,
+        blog: deps.blog,
+        logger: logger.child({ component: "blog" }),
+        now,
+        onDrafts: () => void services.runBlogPreviews(now()).catch((error: unknown) => logger.error({ err: describeError(error) }, "blog previews failed")),
+        onFailingForADay: (error, since) => services.notifyFeedFailing(error, since),
+      });
+      logger.info({ url: feed.url, intervalMinutes: feed.intervalMinutes }, "following the clinic's blog");
+    }
     scheduler.every("outbox-recovery", "*/5 * * * *", (at) => deps.outbox.recover(new Date(at.getTime() - 120_000)));
   } catch (error) {
     await polling?.stop();
     stopWatchingContent();
+    stopFollowingBlog();
     await (sender?.stop() ?? engine.stop());
     await http.close();
     await services.close();
@@ -182,6 +204,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       // Updates already being handled (polled, or posted to the webhook and perhaps answered already) finish first.
       if (!(await inFlight.settled(Date.now() + DRAIN_TIMEOUT_MS))) logger.warn({ inFlight: inFlight.size }, "gave up waiting for in-flight updates");
       stopWatchingContent();
+      stopFollowingBlog();
       await scheduler.stop();
       await (sender?.stop() ?? engine.stop());
       deps.broadcastService.stop();

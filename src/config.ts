@@ -81,6 +81,15 @@ const configSchema = z
       })
       .default("info"),
     CONTENT_DIR: z.string().default("content"),
+    CONTENT_FEED_URL: z
+      .url({ protocol: /^https?$/, error: "must be the http(s) address of the clinic's blog feed or WordPress site, e.g. https://clinic.example/feed/" })
+      .optional(),
+    CONTENT_FEED_INTERVAL_MINUTES: z.coerce
+      .number({ error: "must be a number of minutes, e.g. 60" })
+      .int("must be a whole number of minutes, e.g. 60")
+      .min(1, "must be at least 1 minute, e.g. 60")
+      .max(10080, "must be at most 10080 minutes (a week)")
+      .default(60),
     SEND_RATE_PER_SECOND: z.coerce
       .number({ error: "must be a number of messages per second, e.g. 30" })
       .positive("must be a positive number of messages per second, e.g. 30")
@@ -118,6 +127,8 @@ export interface Config {
   port: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   contentDir: string;
+  /** The clinic's blog to follow (a feed or a WordPress site); absent: no following. */
+  contentFeed?: { url: string; intervalMinutes: number };
   sendRatePerSecond: number;
 }
 
@@ -153,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: values.PORT,
     logLevel: values.LOG_LEVEL,
     contentDir: values.CONTENT_DIR,
+    contentFeed: values.CONTENT_FEED_URL ? { url: values.CONTENT_FEED_URL, intervalMinutes: values.CONTENT_FEED_INTERVAL_MINUTES } : undefined,
     sendRatePerSecond: values.SEND_RATE_PER_SECOND,
   };
 }

@@ -26,6 +26,9 @@ import { BookingNotices } from "./booking/booking-notices.js";
 import type { BookingDeps } from "./booking/booking-deps.js";
 import { notifyStaleRequests } from "./booking/notify-stale-requests.js";
 import { createPostgresChatLock } from "./bot/chat-lock.js";
+import { createBlogArticleRepository } from "./content/blog/blog-article-repository.js";
+import { createTipLibrary } from "./content/tip-library.js";
+import { blogFeedFailingMessage, blogPreviewMessages, staffLanguageOf } from "./features/blog-review.js";
 import { createDeskRepository } from "./desk/desk-repository.js";
 import { createDeskHandler, type DeskHandler } from "./desk/desk-http.js";
 
@@ -34,7 +37,7 @@ export interface ServicesInput {
   database: Database;
   clinic: ClinicProfile;
   safety: SafetyRules;
-  /** The current content library (replaced when articles change on disk). */
+  /** The content/ files' library (replaced when articles change on disk); published blog articles join it. */
   library: () => ContentLibrary;
   logger: Logger;
   now?: () => Date;
@@ -57,6 +60,10 @@ export interface Services {
   runScheduledBroadcasts(now: Date): Promise<number>;
   /** The weekly-tips tick: queues every tip whose slot has come. */
   runTipsTick(now: Date): Promise<TickResult>;
+  /** Queues the staff-chat preview of each blog draft not previewed yet (once, across instances). */
+  runBlogPreviews(now: Date): Promise<number>;
+  /** Tells staff (the caller makes sure it is once) that the followed blog has kept failing. */
+  notifyFeedFailing(error: string, since: Date): Promise<void>;
   /** Reminds staff (once) of appointment requests nobody answered in time. */
   runStaleRequests(now: Date): Promise<number>;
   /** Releases what the services hold apart from the database (the per-chat lock's connections). */
@@ -75,8 +82,10 @@ export function createServices(input: ServicesInput): Services {
   const tips = createTipRepository(database.prisma);
   const outbox = createOutboxRepository(database.prisma);
   const limiter = createSendRateLimiter({ globalPerSecond: config.sendRatePerSecond, perChatIntervalMs: input.perChatIntervalMs });
+  const blog = createBlogArticleRepository(database.prisma);
+  const tipLibrary = createTipLibrary({ files: input.library, blog, logger: logger.child({ component: "content" }) });
   const tipCatalog = createTipCatalog({
-    library: input.library,
+    library: () => tipLibrary.current(),
     disclaimer: clinic.disclaimer,
     readMoreLabel: (language) => i18n.t(language, "tips-read-more"),
   });
@@ -130,14 +139,16 @@ export function createServices(input: ServicesInput): Services {
 
   queued.on("queued", () => engine.wake());
 
+  // Without a staff group, cards and previews go to the first staff member's private chat.
+  const staffChatId = config.staffChatId ?? config.staffIds[0];
+
   const booking: BookingDeps = {
     appointments: createAppointmentRepository(database.prisma),
     notices: new BookingNotices({
       i18n,
       clinic,
       outbox,
-      // Without a staff group, cards go to the first staff member's private chat.
-      staffChatId: config.staffChatId ?? config.staffIds[0],
+      staffChatId,
       api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
       logger: logger.child({ component: "booking" }),
       wake: () => engine.wake(),
@@ -154,6 +165,8 @@ export function createServices(input: ServicesInput): Services {
     users,
     tips,
     tipCatalog,
+    tipLibrary,
+    blog,
     outbox,
     limiter,
     safety: input.safety,
@@ -175,10 +188,32 @@ export function createServices(input: ServicesInput): Services {
     desk: config.publicUrl ? createDeskHandler({ config, deps, desk: createDeskRepository(database.prisma) }) : undefined,
     runScheduledBroadcasts: (at) => broadcastService.startScheduled(at),
     runStaleRequests: (at) => notifyStaleRequests(booking, at),
+    async runBlogPreviews(at) {
+      // Without a staff chat nobody could review: drafts wait, unclaimed, until one is set.
+      if (staffChatId === undefined) return 0;
+      const drafts = await blog.claimPreviews(at);
+      const staffLanguage = staffLanguageOf(clinic);
+      for (const row of drafts) {
+        const messages = blogPreviewMessages(row, { i18n, clinic, staffLanguage });
+        await outbox.enqueue(
+          messages.map((message, index) => ({ key: `blog-preview:${row.id}:${index}`, kind: "notice", chatId: staffChatId, message, dueAt: at })),
+        );
+        logger.info({ articleId: row.id, title: row.article.title }, "blog draft preview queued for staff");
+      }
+      if (drafts.length > 0) engine.wake();
+      return drafts.length;
+    },
+    async notifyFeedFailing(error, since) {
+      if (staffChatId === undefined) return;
+      const message = blogFeedFailingMessage({ i18n, staffLanguage: staffLanguageOf(clinic), error, since: since.toISOString().slice(0, 16).replace("T", " ") + " UTC" });
+      await outbox.enqueue([{ key: `blog-feed-failing:${since.toISOString()}`, kind: "notice", chatId: staffChatId, message, dueAt: now() }]);
+      engine.wake();
+    },
     close: async () => {
       await deps.chatLock?.close();
     },
     async runTipsTick(at) {
+      await tipLibrary.refresh();
       const result = await enqueueDueTips(
         {
           tips,

@@ -78,5 +78,12 @@ export const broadcastButtons = callbackData("bc", {
   stop: { broadcastId: "int" },
 });
 
+/** Review of the clinic's blog articles: a draft's preview (Publish, Skip) and /articles (Publish, Unpublish). */
+export const blogReviewButtons = callbackData("blog", {
+  publish: { articleId: "int" },
+  skip: { articleId: "int" },
+  unpublish: { articleId: "int" },
+});
+
 /** The codecs of staff features: their buttons do nothing outside the staff chats. */
-export const STAFF_BUTTONS = [requestCardButtons, dayListButtons, broadcastButtons] as const;
+export const STAFF_BUTTONS = [requestCardButtons, dayListButtons, broadcastButtons, blogReviewButtons] as const;

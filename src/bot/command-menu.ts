@@ -7,7 +7,7 @@ import { describeError } from "./error-boundary.js";
 
 /** Commands shown in Telegram's menu, in order; descriptions come from the locale files (`command-<name>`). */
 export const PATIENT_COMMANDS = ["start", "help", "book", "appointments", "subscribe", "settings", "tip", "timezone", "unsubscribe", "language", "privacy", "mydata", "forget"] as const;
-export const STAFF_COMMANDS = ["requests", "today", "desk", "broadcast", "broadcasts", "stats", "cancel"] as const;
+export const STAFF_COMMANDS = ["requests", "today", "desk", "broadcast", "broadcasts", "stats", "articles", "cancel"] as const;
 
 function commandsFor(names: readonly string[], i18n: Translator, language: string): BotCommand[] {
   return names.map((command) => ({ command, description: i18n.t(language, `command-${command}`) }));

@@ -20,6 +20,7 @@ import { broadcastFeature } from "../features/broadcast.js";
 import { bookingFeature } from "../features/booking.js";
 import { appointmentsFeature } from "../features/appointments.js";
 import { appointmentRequestsFeature } from "../features/appointment-requests.js";
+import { blogReviewFeature } from "../features/blog-review.js";
 import { deskFeature } from "../features/desk.js";
 import { updateMetrics } from "../metrics.js";
 import { staffFeatures } from "./staff-area.js";
@@ -115,7 +116,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(privacyFeature);
   bot.use(appointmentsFeature);
   // Staff features answer only staff, in the staff chat and their own private chats.
-  bot.use(staffFeatures(broadcastFeature, appointmentRequestsFeature));
+  bot.use(staffFeatures(broadcastFeature, appointmentRequestsFeature, blogReviewFeature));
   bot.use(fallbackFeature);
 
   // Last line of defence; the error boundary above normally handles everything.

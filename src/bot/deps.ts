@@ -14,6 +14,8 @@ import type { BroadcastService } from "../broadcast/broadcast-service.js";
 import type { BookingDeps } from "../booking/booking-deps.js";
 import type { ChatLock } from "./chat-lock.js";
 import type { Metrics } from "../metrics.js";
+import type { BlogArticleRepository } from "../content/blog/blog-article-repository.js";
+import type { TipLibrary } from "../content/tip-library.js";
 
 /** Everything the bot's features need from the outside world; tests build it with createServices too. */
 export interface BotDeps {
@@ -23,6 +25,10 @@ export interface BotDeps {
   users: UserRepository;
   tips: TipRepository;
   tipCatalog: TipCatalog;
+  /** The tip library (content/ files and published blog articles); refresh() picks up what another instance published. */
+  tipLibrary: TipLibrary;
+  /** The clinic's blog articles and their review state. */
+  blog: BlogArticleRepository;
   outbox: OutboxStore;
   /** Shared with the delivery engine, so replies to patients count against Telegram's global rate. */
   limiter: SendRateLimiter;

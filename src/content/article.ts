@@ -51,6 +51,8 @@ export interface Article {
   imported?: boolean;
   intro: string;
   sections: Section[];
+  /** An imported article's closing (its call to book, in Telegram HTML): part of the article, never a tip. */
+  closing?: string;
 }
 
 /** `<slug>#<section-id>`: the same in every language and across wording edits. */

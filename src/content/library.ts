@@ -11,7 +11,8 @@ function byDateThenSlug(a: { date: string; slug: string }, b: { date: string; sl
   return a.date === b.date ? (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0) : a.date < b.date ? -1 : 1;
 }
 
-function tipsOf(article: Article): Tip[] {
+/** An article's tips, in section order. */
+export function tipsOf(article: Article): Tip[] {
   return article.sections.flatMap((section) =>
     section.isTip && section.id !== null
       ? [{

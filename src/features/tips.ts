@@ -120,6 +120,8 @@ privateChats.callbackQuery(tipsButtons.filter("undo"), async (ctx) => {
 privateChats.command("tip", async (ctx) => {
   const patient = await ensurePatient(ctx);
   const received = await ctx.deps.tips.deliveredTipIds(patient.id);
+  // An article just published on another instance is in the library from this tip on.
+  await ctx.deps.tipLibrary.refresh();
   const tip = ctx.deps.tipCatalog.nextTipFor(contextLanguage(ctx), received);
   if (!tip) return ctx.reply(ctx.t("tips-all-read"));
   // Counted before sending: if the reply fails, the patient asks again and gets the next one rather than a repeat.

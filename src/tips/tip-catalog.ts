@@ -1,4 +1,4 @@
-import type { ContentLibrary } from "../content/article.js";
+import type { ContentLibrary, Tip } from "../content/article.js";
 import { renderTipCard } from "../content/tip-card.js";
 import type { Language, Localized } from "../clinic/clinic-profile.js";
 import type { OutgoingMessage } from "../delivery/outbox.js";
@@ -26,14 +26,15 @@ export function createTipCatalog(source: TipCatalogSource): TipCatalog {
         if (received.has(tipId)) continue;
         const tip = library.tipFor(tipId, language);
         if (!tip) continue;
-        const text = renderTipCard(tip, language, { disclaimer: source.disclaimer[language], readMoreLabel: source.readMoreLabel(language) });
-        const message: OutgoingMessage = {
-          method: "sendMessage",
-          params: { text, parse_mode: "HTML", link_preview_options: { is_disabled: true } },
-        };
-        return { tipId, message };
+        return { tipId, message: tipMessage(tip, language, source) };
       }
       return null;
     },
   };
+}
+
+/** A tip as the message a reader of `language` receives: the same for a patient and for staff previewing it. */
+export function tipMessage(tip: Tip, language: Language, source: Pick<TipCatalogSource, "disclaimer" | "readMoreLabel">): OutgoingMessage {
+  const text = renderTipCard(tip, language, { disclaimer: source.disclaimer[language], readMoreLabel: source.readMoreLabel(language) });
+  return { method: "sendMessage", params: { text, parse_mode: "HTML", link_preview_options: { is_disabled: true } } };
 }

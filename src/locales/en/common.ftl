@@ -38,6 +38,7 @@ help-staff =
     /stats — figures at a glance
     /cancel — stop writing an announcement
     /desk — the staff desk: the week, requests, calendar feeds
+    /articles — blog articles: review, publish, unpublish
 help-contact =
     <b>{ $clinic }</b>
     { $address }

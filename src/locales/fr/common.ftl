@@ -38,6 +38,7 @@ help-staff =
     /stats — les chiffres en un coup d'œil
     /cancel — arrêter la rédaction d'une annonce
     /desk — le bureau du personnel : la semaine, les demandes, les agendas
+    /articles — articles du blogue : relire, publier, retirer
 help-contact =
     <b>{ $clinic }</b>
     { $address }
