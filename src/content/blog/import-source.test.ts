@@ -131,6 +131,43 @@ describe("the clinic's post pasted as plain text (the seed)", () => {
   });
 });
 
+describe("plain text in French", () => {
+  it("is recognised as French from its words, with its numbered tips", async () => {
+    const path = join(fixtures, "..", `.texte-${process.pid}.txt`);
+    writeFileSync(
+      path,
+      [
+        "Aller au contenu",
+        "",
+        "Bien dormir malgré le mal de dos",
+        "",
+        "Par 5 mars 2024Aucun commentaire",
+        "",
+        "Le sommeil répare le dos, à condition de lui laisser une bonne position. Voici ce que nos ostéopathes conseillent le plus souvent.",
+        "",
+        "1. Un oreiller entre les genoux",
+        "",
+        "   Sur le côté, un oreiller entre les genoux garde le bassin droit et soulage le bas du dos pendant la nuit.",
+        "",
+        "2. Un matelas ni trop mou ni trop ferme",
+        "",
+        "   Le matelas doit soutenir la courbe naturelle de la colonne sans la creuser ni la redresser.",
+        "",
+        "Pour un conseil adapté à votre dos, prenez rendez-vous à la clinique.",
+      ].join("\n"),
+    );
+    try {
+      const { article } = (await importSource(path)).posts[0]!;
+      expect(article).toMatchObject({ title: "Bien dormir malgré le mal de dos", date: "2024-03-05", language: "fr" });
+      expect(tipsOf(article).map((tip) => tip.id)).toEqual(["un-oreiller-entre-les-genoux", "un-matelas-ni-trop-mou-ni-trop-ferme"]);
+      expect(tipText(article)).not.toMatch(/Aller au contenu|Aucun commentaire/);
+      expect(article.closing).toMatch(/prenez rendez-vous/);
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+});
+
 describe("an article page on a WordPress theme", () => {
   it("finds the post inside the theme: canonical URL, date, language, the five numbered tips with bold lead-ins", async () => {
     const { posts } = await importSource(`${base}/blog/desk-habits-neck/`);
