@@ -17,7 +17,7 @@ import { createTipRepository } from "./tips/tip-repository.js";
 import { createPersonalDataRepository } from "./privacy/personal-data-repository.js";
 import { createBroadcastRepository } from "./broadcast/broadcast-repository.js";
 import { BroadcastService } from "./broadcast/broadcast-service.js";
-import { describeBroadcast } from "./broadcast/describe-broadcast.js";
+import { describeBroadcast } from "./features/broadcast-progress.js";
 import { createTipCatalog } from "./tips/tip-catalog.js";
 import { enqueueDueTips, type TickResult } from "./tips/enqueue-due-tips.js";
 import { Metrics } from "./metrics.js";
