@@ -269,11 +269,11 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
 
   it("/forget keeps the appointment for the clinic's records without the patient's details; /mydata includes it", async () => {
     t = await createTestBot({ provider, now });
-    await confirmedAppointment(ana);
+    const confirmed = await confirmedAppointment(ana);
     const exported = await t.services.deps.personalData.export(ana.id);
     expect(JSON.stringify(exported, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value))).toContain("+16135550199");
     expect((exported as { appointments: unknown[] }).appointments).toHaveLength(1);
-    expect(await t.services.deps.personalData.erase(ana.id)).toBe(true);
+    expect(await t.services.deps.personalData.erase(ana.id)).toEqual({ requestIds: [confirmed.requestId] });
     const request = await t.database.prisma.appointmentRequest.findFirstOrThrow();
     expect(request).toMatchObject({ userId: null, phone: null, patientName: null, note: null });
     const appointment = await t.database.prisma.appointment.findFirstOrThrow();
