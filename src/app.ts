@@ -115,7 +115,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
           handler: webhookCallback(bot, "http", { secretToken: config.webhook.secret, onTimeout: "return", timeoutMilliseconds: 9_000 }),
         }
       : undefined,
-    routes: { "/metrics": services.metrics.handler },
+    routes: { "/metrics": services.metrics.guardedHandler(config.metricsToken) },
     mounts: services.desk ? { "/desk": services.desk } : undefined,
   });
   logger.info({ port: http.port, desk: config.publicUrl ? `${config.publicUrl}/desk/` : "off (set PUBLIC_URL)" }, "http server listening");

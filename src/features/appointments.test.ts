@@ -191,6 +191,13 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
     const appointments = await t.database.prisma.appointment.findMany({ orderBy: { id: "asc" } });
     expect(appointments.map((entry) => entry.status)).toEqual(["cancelled", "confirmed"]);
     expect(appointments[1]!.startsAt.toISOString()).toBe("2026-12-04T14:00:00.000Z");
+    // The patient's calendar: the old event is cancelled (same UID), the new one added.
+    await t.services.engine.drain();
+    const files = t.sim.callsTo("sendDocument").filter((call) => call.params.chat_id === ana.id).map((call) => String((call.params.document as { data: Buffer }).data));
+    const cancellation = files.find((ics) => ics.includes("METHOD:CANCEL"));
+    expect(cancellation).toContain(`UID:appointment-${old.id}@`);
+    expect(files.some((ics) => !ics.includes("METHOD:CANCEL") && ics.includes(`UID:appointment-${appointments[1]!.id}@`))).toBe(true);
+    expect(t.sentTo(ana.id).some((message) => message.caption?.includes("removes your previous appointment"))).toBe(true);
   });
 
   it("reminds staff once of a request nobody answered, and tells the patient the clinic will call", async () => {
