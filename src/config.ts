@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL, databaseProvider, VALID_DATABASE_URL_HINT } from "./db/database-url.js";
 
 /**
  * Every setting the bot reads, validated once at start. A bad value stops the
@@ -6,7 +7,14 @@ import { z } from "zod";
  * looks like, before any network call is made.
  */
 
-const DEFAULT_DATABASE_URL = "file:./data/clinic.db";
+function isSupportedDatabaseUrl(url: string): boolean {
+  try {
+    databaseProvider(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const PUBLIC_URL_HINT = "must be the bot's public https address, where Telegram opens the staff desk, e.g. https://bot.example.com";
 
@@ -28,14 +36,16 @@ const configSchema = z
       .string()
       .trim()
       .default(DEFAULT_DATABASE_URL)
-      .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
-        message: "must be a SQLite file URL like file:./data/clinic.db or a PostgreSQL URL like postgresql://user:password@host:5432/clinic",
-      }),
+      .refine((url) => isSupportedDatabaseUrl(url), { message: `must be ${VALID_DATABASE_URL_HINT}` }),
     BOT_MODE: z.enum(["polling", "webhook"], { error: "must be polling or webhook" }).default("polling"),
     WEBHOOK_URL: z
       .url({ protocol: /^https?$/, error: "must be the public https URL Telegram posts updates to, e.g. https://bot.example.com/telegram" })
       .optional(),
     WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ or - (e.g. the output of: openssl rand -hex 32)")
+      .optional(),
+    METRICS_TOKEN: z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ or - (e.g. the output of: openssl rand -hex 32)")
       .optional(),
@@ -124,6 +134,8 @@ export interface Config {
   /** The clinic's blog to follow (a feed or a WordPress site); absent: no following. */
   contentFeed?: { url: string; intervalMinutes: number };
   sendRatePerSecond: number;
+  /** Bearer token that opens GET /metrics to other hosts; without it /metrics answers only direct loopback requests. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -160,5 +172,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     contentDir: values.CONTENT_DIR,
     contentFeed: values.CONTENT_FEED_URL ? { url: values.CONTENT_FEED_URL, intervalMinutes: values.CONTENT_FEED_INTERVAL_MINUTES } : undefined,
     sendRatePerSecond: values.SEND_RATE_PER_SECOND,
+    metricsToken: values.METRICS_TOKEN,
   };
 }

@@ -1,9 +1,9 @@
 import { InlineKeyboard, type Api } from "grammy";
 import type { ClinicProfile, Language } from "../clinic/clinic-profile.js";
 import { formatDateTime } from "../clinic/format.js";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 import type { Translator } from "../bot/i18n.js";
-import { describeError } from "../bot/error-boundary.js";
+import { describeError } from "../shared/errors.js";
 import { attachedTextFile, type NewOutboxMessage, type OutboxKind, type OutboxStore, type OutgoingMessage } from "../delivery/outbox.js";
 import type { Logger } from "../logger.js";
 import type { Appointment, AppointmentRepository, AppointmentRequest, WaitlistEntry } from "./appointment-repository.js";
@@ -195,6 +195,16 @@ export class BookingNotices {
       // After downtime, a reminder is still worth sending late, but not once the appointment has begun.
       const notAfter = appointment.startsAt.toISOString();
       messages.push(toPatient(request, reminderKey(appointment.id, hours), { method: "sendMessage", params: { text, reply_markup }, notAfter }, dueAt, "reminder"));
+    }
+    if (replaced) {
+      // The moved appointment leaves the patient's calendar too: a cancellation of its event (same UID).
+      messages.push(toPatient(request, `appointment-cancelled:${replaced.id}`, {
+        method: "sendDocument",
+        params: {
+          document: attachedTextFile(`cancelled-${formatReference(replaced.requestId)}.ics`, this.ics(replaced, language, now, true)),
+          caption: this.t(language, "booking-rescheduled-calendar-caption", { appointment: this.describe(replaced, language) }),
+        },
+      }, now));
     }
     await this.enqueue(...messages);
     if (replaced) await this.dropReminders(replaced);

@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { contextLanguage } from "../bot/i18n.js";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 import { privacyButtons } from "../bot/buttons.js";
 
 /**
@@ -47,17 +47,14 @@ privateChats.callbackQuery(privacyButtons.filter("forget"), async (ctx) => {
   await ctx.editMessageText(erased ? done : ctx.t("privacy-nothing-stored"));
   if (!erased) return;
   ctx.patient = null;
-  ctx.logger.info({ userId: ctx.from.id }, "patient erased their personal data");
-  const staffChatId = ctx.config.staffChatId;
-  if (staffChatId !== undefined) {
-    await ctx.deps.outbox.enqueue([
-      {
-        key: `erasure:${ctx.from.id}:${ctx.update.update_id}`,
-        kind: "notice",
-        chatId: staffChatId,
-        message: { method: "sendMessage", params: { text: ctx.deps.i18n.t(ctx.deps.clinic.defaultLanguage, "privacy-staff-erasure", { userId: String(ctx.from.id) }) } },
-        dueAt: ctx.deps.now(),
-      },
-    ]);
+  ctx.logger.info({ userId: ctx.from.id, requests: erased.requestIds.length }, "patient erased their personal data");
+  // The request cards already in the staff chat are edited to show no details (best effort: the database holds none).
+  const { appointments, notices } = ctx.deps.booking;
+  for (const requestId of erased.requestIds) {
+    const request = await appointments.findRequest(requestId);
+    if (request) await notices.refreshStaffCard(request, await appointments.findAppointmentOfRequest(requestId));
   }
+  // Staff hear of it where they see request cards (the staff group, or the first staff member without one).
+  const text = ctx.deps.i18n.t(ctx.deps.clinic.defaultLanguage, "privacy-staff-erasure", { userId: String(ctx.from.id) });
+  await ctx.deps.booking.notices.tellStaff(`erasure:${ctx.from.id}:${ctx.update.update_id}`, text, ctx.deps.now());
 });

@@ -43,7 +43,7 @@ export interface BotProcess {
 
 /**
  * The node options and script that `npm start` runs (package.json's "start",
- * after its "prestart" build), read from there so that the tests, the crash
+ * on what `npm run build` compiled), read from there so that the tests, the crash
  * test and the benchmark run exactly what operators run.
  */
 export function startCommand(): string[] {
@@ -54,7 +54,7 @@ export function startCommand(): string[] {
   return args;
 }
 
-/** The compiled bot must exist (vitest's global setup, `prestart`, `prebench` and `precrash-test` build it). */
+/** The compiled bot must exist (`npm run build`; vitest's global setup, `prebench` and `precrash-test` run it). */
 function assertBuilt(entry: string): void {
   if (!existsSync(entry)) throw new Error(`${relative(PROJECT_ROOT, entry)} is missing: run \`npm run build\` first`);
 }
