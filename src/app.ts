@@ -115,7 +115,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
           handler: webhookCallback(bot, "http", { secretToken: config.webhook.secret, onTimeout: "return", timeoutMilliseconds: 9_000 }),
         }
       : undefined,
-    routes: { "/metrics": services.metrics.handler },
+    routes: { "/metrics": services.metrics.guardedHandler(config.metricsToken) },
     mounts: services.desk ? { "/desk": services.desk } : undefined,
   });
   logger.info({ port: http.port, desk: config.publicUrl ? `${config.publicUrl}/desk/` : "off (set PUBLIC_URL)" }, "http server listening");
@@ -156,6 +156,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
     scheduler.every("scheduled-broadcasts", "* * * * *", (now) => services.runScheduledBroadcasts(now));
     scheduler.every("stale-requests", "*/5 * * * *", (now) => services.runStaleRequests(now));
+    scheduler.every("abandoned-bookings", "*/10 * * * *", (now) => services.runAbandonedBookings(now));
     // Published blog articles join the library, and drafts imported from the command line get their preview.
     await deps.tipLibrary.refresh();
     scheduler.every("blog-previews", "* * * * *", async (now) => {

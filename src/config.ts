@@ -39,6 +39,10 @@ const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ or - (e.g. the output of: openssl rand -hex 32)")
       .optional(),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ or - (e.g. the output of: openssl rand -hex 32)")
+      .optional(),
     TELEGRAM_API_ROOT: z
       .url({ error: "must be the base URL of a Bot API server, e.g. http://127.0.0.1:8081" })
       .optional(),
@@ -124,6 +128,8 @@ export interface Config {
   /** The clinic's blog to follow (a feed or a WordPress site); absent: no following. */
   contentFeed?: { url: string; intervalMinutes: number };
   sendRatePerSecond: number;
+  /** Bearer token that opens GET /metrics to other hosts; without it /metrics answers only direct loopback requests. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -160,5 +166,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     contentDir: values.CONTENT_DIR,
     contentFeed: values.CONTENT_FEED_URL ? { url: values.CONTENT_FEED_URL, intervalMinutes: values.CONTENT_FEED_INTERVAL_MINUTES } : undefined,
     sendRatePerSecond: values.SEND_RATE_PER_SECOND,
+    metricsToken: values.METRICS_TOKEN,
   };
 }

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Context, MiddlewareFn } from "grammy";
 import type { DeliveryOutcome } from "./delivery/delivery-engine.js";
+import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "./http/server.js";
 
 /** What a send through the outbox ended as, as counted in `clinic_sends_total`. */
@@ -120,11 +122,29 @@ export class Metrics {
     return this.registry.metrics();
   }
 
-  /** `GET /metrics` for the HTTP server. */
+  /** `GET /metrics` for the HTTP server, open to anyone who reaches it (tests; see `guardedHandler`). */
   readonly handler: RequestHandler = async (_req, res) => {
     const body = await this.text();
     res.writeHead(200, { "content-type": this.registry.contentType }).end(body);
   };
+
+  /**
+   * `GET /metrics` as the bot serves it on PORT, which a load balancer may
+   * expose to the internet. With `token`, only requests carrying
+   * `Authorization: Bearer <token>` are answered. Without one, only direct
+   * requests from this machine (loopback, no proxy's forwarding header) are:
+   * a scrape through the public entry is refused.
+   */
+  guardedHandler(token: string | undefined): RequestHandler {
+    return async (req, res) => {
+      if (!metricsAllowed(req, token)) {
+        res.writeHead(token ? 401 : 403, { "content-type": "text/plain", ...(token ? { "www-authenticate": "Bearer" } : {}) });
+        res.end(token ? "a bearer token is required\n" : "metrics are served to this machine only; set METRICS_TOKEN to scrape from elsewhere\n");
+        return;
+      }
+      await this.handler(req, res);
+    };
+  }
 }
 
 export function sendResultOf(outcome: DeliveryOutcome): SendResult {
@@ -155,4 +175,17 @@ export function updateMetrics<C extends Context>(metrics: Metrics | undefined): 
       metrics.handlerSeconds.observe({ type }, Number(process.hrtime.bigint() - started) / 1e9);
     }
   };
+}
+
+const FORWARDING_HEADERS = ["forwarded", "x-forwarded-for", "x-real-ip"];
+
+export function metricsAllowed(req: IncomingMessage, token: string | undefined): boolean {
+  if (token) {
+    const given = Buffer.from(req.headers.authorization ?? "");
+    const wanted = Buffer.from(`Bearer ${token}`);
+    return given.length === wanted.length && timingSafeEqual(given, wanted);
+  }
+  const remote = req.socket.remoteAddress ?? "";
+  const loopback = remote === "::1" || remote.startsWith("127.") || remote.startsWith("::ffff:127.");
+  return loopback && !FORWARDING_HEADERS.some((header) => header in req.headers);
 }

@@ -24,6 +24,7 @@ import { createAppointmentRepository } from "./booking/appointment-repository.js
 import { BookingNotices } from "./booking/booking-notices.js";
 import type { BookingDeps } from "./booking/booking-deps.js";
 import { notifyStaleRequests } from "./booking/notify-stale-requests.js";
+import { expireAbandonedBookings } from "./privacy/expire-abandoned-bookings.js";
 import { createPostgresChatLock } from "./bot/chat-lock.js";
 import { createBlogArticleRepository } from "./content/blog/blog-article-repository.js";
 import { createTipLibrary } from "./content/tip-library.js";
@@ -65,6 +66,8 @@ export interface Services {
   notifyFeedFailing(error: string, since: Date): Promise<void>;
   /** Reminds staff (once) of appointment requests nobody answered in time. */
   runStaleRequests(now: Date): Promise<number>;
+  /** Deletes bookings left half-way once their wait limit has passed. */
+  runAbandonedBookings(now: Date): Promise<number>;
   /** Releases what the services hold apart from the database (the per-chat lock's connections). */
   close(): Promise<void>;
 }
@@ -181,6 +184,7 @@ export function createServices(input: ServicesInput): Services {
     desk: config.publicUrl ? createDeskHandler({ config, deps, desk: createDeskRepository(database.prisma) }) : undefined,
     runScheduledBroadcasts: (at) => broadcastService.startScheduled(at),
     runStaleRequests: (at) => notifyStaleRequests(booking, at),
+    runAbandonedBookings: (at) => expireAbandonedBookings({ personalData: deps.personalData, logger }, at),
     async runBlogPreviews(at) {
       // Without a staff chat nobody could review: drafts wait, unclaimed, until one is set.
       if (staffChatId === undefined) return 0;

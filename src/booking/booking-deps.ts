@@ -14,6 +14,13 @@ export interface BookingDeps {
 }
 
 const MINUTE_MS = 60_000;
+
+/**
+ * A patient may leave a booking half-way and come back within this time; after
+ * it, its buttons stop working and what it holds is deleted (see
+ * expire-abandoned-bookings.ts), even if the patient never writes again.
+ */
+export const BOOKING_WAIT_LIMIT_MS = 24 * 60 * MINUTE_MS;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
 export function serviceDurationMs(clinic: ClinicProfile, serviceId: string): number | null {

@@ -196,6 +196,16 @@ export class BookingNotices {
       const notAfter = appointment.startsAt.toISOString();
       messages.push(toPatient(request, reminderKey(appointment.id, hours), { method: "sendMessage", params: { text, reply_markup }, notAfter }, dueAt, "reminder"));
     }
+    if (replaced) {
+      // The moved appointment leaves the patient's calendar too: a cancellation of its event (same UID).
+      messages.push(toPatient(request, `appointment-cancelled:${replaced.id}`, {
+        method: "sendDocument",
+        params: {
+          document: attachedTextFile(`cancelled-${formatReference(replaced.requestId)}.ics`, this.ics(replaced, language, now, true)),
+          caption: this.t(language, "booking-rescheduled-calendar-caption", { appointment: this.describe(replaced, language) }),
+        },
+      }, now));
+    }
     await this.enqueue(...messages);
     if (replaced) await this.dropReminders(replaced);
   }

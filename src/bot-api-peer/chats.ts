@@ -35,6 +35,7 @@ export type PeerEvent =
   | { type: "deleted"; chatId: number; messageId: number }
   | { type: "action"; chatId: number; action: string }
   | { type: "keyboard"; chatId: number; keyboard: ReplyKeyboardMarkup | undefined }
+  /** The command menus or a chat's menu button changed. */
   | { type: "commands" };
 
 export type PeerListener = (event: PeerEvent) => void;

@@ -163,6 +163,7 @@ export class BotApiMethods {
       setChatMenuButton: (p) => {
         const key = p.chat_id === undefined ? "default" : this.targetChat(p, { allowInactive: true }).chat.id;
         this.core.menuButtons.set(key, isObject(p.menu_button) ? (p.menu_button as unknown as MenuButton) : { type: "default" });
+        this.core.chats.emit({ type: "commands" });
         return true;
       },
       getChatMenuButton: (p) => {

@@ -274,6 +274,11 @@ export class BotApiSimulator {
     return this.commandMenus.get(commandMenuKey({ scope, language_code: languageCode }));
   }
 
+  /** The chat's menu button as the bot set it (its own, else the default one). */
+  menuButtonOf(chatId: number): MenuButton | undefined {
+    return this.menuButtons.get(chatId) ?? this.menuButtons.get("default");
+  }
+
   /** A file the bot uploaded (a document, a photo), by file_id. */
   file(fileId: string): UploadedFile | undefined {
     return this.chats.file(fileId);

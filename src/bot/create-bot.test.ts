@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Writable } from "node:stream";
 import { createTestBot, STAFF_ID, type TestBot } from "../../test/kit/test-bot.js";
 import { createLogger } from "../logger.js";
-import { callbackQuery, channelPost, command, groupMessage, myChatMember, stickerMessage, user } from "../bot-api-peer/updates.js";
+import { createBot } from "./create-bot.js";
+import type { ChatLock } from "./chat-lock.js";
+import { callbackQuery, channelPost, command, groupMessage, myChatMember, stickerMessage, testBotInfo, user } from "../bot-api-peer/updates.js";
 
 function captureLogs() {
   const lines: Array<Record<string, unknown>> = [];
@@ -21,6 +23,16 @@ describe("the bot's wiring", () => {
     await t?.close();
   });
   const ana = user(6001, { first_name: "Ana <b>", language_code: "en" });
+
+  it("apologises when the per-chat lock cannot be had (the database is away), instead of dropping the update", async () => {
+    const { lines, logger } = captureLogs();
+    t = await createTestBot({ logger });
+    const unreachable: ChatLock = { run: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432")), close: async () => undefined };
+    const bot = createBot(t.config, { ...t.services.deps, chatLock: unreachable }, { botInfo: testBotInfo(), client: { fetch: t.sim.fetch as unknown as typeof fetch } });
+    await bot.handleUpdate(command(ana, "/start"));
+    expect(t.lastTextTo(ana.id)).toContain("Sorry, something went wrong");
+    expect(lines.some((line) => line.msg === "update failed")).toBe(true);
+  });
 
   it("greets by name (escaped) with the clinic's name, and remembers the patient", async () => {
     t = await createTestBot();

@@ -24,6 +24,7 @@ import { blogReviewFeature } from "../features/blog-review.js";
 import { deskFeature } from "../features/desk.js";
 import { updateMetrics } from "../metrics.js";
 import { staffFeatures } from "./staff-area.js";
+import { CONVERSATION_KEY_PREFIX } from "../privacy/personal-data-repository.js";
 import type { UpdatesInFlight } from "./in-flight.js";
 import { conversationReplies, repliesThroughBudget } from "./outgoing.js";
 
@@ -38,6 +39,8 @@ export interface CreateBotOptions {
   client?: ApiClientOptions;
   /** Counts updates being handled (shutdown waits for them). */
   inFlight?: UpdatesInFlight;
+  /** Updates one person may send within the flood window (tests that press hundreds of buttons raise it). */
+  floodLimit?: number;
 }
 
 /**
@@ -80,7 +83,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(
     limit<BotContext, never>({
       timeFrame: FLOOD_WINDOW_MS,
-      limit: FLOOD_LIMIT,
+      limit: options.floodLimit ?? FLOOD_LIMIT,
       keyGenerator: (ctx) => ctx.from?.id.toString(),
       onLimitExceeded: (ctx) => {
         ctx.logger.warn({ userId: ctx.from?.id }, "flood from one user; ignoring their updates for a while");
@@ -98,7 +101,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(safetyFeature);
   bot.use(
     conversations<BotContext, BotContext>({
-      storage: { type: "key", prefix: "conversation:", adapter: deps.conversationStorage as never },
+      storage: { type: "key", prefix: CONVERSATION_KEY_PREFIX, adapter: deps.conversationStorage as never },
       // Inside a conversation, replies go through the same send budget as everywhere else.
       plugins: conversationReplies(deps.limiter),
     }),

@@ -191,6 +191,13 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
     const appointments = await t.database.prisma.appointment.findMany({ orderBy: { id: "asc" } });
     expect(appointments.map((entry) => entry.status)).toEqual(["cancelled", "confirmed"]);
     expect(appointments[1]!.startsAt.toISOString()).toBe("2026-12-04T14:00:00.000Z");
+    // The patient's calendar: the old event is cancelled (same UID), the new one added.
+    await t.services.engine.drain();
+    const files = t.sim.callsTo("sendDocument").filter((call) => call.params.chat_id === ana.id).map((call) => String((call.params.document as { data: Buffer }).data));
+    const cancellation = files.find((ics) => ics.includes("METHOD:CANCEL"));
+    expect(cancellation).toContain(`UID:appointment-${old.id}@`);
+    expect(files.some((ics) => !ics.includes("METHOD:CANCEL") && ics.includes(`UID:appointment-${appointments[1]!.id}@`))).toBe(true);
+    expect(t.sentTo(ana.id).some((message) => message.caption?.includes("removes your previous appointment"))).toBe(true);
   });
 
   it("reminds staff once of a request nobody answered, and tells the patient the clinic will call", async () => {
@@ -269,11 +276,11 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
 
   it("/forget keeps the appointment for the clinic's records without the patient's details; /mydata includes it", async () => {
     t = await createTestBot({ provider, now });
-    await confirmedAppointment(ana);
+    const confirmed = await confirmedAppointment(ana);
     const exported = await t.services.deps.personalData.export(ana.id);
     expect(JSON.stringify(exported, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value))).toContain("+16135550199");
     expect((exported as { appointments: unknown[] }).appointments).toHaveLength(1);
-    expect(await t.services.deps.personalData.erase(ana.id)).toBe(true);
+    expect(await t.services.deps.personalData.erase(ana.id)).toEqual({ requestIds: [confirmed.requestId] });
     const request = await t.database.prisma.appointmentRequest.findFirstOrThrow();
     expect(request).toMatchObject({ userId: null, phone: null, patientName: null, note: null });
     const appointment = await t.database.prisma.appointment.findFirstOrThrow();

@@ -71,6 +71,7 @@ privateChats.callbackQuery(appointmentButtons.filter("cancel-yes"), async (ctx) 
 });
 
 privateChats.callbackQuery(appointmentButtons.filter("keep"), async (ctx) => {
+  if (!(await ownAppointment(ctx, appointmentButtons.parse("keep", ctx.callbackQuery.data)!.appointmentId))) return;
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(ctx.t("appointments-kept"));
 });
@@ -140,10 +141,12 @@ privateChats.callbackQuery([reminderButtons.filter("yes"), reminderButtons.filte
 privateChats.callbackQuery(waitlistButtons.filter("yes"), async (ctx) => {
   const { offerId } = waitlistButtons.parse("yes", ctx.callbackQuery.data)!;
   const result = await takeWaitlistSlot(ctx.deps.booking, { offerId, patientId: ctx.from.id });
+  // An offer that is not this patient's (or no longer open) changes nothing and says so on the button.
+  if (!result.ok && result.reason === "gone") return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
   await ctx.answerCallbackQuery();
   if (result.ok) return ctx.editMessageText(ctx.t("booking-waitlist-taken", { reference: formatReference(result.appointment.requestId) }));
   if (result.reason === "limit") return ctx.editMessageText(ctx.t("booking-limit", { max: String(ctx.deps.clinic.booking.maxUpcomingPerPatient) }));
-  await ctx.editMessageText(ctx.t(result.reason === "taken" ? "booking-waitlist-too-late" : "menu-inactive"));
+  await ctx.editMessageText(ctx.t("booking-waitlist-too-late"));
 });
 
 privateChats.callbackQuery(waitlistButtons.filter("no"), async (ctx) => {

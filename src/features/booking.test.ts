@@ -69,7 +69,7 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     const stored = await t.services.deps.booking.appointments.findRequest(1);
     expect(stored).toMatchObject({ status: "requested", serviceId: "massage-60", practitionerId: "camille-tremblay", phone: "+16135550199", insurer: "Sun Life", patientName: "Ana <Lima> & Co" });
     expect(stored!.startsAt.toISOString()).toBe("2026-12-02T15:00:00.000Z");
-    expect(await t.services.deps.personalData.hasConsent(patient.id, "booking-contact")).toBe(true);
+    expect(await t.services.deps.personalData.hasConsent(patient.id, "booking-contact", "2026-11")).toBe(true);
 
     await t.services.engine.drain();
     const card = t.sim.lastMessageTo(STAFF_CHAT_ID)!;

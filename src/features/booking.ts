@@ -11,7 +11,7 @@ import { formatShortDate, formatTime } from "../clinic/format.js";
 import { availableSlots, eligiblePractitioners, openDays } from "../booking/available-slots.js";
 import { requestAppointment } from "../booking/request-appointment.js";
 import { joinWaitlist } from "../booking/join-waitlist.js";
-import { busyAhead } from "../booking/booking-deps.js";
+import { BOOKING_WAIT_LIMIT_MS, busyAhead } from "../booking/booking-deps.js";
 import { formatReference } from "../booking/reference.js";
 import { findRedFlags } from "../safety/red-flags.js";
 import { bookButtons, bookingStepButtons } from "../bot/buttons.js";
@@ -33,8 +33,6 @@ export const CONSENT_PURPOSE = "booking-contact";
 export const CONSENT_VERSION = "2026-11";
 
 const LIMITS = { name: 80, insurer: 80, billingNote: 300, note: 500 } as const;
-/** A patient may leave a booking half-way and come back; after a day, its buttons stop working. */
-const WAIT_LIMIT_MS = 24 * 3600_000;
 
 export interface BookingArgs {
   language: Language;
@@ -67,7 +65,7 @@ export function bookingFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.use(createConversation<BotContext, Context>((conversation, ctx, args: BookingArgs) => book(deps, conversation, ctx, args), {
     id: "book",
-    maxMillisecondsToWait: WAIT_LIMIT_MS,
+    maxMillisecondsToWait: BOOKING_WAIT_LIMIT_MS,
   }));
 
   const privateChats = feature.chatType("private");
@@ -273,9 +271,12 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
     }
   }
 
-  /** Nothing personal beyond the Telegram name is stored before the patient agrees. */
+  /**
+   * Nothing personal beyond the Telegram name is stored before the patient
+   * agrees to the current wording: a consent to an earlier version asks again.
+   */
   async function askConsent(): Promise<void> {
-    if (await conversation.external(() => deps.personalData.hasConsent(userId, CONSENT_PURPOSE))) return;
+    if (await conversation.external(() => deps.personalData.hasConsent(userId, CONSENT_PURPOSE, CONSENT_VERSION))) return;
     await ctx.reply(t("booking-consent", { policy: clinic.policies.privacy?.[language] ?? "" }), {
       reply_markup: InlineKeyboard.from([[button(t("booking-button-consent-yes"), "consent:yes")], [button(t("booking-button-consent-no"), "consent:no")]]),
     });
@@ -374,6 +375,8 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
     Object.assign(draft, { serviceId: old.serviceId, practitionerId: old.practitionerId, name: old.name, phone: old.phone, directBilling: old.directBilling, insurer: old.insurer, billingNote: old.billingNote, note: old.note });
     await ctx.reply(t("booking-reschedule-intro", { appointment: booking.notices.describe({ serviceId: old.serviceId, practitionerId: old.practitionerId, startsAt: new Date(old.startsAt) }, language) }));
     if (!(await chooseDayAndTime(draft))) return waitForFreedTime(draft);
+    // The new request stores the phone number again: under the consent wording of today.
+    await askConsent();
   } else {
     await chooseService(draft);
     await choosePractitioner(draft);
@@ -458,10 +461,8 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
   /** Nothing suits: the patient leaves a name and number and is offered any time that frees up that day. */
   async function waitForFreedTime(current: Draft): Promise<never> {
     if (!current.name) await askName(current);
-    if (!current.phone) {
-      await askConsent();
-      await askPhone(current);
-    }
+    await askConsent();
+    if (!current.phone) await askPhone(current);
     const joined = await conversation.external(async () =>
       (await joinWaitlist(booking, {
         userId,

@@ -17,6 +17,8 @@ privateChats.command("privacy", async (ctx) => {
 });
 
 privateChats.command("mydata", async (ctx) => {
+  // Telegram shows "sending a file…" while the export is gathered.
+  await ctx.replyWithChatAction("upload_document");
   const data = await ctx.deps.personalData.export(ctx.from.id);
   if (!data) return ctx.reply(ctx.t("privacy-nothing-stored"));
   const json = JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2);
@@ -45,17 +47,14 @@ privateChats.callbackQuery(privacyButtons.filter("forget"), async (ctx) => {
   await ctx.editMessageText(erased ? done : ctx.t("privacy-nothing-stored"));
   if (!erased) return;
   ctx.patient = null;
-  ctx.logger.info({ userId: ctx.from.id }, "patient erased their personal data");
-  const staffChatId = ctx.config.staffChatId;
-  if (staffChatId !== undefined) {
-    await ctx.deps.outbox.enqueue([
-      {
-        key: `erasure:${ctx.from.id}:${ctx.update.update_id}`,
-        kind: "notice",
-        chatId: staffChatId,
-        message: { method: "sendMessage", params: { text: ctx.deps.i18n.t(ctx.deps.clinic.defaultLanguage, "privacy-staff-erasure", { userId: String(ctx.from.id) }) } },
-        dueAt: ctx.deps.now(),
-      },
-    ]);
+  ctx.logger.info({ userId: ctx.from.id, requests: erased.requestIds.length }, "patient erased their personal data");
+  // The request cards already in the staff chat are edited to show no details (best effort: the database holds none).
+  const { appointments, notices } = ctx.deps.booking;
+  for (const requestId of erased.requestIds) {
+    const request = await appointments.findRequest(requestId);
+    if (request) await notices.refreshStaffCard(request, await appointments.findAppointmentOfRequest(requestId));
   }
+  // Staff hear of it where they see request cards (the staff group, or the first staff member without one).
+  const text = ctx.deps.i18n.t(ctx.deps.clinic.defaultLanguage, "privacy-staff-erasure", { userId: String(ctx.from.id) });
+  await ctx.deps.booking.notices.tellStaff(`erasure:${ctx.from.id}:${ctx.update.update_id}`, text, ctx.deps.now());
 });

@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { findRedFlags } from "../safety/red-flags.js";
+import { escapeHtml } from "../bot/html.js";
 
 /**
  * Back-pain content must never keep someone from urgent care. Any message a
@@ -27,24 +28,20 @@ safetyFeature.chatType("private").on(["message:text", "message:caption"], async 
   await next();
 });
 
-/** Staff learn that a patient may need a call, without the message itself leaving the chat. */
+/**
+ * Staff learn that a patient may need a call, without the message itself
+ * leaving the chat; in the same staff chat as request cards (the staff group,
+ * or the first staff member without one). The alert names the patient, so it
+ * is recorded as about them and erased with them.
+ */
 async function notifyStaff(ctx: BotContext, flags: string[]): Promise<void> {
-  const staffChatId = ctx.config.staffChatId;
-  if (staffChatId === undefined || !ctx.from) return;
+  if (!ctx.from) return;
   const language = ctx.deps.clinic.defaultLanguage;
   const text = ctx.deps.i18n.t(language, "safety-staff-alert", {
-    name: [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(" "),
-    username: ctx.from.username ? `@${ctx.from.username}` : "—",
+    name: escapeHtml([ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(" ")),
+    username: ctx.from.username ? `@${escapeHtml(ctx.from.username)}` : "—",
     userId: String(ctx.from.id),
     flags: flags.join(", "),
   });
-  await ctx.deps.outbox.enqueue([
-    {
-      key: `red-flag:${ctx.update.update_id}`,
-      kind: "notice",
-      chatId: staffChatId,
-      message: { method: "sendMessage", params: { text } },
-      dueAt: ctx.deps.now(),
-    },
-  ]);
+  await ctx.deps.booking.notices.tellStaff(`red-flag:${ctx.update.update_id}`, text, ctx.deps.now(), ctx.from.id);
 }

@@ -101,6 +101,24 @@ describe.each(testProviders)("weekly tips on %s", (provider) => {
     expect(await t.services.deps.tips.find(patient.id)).toMatchObject({ weekday: 2, hour: 18, active: true });
   });
 
+  it("resubscribes in the time zone chosen with /timezone while stopped, by undo or by /subscribe", async () => {
+    t = await createTestBot({ provider, now });
+    await t.send(command(patient, "/start"));
+    await subscribe(1, 9);
+    await t.send(command(patient, "/unsubscribe"));
+    const undo = t.sim.lastMessageTo(patient.id);
+    await t.send(command(patient, "/timezone", "America/Vancouver"));
+    await press(undo, "tips:undo");
+    const subscription = (await t.services.deps.tips.find(patient.id))!;
+    expect(subscription).toMatchObject({ weekday: 1, hour: 9, timeZone: "America/Vancouver", active: true });
+    expect(DateTime.fromJSDate(subscription.nextDueAt, { zone: "America/Vancouver" }).hour).toBe(9);
+
+    await t.send(command(patient, "/unsubscribe"));
+    await t.send(command(patient, "/timezone", "America/Halifax"));
+    await subscribe(3, 8);
+    expect(await t.services.deps.tips.find(patient.id)).toMatchObject({ weekday: 3, hour: 8, timeZone: "America/Halifax", active: true });
+  });
+
   it("changes the time zone from the list or by name, and answers an invalid name with examples", async () => {
     clock = new Date("2026-11-23T15:00:00Z");
     t = await createTestBot({ provider, now });

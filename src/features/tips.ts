@@ -57,7 +57,8 @@ privateChats.callbackQuery(tipsButtons.filter("at"), async (ctx) => {
   if (weekday < 1 || weekday > 7 || hour > 23) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
   const patient = await ensurePatient(ctx);
   const current = await ctx.deps.tips.find(patient.id);
-  const timeZone = current?.timeZone ?? patient.timeZone ?? ctx.deps.clinic.timeZone;
+  // The patient's latest choice (/timezone changes it even while they are not subscribed).
+  const timeZone = patient.timeZone ?? current?.timeZone ?? ctx.deps.clinic.timeZone;
   const subscription = await saveSlot(ctx, { weekday, hour, timeZone });
   await ctx.answerCallbackQuery({ text: ctx.t("tips-saved-short") });
   await ctx.editMessageText(confirmation(ctx, subscription, current?.active ? "tips-updated" : "tips-subscribed"), {
@@ -112,7 +113,8 @@ privateChats.callbackQuery(tipsButtons.filter("undo"), async (ctx) => {
     await ctx.answerCallbackQuery({ text: ctx.t("tips-already-subscribed-short") });
     return ctx.editMessageText(confirmation(ctx, current, "tips-current"), { parse_mode: "HTML", reply_markup: settingsKeyboard(ctx) });
   }
-  const subscription = await saveSlot(ctx, current);
+  // Back on the same day and hour, in the zone they chose last (perhaps with /timezone after stopping).
+  const subscription = await saveSlot(ctx, { ...current, timeZone: patient.timeZone ?? current.timeZone });
   await ctx.answerCallbackQuery({ text: ctx.t("tips-saved-short") });
   await ctx.editMessageText(confirmation(ctx, subscription, "tips-resubscribed"), { parse_mode: "HTML", reply_markup: settingsKeyboard(ctx) });
 });

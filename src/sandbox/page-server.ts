@@ -1,14 +1,16 @@
 /**
  * The sandbox's chat page: static files, a server-sent event stream of what
  * happens in the chats, and the actions a person takes on the page (write,
- * press a button, share a phone number, move the clock, add patients).
+ * press a button, share a phone number, move the clock, add patients), and
+ * the bot's Mini App (the staff desk) opened with signed launch data.
  * Served only by `npm run sandbox`; `npm start` never loads this module.
  */
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DESK_PATH } from "../desk/desk-http.js";
 import { Sandbox, SandboxError } from "./sandbox.js";
 
 const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
@@ -71,6 +73,8 @@ export async function servePage(sandbox: Sandbox, port: number, host = "127.0.0.
 async function route(sandbox: Sandbox, streams: Set<ServerResponse>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://sandbox");
   const path = url.pathname;
+  // The staff desk is served by the bot itself; through the page's own address it may be framed ('self').
+  if (path === DESK_PATH || path.startsWith(`${DESK_PATH}/`)) return proxyToBot(sandbox, req, res);
   if (req.method === "GET") {
     const asset = STATIC_FILES[path];
     if (asset) {
@@ -80,8 +84,9 @@ async function route(sandbox: Sandbox, streams: Set<ServerResponse>, req: Incomi
     if (path === "/events") return openStream(sandbox, streams, res);
     // A web_app button: the Mini App opens with launch data signed for that chat's person, as Telegram does it.
     if (path === "/webapp") {
-      const target = sandbox.webAppLaunchUrl(chatId.parse(url.searchParams.get("chatId")), url.searchParams.get("url") ?? "");
-      res.writeHead(302, { location: target, "cache-control": "no-store" }).end();
+      const target = new URL(sandbox.webAppLaunchUrl(chatId.parse(url.searchParams.get("chatId")), url.searchParams.get("url") ?? ""));
+      // Through the page's own address (see proxyToBot): the desk then works wherever the page does, a phone on the network too.
+      res.writeHead(302, { location: `${target.pathname}${target.search}${target.hash}`, "cache-control": "no-store" }).end();
       return;
     }
     if (path.startsWith("/files/")) return sendFile(sandbox, decodeURIComponent(path.slice("/files/".length)), res);
@@ -132,6 +137,25 @@ async function act(sandbox: Sandbox, path: keyof typeof actions, body: unknown):
     case "/api/crowd":
       return { added: sandbox.addCrowd(actions[path].parse(body).count) };
   }
+}
+
+function proxyToBot(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const upstream = httpRequest(
+      { host: "127.0.0.1", port: sandbox.app.http.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${sandbox.app.http.port}` } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on("end", resolve);
+      },
+    );
+    upstream.on("error", (error) => {
+      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+      res.end(`the bot did not answer: ${error.message}`);
+      resolve();
+    });
+    req.pipe(upstream);
+  });
 }
 
 function openStream(sandbox: Sandbox, streams: Set<ServerResponse>, res: ServerResponse): void {

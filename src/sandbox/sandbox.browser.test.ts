@@ -79,6 +79,25 @@ describe("the sandbox page in a real browser", () => {
     await ui.page.close();
   }, 120_000);
 
+  it("shows what the bot is doing, and the file it sends; the bot's own HTTP entry serves none of the page", async () => {
+    const ui = await SandboxPage.open(chromium.browser, page.url);
+    const mia = await ui.addPatient("Mia");
+    await ui.send(mia, "/start");
+    await ui.botMessage(mia, "Welcome to").waitFor();
+    const actions: string[] = [];
+    const stop = sandbox.subscribe((event) => event.type === "typing" && actions.push(event.action));
+    await ui.send(mia, "/mydata");
+    await mia.locator(".document", { hasText: "my-data.json" }).waitFor();
+    stop();
+    expect(actions).toEqual(["upload_document"]);
+
+    // What npm start serves (the same startApp) knows nothing of the sandbox.
+    const botHttp = `http://127.0.0.1:${sandbox.app.http.port}`;
+    for (const path of ["/", "/events", "/sandbox.js", "/api/send"]) expect((await fetch(botHttp + path)).status).toBe(404);
+    expect((await fetch(`${botHttp}/healthz`)).status).toBe(200);
+    await ui.page.close();
+  }, 60_000);
+
   it("is usable at a phone's width: one chat at a time, tabs to switch, nothing wider than the screen", async () => {
     const ui = await SandboxPage.open(chromium.browser, page.url, { width: 390, height: 844 });
     const leo = await ui.addPatient("Léo", "fr");
@@ -110,11 +129,15 @@ describe("the sandbox page in a real browser", () => {
     await ui.botMessage(staff, "Send me the announcement").waitFor();
     await ui.send(staff, "The clinic is closed on Friday afternoon.");
     await ui.press(staff, "Who should receive it?", "Everyone");
-    await ui.press(staff, "This is exactly what", "Send to");
+    const sendButton = ui.botMessage(staff, "This is exactly what").locator("button", { hasText: "Send to" });
+    const audience = Number(/Send to (\d+) people/.exec((await sendButton.textContent()) ?? "")?.[1]);
+    // Everyone: the made-up patients and the page's own patients.
+    expect(audience).toBeGreaterThan(crowd);
+    await sendButton.click();
     const report = staff.locator(".message.bot", { hasText: /Announcement #\d+ is done/ });
     await report.waitFor({ timeout: 40_000 });
     stop();
-    expect(await report.textContent()).toMatch(new RegExp(`Delivered: ${crowd + 2} of ${crowd + 2}`));
+    expect(await report.textContent()).toContain(`Delivered: ${audience} of ${audience}`);
     // Progress was shown in the same message before the report replaced it.
     expect(edits.some((html) => html.includes("Remaining:"))).toBe(true);
     await ui.page.close();
@@ -154,6 +177,10 @@ describe("the sandbox page in a real browser", () => {
       await desk.locator('#view[data-ready="true"]').waitFor();
     }
     expect(await appointment.first().textContent()).toMatch(/Registered massage therapy — 60 min/);
+    // /desk put the desk on the staff chat's menu button too, which opens it the same way.
+    await ui.page.locator("#webapp-close").click();
+    await staff.locator(".webapp-button", { hasText: "Desk" }).click();
+    await desk.locator('#view[data-ready="true"]').waitFor({ timeout: 20_000 });
     await ui.page.close();
   }, 60_000);
 });

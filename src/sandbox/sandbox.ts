@@ -18,7 +18,7 @@ import { BotApiSimulator, type PeerEvent } from "../bot-api-peer/index.js";
 import { testBotInfo, user } from "../bot-api-peer/updates.js";
 import { SandboxClock } from "./clock.js";
 import { signLaunchData } from "../desk/launch-data.js";
-import { viewOf, type ChatView, type MessageView, type SandboxEvent } from "./views.js";
+import { viewOf, type ChatView, type MenuButtonView, type MessageView, type SandboxEvent } from "./views.js";
 
 export interface SandboxOptions {
   /** A database to use instead of a throwaway SQLite file. */
@@ -119,13 +119,14 @@ export class Sandbox {
   }
 
   /** Everything the page shows, for a page that just connected. */
-  snapshot(): { chats: Array<ChatView & { messages: MessageView[]; keyboard: unknown; commands: BotCommand[] }>; clock: string; zone: string } {
+  snapshot(): { chats: Array<ChatView & { messages: MessageView[]; keyboard: unknown; commands: BotCommand[]; menuButton: MenuButtonView | null }>; clock: string; zone: string } {
     return {
       chats: [...this.chats.values()].map((chat) => ({
         ...chat,
         messages: this.peer.messagesIn(chat.id).map((message) => this.view(message)),
         keyboard: this.peer.replyKeyboardOf(chat.id) ?? null,
         commands: this.commandsOf(chat),
+        menuButton: this.menuButtonOf(chat.id),
       })),
       clock: this.clock.now().toISOString(),
       zone: this.clinic.timeZone,
@@ -209,7 +210,7 @@ export class Sandbox {
 
   private onPeerEvent(event: PeerEvent): void {
     if (event.type === "commands") {
-      for (const chat of this.chats.values()) this.emit({ type: "commands", chatId: chat.id, commands: this.commandsOf(chat) });
+      for (const chat of this.chats.values()) this.emit({ type: "commands", chatId: chat.id, commands: this.commandsOf(chat), menuButton: this.menuButtonOf(chat.id) });
       return;
     }
     const chatId = "message" in event ? event.message.chat.id : event.chatId;
@@ -256,6 +257,12 @@ export class Sandbox {
       if (commands) return commands;
     }
     return [];
+  }
+
+  /** The chat's menu button when it opens a Mini App (the desk, for staff). */
+  private menuButtonOf(chatId: number): MenuButtonView | null {
+    const button = this.peer.menuButtonOf(chatId);
+    return button?.type === "web_app" ? { text: button.text, webApp: button.web_app.url } : null;
   }
 
   private emit(event: SandboxEvent): void {

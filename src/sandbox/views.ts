@@ -33,7 +33,13 @@ export interface MessageView {
   time: string;
 }
 
-type ChatSnapshot = ChatView & { messages: MessageView[]; keyboard: ReplyKeyboardMarkup | null | unknown; commands: BotCommand[] };
+/** A menu button that opens a Mini App. */
+export interface MenuButtonView {
+  text: string;
+  webApp: string;
+}
+
+type ChatSnapshot = ChatView & { messages: MessageView[]; keyboard: ReplyKeyboardMarkup | null | unknown; commands: BotCommand[]; menuButton?: MenuButtonView | null };
 
 /** What the page is told, live. */
 export type SandboxEvent =
@@ -41,7 +47,7 @@ export type SandboxEvent =
   | { type: "deleted"; chatId: number; messageId: number }
   | { type: "typing"; chatId: number; action: string }
   | { type: "keyboard"; chatId: number; keyboard: ReplyKeyboardMarkup | null }
-  | { type: "commands"; chatId: number; commands: BotCommand[] }
+  | { type: "commands"; chatId: number; commands: BotCommand[]; menuButton: MenuButtonView | null }
   | { type: "chat"; chat: ChatSnapshot }
   | { type: "clock"; clock: string }
   | { type: "crowd"; added: number; total: number };

@@ -7,6 +7,7 @@ import { createTestBot, type TestBot } from "../../test/kit/test-bot.js";
 import { testProviders } from "../../test/kit/test-database.js";
 import { command, user } from "../bot-api-peer/updates.js";
 import { nextWeeklySlot } from "./weekly-schedule.js";
+import { enqueueDueTips } from "./enqueue-due-tips.js";
 
 function article(slug: string, date: string, sections: string[]): Article {
   const source = [
@@ -110,5 +111,35 @@ describe.each(testProviders)("the weekly tips tick on %s", (provider) => {
     const received = tipsReceived(t, patient.id);
     expect(received).toEqual(["beta#b1", "beta#b2", "alpha#a1", "beta#b3", "gamma#g1"]);
     expect(new Set(received).size).toBe(received.length);
+  });
+
+  it("carries on past a subscription whose tip fails to render: logged, moved on, everyone else still queued", async () => {
+    const library = createContentLibrary([article("alpha", "2026-01-01", ["a1"])]);
+    t = await createTestBot({ provider, library, now });
+    const from = new Date("2026-11-22T00:00:00Z");
+    const broken = await subscribeDirectly(7201, { weekday: 1, hour: 9, timeZone: "UTC" }, from);
+    const others = [await subscribeDirectly(7202, { weekday: 1, hour: 9, timeZone: "UTC" }, from), await subscribeDirectly(7203, { weekday: 1, hour: 9, timeZone: "UTC" }, from)];
+    const errors: string[] = [];
+    const logger = { ...t.services.deps.logger, error: (fields: unknown, message?: string) => void errors.push(`${message} ${JSON.stringify(fields)}`) } as unknown as typeof t.services.deps.logger;
+    const catalog = t.services.deps.tipCatalog;
+    const result = await enqueueDueTips(
+      {
+        tips: t.services.deps.tips,
+        // The first subscriber's tip card cannot be rendered.
+        catalog: { nextTipFor: (language, received) => (language === "broken" ? (() => { throw new Error("render failed"); })() : catalog.nextTipFor(language, received)) },
+        languageOf: (subscription) => (Number(subscription.userId) === broken.id ? "broken" : "en"),
+        logger,
+        graceMs: 6 * 3600_000,
+        batchSize: 1,
+      },
+      new Date("2026-11-23T09:00:30Z"),
+    );
+    expect(result).toMatchObject({ queued: 2, failed: 1 });
+    expect(errors.join("\n")).toMatch(/could not queue this subscription's tip[\s\S]*render failed/);
+    clock = new Date("2026-11-23T09:00:30Z");
+    await t.services.engine.drain();
+    for (const patient of others) expect(tipsReceived(t, patient.id)).toEqual(["alpha#a1"]);
+    // The failed one waits for its next slot instead of blocking every tick.
+    expect((await t.services.deps.tips.find(broken.id))!.nextDueAt.toISOString()).toBe("2026-11-30T09:00:00.000Z");
   });
 });

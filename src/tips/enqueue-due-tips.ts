@@ -23,6 +23,8 @@ export interface TickResult {
   skippedLate: number;
   skippedBlocked: number;
   exhausted: number;
+  /** Subscriptions whose tip could not be prepared (logged; moved to their next slot). */
+  failed: number;
 }
 
 /**
@@ -31,11 +33,21 @@ export interface TickResult {
  * it twice, or on two instances at once, queues nothing twice.
  */
 export async function enqueueDueTips(deps: EnqueueDueTipsDeps, now: Date): Promise<TickResult> {
-  const result: TickResult = { queued: 0, skippedLate: 0, skippedBlocked: 0, exhausted: 0 };
+  const result: TickResult = { queued: 0, skippedLate: 0, skippedBlocked: 0, exhausted: 0, failed: 0 };
   const batchSize = deps.batchSize ?? 500;
   for (;;) {
     const due = await deps.tips.findDue(now, batchSize);
-    for (const subscription of due) await handleSlot(deps, subscription, now, result);
+    for (const subscription of due) {
+      try {
+        await handleSlot(deps, subscription, now, result);
+      } catch (error) {
+        // One subscription whose tip fails (a render error) must not stop everyone else's.
+        result.failed++;
+        deps.logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), subscriptionId: subscription.id }, "could not queue this subscription's tip; moving on");
+        // Past this slot, so the next batch (and the next minute) does not meet it again.
+        await deps.tips.advance(subscription.id, subscription.nextDueAt, nextWeeklySlot(subscription, now)).catch(() => undefined);
+      }
+    }
     if (due.length < batchSize) return result;
   }
 }

@@ -18,6 +18,8 @@ export const STAFF_ID = 900_001;
 export const STAFF_CHAT_ID = -100_900_000;
 
 export interface TestBotOptions {
+  /** Updates one person may send within the flood window (default: the bot's own limit). */
+  floodLimit?: number;
   provider?: "sqlite" | "postgresql";
   /** A database to reuse (a "restart" keeps the data); a fresh one otherwise. */
   database?: TestDatabase;
@@ -84,7 +86,7 @@ export async function createTestBot(options: TestBotOptions = {}): Promise<TestB
     client,
     perChatIntervalMs: options.perChatIntervalMs ?? 0,
   });
-  const bot = createBot(config, services.deps, { botInfo: testBotInfo(), client });
+  const bot = createBot(config, services.deps, { botInfo: testBotInfo(), client, floodLimit: options.floodLimit });
 
   return {
     bot,

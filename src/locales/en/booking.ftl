@@ -180,3 +180,4 @@ command-requests = Appointment requests waiting
 command-today = Today's appointments (or /today YYYY-MM-DD)
 booking-waitlist-limit = You are already waiting for { $max } days, the most the waitlist holds for one person. Send /book to choose a free time, or call the clinic at { $phone }.
 booking-staff-limit = This patient already has as many appointments coming up as the clinic allows. Decline or propose instead, or ask them to cancel one.
+booking-rescheduled-calendar-caption = This removes your previous appointment ({ $appointment }) from your calendar: the new one replaces it.

@@ -180,3 +180,4 @@ command-requests = Demandes de rendez-vous en attente
 command-today = Rendez-vous du jour (ou /today AAAA-MM-JJ)
 booking-waitlist-limit = Vous attendez déjà pour { $max } jours, le maximum que la liste d'attente garde pour une même personne. Envoyez /book pour choisir une heure libre, ou appelez la clinique au { $phone }.
 booking-staff-limit = Ce patient a déjà autant de rendez-vous à venir que la clinique le permet. Refusez ou proposez une autre heure, ou demandez-lui d'en annuler un.
+booking-rescheduled-calendar-caption = Ce fichier retire votre rendez-vous précédent ({ $appointment }) de votre calendrier : le nouveau le remplace.

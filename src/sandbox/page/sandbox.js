@@ -66,6 +66,7 @@ function addChat(view) {
   showEmptyHint(entry);
   setKeyboard(entry, view.keyboard);
   entry.commands = view.commands || [];
+  setMenuButton(entry, view.menuButton);
   renderTabs();
   if (activeChatId === null || view.kind === "patient") activate(view.id);
   return entry;
@@ -218,19 +219,31 @@ function toggleMenu(entry) {
   menu.hidden = false;
 }
 
-function showTyping(entry) {
+const ACTION_LABELS = { typing: "typing…", upload_document: "sending a file…", upload_photo: "sending a photo…" };
+
+function showTyping(entry, action) {
   const typing = $(".typing", entry.element);
+  typing.textContent = ACTION_LABELS[action] || "typing…";
   typing.hidden = false;
   clearTimeout(entry.typingTimer);
   // Telegram shows a chat action for about 5 seconds, or until the next message.
   entry.typingTimer = setTimeout(() => (typing.hidden = true), 5000);
 }
 
+// A Mini App opens in a frame; /webapp adds the launch data Telegram would pass, signed by the sandbox.
 function openWebApp(title, url, chatId) {
   const overlay = $("#webapp");
   $(".webapp-title", overlay).textContent = title;
   $("iframe", overlay).src = `/webapp?url=${encodeURIComponent(url)}&chatId=${chatId}`;
   overlay.hidden = false;
+}
+
+function setMenuButton(entry, menuButton) {
+  const button = $(".webapp-button", entry.element);
+  button.hidden = !menuButton;
+  if (!menuButton) return;
+  button.textContent = menuButton.text;
+  button.onclick = () => openWebApp(menuButton.text, menuButton.webApp, entry.view.id);
 }
 
 // ---------------------------------------------------------------------------
@@ -251,13 +264,15 @@ function onEvent(event) {
       entry?.element.querySelector(`[data-message-id="${event.messageId}"]`)?.remove();
       return;
     case "typing":
-      if (entry) showTyping(entry);
+      if (entry) showTyping(entry, event.action);
       return;
     case "keyboard":
       if (entry) setKeyboard(entry, event.keyboard);
       return;
     case "commands":
-      if (entry) entry.commands = event.commands;
+      if (!entry) return;
+      entry.commands = event.commands;
+      setMenuButton(entry, event.menuButton);
       return;
     case "chat":
       if (!chats.has(event.chat.id)) addChat(event.chat);
