@@ -122,7 +122,8 @@ export function freeTimeOn(profile: ClinicProfile, query: { practitionerId: stri
   const free: TimeRange[] = [];
   for (const window of bookableWindows(profile, practitioner, date)) {
     const bounds = windowBounds(zone, date, window);
-    let cursor = Math.max(bounds.start, query.now.getTime());
+    // From now on, rounded up to five minutes: "free from 17:15", not "from 17:11".
+    let cursor = Math.max(bounds.start, Math.ceil(query.now.getTime() / (5 * MINUTE_MS)) * 5 * MINUTE_MS);
     for (const busy of taken) {
       if (busy.end.getTime() <= cursor || busy.start.getTime() >= bounds.end) continue;
       if (busy.start.getTime() > cursor) free.push({ start: new Date(cursor), end: new Date(busy.start.getTime()) });
