@@ -7,7 +7,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json ./
+# What npm ci's postinstall (the Prisma clients) reads: the scripts, and the database URL rules prisma.config.ts shares.
 COPY src/scripts ./src/scripts
+COPY src/db/database-url.ts ./src/db/
 RUN npm ci
 COPY . .
 RUN npm run db:generate && npm run build && npm prune --omit=dev --ignore-scripts

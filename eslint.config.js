@@ -18,6 +18,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser, sourceType: "script" },
   },
   {
+    // The few plain-JavaScript scripts run with node before anything is compiled.
+    files: ["**/*.mjs"],
+    languageOptions: { globals: globals.node },
+  },
+  {
     // The staff desk's page runs in the browser (Telegram's web view), as plain modules.
     files: ["src/desk/public/**/*.js"],
     languageOptions: { globals: globals.browser, sourceType: "module" },

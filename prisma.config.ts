@@ -8,20 +8,13 @@
  */
 import { existsSync } from "node:fs";
 import { defineConfig } from "prisma/config";
+// The same default and the same provider rule as the bot itself.
+import { DEFAULT_DATABASE_URL, databaseProvider } from "./src/db/database-url.js";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
 
-const databaseUrl = process.env.DATABASE_URL?.trim() || "file:./data/clinic.db";
-
-function providerOf(url: string): "sqlite" | "postgresql" {
-  if (url.startsWith("file:")) return "sqlite";
-  if (/^postgres(ql)?:\/\//i.test(url)) return "postgresql";
-  throw new Error(
-    "DATABASE_URL must be a SQLite file URL like file:./data/clinic.db or a PostgreSQL URL like postgresql://user:password@host:5432/clinic",
-  );
-}
-
-const provider = providerOf(databaseUrl);
+const databaseUrl = process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
+const provider = databaseProvider(databaseUrl);
 
 export default defineConfig({
   schema: `prisma/${provider}/schema.prisma`,

@@ -10,7 +10,7 @@ import { createBot } from "./bot/create-bot.js";
 import type { BotContext } from "./bot/context.js";
 import { registerCommandMenu } from "./bot/command-menu.js";
 import { registerDeskMenuButtons } from "./features/desk.js";
-import { describeError } from "./bot/error-boundary.js";
+import { describeError } from "./shared/errors.js";
 import { startHttpServer, type RunningHttpServer } from "./http/server.js";
 import type { ContentLibrary } from "./content/article.js";
 import { loadContentLibrary, watchContent } from "./content/content-folder.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL, databaseProvider, VALID_DATABASE_URL_HINT } from "./db/database-url.js";
 
 /**
  * Every setting the bot reads, validated once at start. A bad value stops the
@@ -6,7 +7,14 @@ import { z } from "zod";
  * looks like, before any network call is made.
  */
 
-const DEFAULT_DATABASE_URL = "file:./data/clinic.db";
+function isSupportedDatabaseUrl(url: string): boolean {
+  try {
+    databaseProvider(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const PUBLIC_URL_HINT = "must be the bot's public https address, where Telegram opens the staff desk, e.g. https://bot.example.com";
 
@@ -28,9 +36,7 @@ const configSchema = z
       .string()
       .trim()
       .default(DEFAULT_DATABASE_URL)
-      .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
-        message: "must be a SQLite file URL like file:./data/clinic.db or a PostgreSQL URL like postgresql://user:password@host:5432/clinic",
-      }),
+      .refine((url) => isSupportedDatabaseUrl(url), { message: `must be ${VALID_DATABASE_URL_HINT}` }),
     BOT_MODE: z.enum(["polling", "webhook"], { error: "must be polling or webhook" }).default("polling"),
     WEBHOOK_URL: z
       .url({ protocol: /^https?$/, error: "must be the public https URL Telegram posts updates to, e.g. https://bot.example.com/telegram" })

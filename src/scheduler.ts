@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { Logger } from "./logger.js";
-import { describeError } from "./bot/error-boundary.js";
+import { describeError } from "./shared/errors.js";
 
 /**
  * The periodic jobs of one instance (node-cron). A job never overlaps itself;

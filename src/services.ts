@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { Api, type ApiClientOptions } from "grammy";
 import { PrismaAdapter } from "@grammyjs/storage-prisma";
 import type { Config } from "./config.js";
@@ -16,7 +17,7 @@ import { createTipRepository } from "./tips/tip-repository.js";
 import { createPersonalDataRepository } from "./privacy/personal-data-repository.js";
 import { createBroadcastRepository } from "./broadcast/broadcast-repository.js";
 import { BroadcastService } from "./broadcast/broadcast-service.js";
-import { describeBroadcast } from "./broadcast/describe-broadcast.js";
+import { describeBroadcast } from "./features/broadcast-progress.js";
 import { createTipCatalog } from "./tips/tip-catalog.js";
 import { enqueueDueTips, type TickResult } from "./tips/enqueue-due-tips.js";
 import { Metrics } from "./metrics.js";
@@ -105,6 +106,25 @@ export function createServices(input: ServicesInput): Services {
       Promise.all((await broadcasts.active()).map(async (broadcast) => ({ id: broadcast.id, ...(await broadcasts.figures(broadcast.id)) }))),
   });
 
+  // The broadcast service wakes the delivery engine, and the engine renders broadcast rows: the service is
+  // built first and rings this signal, which the engine answers once it exists.
+  const queued = new EventEmitter();
+  const wakeDelivery = () => void queued.emit("queued");
+
+  const broadcastService = new BroadcastService({
+    broadcasts,
+    outbox,
+    api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
+    logger: logger.child({ component: "broadcast" }),
+    now,
+    wake: wakeDelivery,
+    describe: async (broadcast, figures, finished) => {
+      const author = await users.findById(broadcast.authorId);
+      const language = languageFor(author?.language, author?.languageCode ?? undefined, clinic.defaultLanguage);
+      return describeBroadcast(i18n, language, broadcast, figures, { finished, ratePerSecond: config.sendRatePerSecond, now: now() });
+    },
+  });
+
   const engine = new DeliveryEngine({
     store: outbox,
     // Its own Api: no auto-retry, since the engine handles 429 and failures itself.
@@ -112,7 +132,6 @@ export function createServices(input: ServicesInput): Services {
     limiter,
     logger: logger.child({ component: "delivery" }),
     now,
-    // broadcastService is created below (it wakes this engine); these run only once sending starts.
     render: (row) => broadcastService.render(row),
     onOutcome: (row, outcome) => {
       metrics.observeSend(outcome);
@@ -125,19 +144,7 @@ export function createServices(input: ServicesInput): Services {
     },
   });
 
-  const broadcastService = new BroadcastService({
-    broadcasts,
-    outbox,
-    api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
-    logger: logger.child({ component: "broadcast" }),
-    now,
-    wake: () => engine.wake(),
-    describe: async (broadcast, figures, finished) => {
-      const author = await users.findById(broadcast.authorId);
-      const language = languageFor(author?.language, author?.languageCode ?? undefined, clinic.defaultLanguage);
-      return describeBroadcast(i18n, language, broadcast, figures, { finished, ratePerSecond: config.sendRatePerSecond, now: now() });
-    },
-  });
+  queued.on("queued", () => engine.wake());
 
   // Without a staff group, cards and previews go to the first staff member's private chat.
   const staffChatId = config.staffChatId ?? config.staffIds[0];

@@ -1,9 +1,9 @@
 import { InlineKeyboard, type Api } from "grammy";
 import type { ClinicProfile, Language } from "../clinic/clinic-profile.js";
 import { formatDateTime } from "../clinic/format.js";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 import type { Translator } from "../bot/i18n.js";
-import { describeError } from "../bot/error-boundary.js";
+import { describeError } from "../shared/errors.js";
 import { attachedTextFile, type NewOutboxMessage, type OutboxKind, type OutboxStore, type OutgoingMessage } from "../delivery/outbox.js";
 import type { Logger } from "../logger.js";
 import type { Appointment, AppointmentRepository, AppointmentRequest, WaitlistEntry } from "./appointment-repository.js";

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 import type { ClinicProfile } from "../clinic/clinic-profile.js";
 import type { AppointmentWithRequest } from "./appointment-repository.js";
 import type { BookingDeps } from "./booking-deps.js";

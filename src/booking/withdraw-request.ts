@@ -1,4 +1,4 @@
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 import type { AppointmentRequest } from "./appointment-repository.js";
 import type { BookingDeps } from "./booking-deps.js";
 import { formatReference } from "./reference.js";

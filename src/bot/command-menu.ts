@@ -3,7 +3,7 @@ import type { BotCommand } from "grammy/types";
 import { LANGUAGES } from "../clinic/clinic-profile.js";
 import type { Translator } from "./i18n.js";
 import type { Logger } from "../logger.js";
-import { describeError } from "./error-boundary.js";
+import { describeError } from "../shared/errors.js";
 
 /** Commands shown in Telegram's menu, in order; descriptions come from the locale files (`command-<name>`). */
 export const PATIENT_COMMANDS = ["start", "help", "book", "appointments", "subscribe", "settings", "tip", "timezone", "unsubscribe", "language", "privacy", "mydata", "forget"] as const;

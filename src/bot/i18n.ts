@@ -1,12 +1,12 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { I18n } from "@grammyjs/i18n";
 import type { Context } from "grammy";
 import { LANGUAGES, type Language } from "../clinic/clinic-profile.js";
 import type { AppFlavor } from "./context.js";
-import { PROJECT_ROOT } from "../db/schema-files.js";
 
-// Read from the source tree, so that the compiled build (dist/) uses the same .ftl files.
-export const LOCALES_DIR = join(PROJECT_ROOT, "src", "locales");
+// Next to the code: src/locales from the sources, dist/locales (copied by `npm run build`) from the build.
+export const LOCALES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "locales");
 
 /** The language to speak to someone: their own choice, else Telegram's language_code, else the clinic's default. */
 export function languageFor(chosen: string | null | undefined, telegramCode: string | undefined, fallback: Language): Language {

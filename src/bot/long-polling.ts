@@ -4,7 +4,7 @@ import type { Update } from "grammy/types";
 import { createConcurrentSink, createRunner, createSource, type UpdateSupplier } from "@grammyjs/runner";
 import type { Logger } from "../logger.js";
 import type { BotContext } from "./context.js";
-import { describeError } from "./error-boundary.js";
+import { describeError } from "../shared/errors.js";
 
 /** Telegram rejected the token: retrying cannot help, the operator must fix BOT_TOKEN. */
 export class TokenRejectedError extends Error {

@@ -2,7 +2,7 @@ import type { Api, InlineKeyboard } from "grammy";
 import type { Logger } from "../logger.js";
 import type { OutboxRow, OutboxStore, OutgoingMessage } from "../delivery/outbox.js";
 import type { BroadcastFigures, BroadcastRepository, BroadcastRow } from "./broadcast-repository.js";
-import { describeError } from "../bot/error-boundary.js";
+import { describeError } from "../shared/errors.js";
 
 /** Telegram tolerates about 20 edits a minute per chat; one every few seconds stays well inside. */
 const PROGRESS_EVERY_MS = 4_000;

@@ -1,4 +1,4 @@
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 
 /** Telegram's HTML subset: the articles' Markdown converted to it, and its length as Telegram counts it. */
 

@@ -1,4 +1,4 @@
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 import type { Language } from "../clinic/clinic-profile.js";
 import { FALLBACK_LANGUAGE, TELEGRAM_MESSAGE_LIMIT, type Tip } from "./article.js";
 import { renderTipText, visibleLength } from "./telegram-html.js";

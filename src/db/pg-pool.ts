@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { PostgresqlUrl } from "./database-url.js";
+import { CharAsTextClient } from "./prisma-adjustments.js";
 
 export interface PgPoolOptions {
   /** Most connections the pool opens (node-postgres default: 10). */
@@ -10,18 +11,11 @@ export interface PgPoolOptions {
   onError?: (error: Error) => void;
   /**
    * Let columns of PostgreSQL's internal one-byte `"char"` type through
-   * @prisma/adapter-pg, which rejects them: they are reported as text with
-   * CHAR_COLUMN_MARK appended to their name (see markCharColumns). Only for
+   * @prisma/adapter-pg, which rejects them (see prisma-adjustments.ts). Only for
    * the schema engine, whose catalog queries read such columns.
    */
   charAsText?: boolean;
 }
-
-const PG_CHAR_OID = 18;
-const PG_TEXT_OID = 25;
-
-/** Appended to the name of a `"char"` column by the charAsText pool. */
-export const CHAR_COLUMN_MARK = "\u0000pg-char";
 
 /**
  * A node-postgres pool for a parsed DATABASE_URL. A non-public schema
@@ -44,36 +38,6 @@ export function createPgPool(target: PostgresqlUrl, options: PgPoolOptions = {})
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on("error", (error) => options.onError?.(error));
   return pool;
-}
-
-class CharAsTextClient extends pg.Client {
-  constructor(config?: string | pg.ClientConfig) {
-    super(config);
-    const query = (this.query as (...args: unknown[]) => unknown).bind(this);
-    (this as { query: unknown }).query = (...args: unknown[]): unknown => {
-      const last = args.length - 1;
-      const callback = args[last];
-      if (typeof callback === "function") {
-        // Callback style, as pg.Pool#query calls it.
-        args[last] = (error: unknown, result: unknown) => (callback as (e: unknown, r: unknown) => void)(error, error ? result : markCharColumns(result));
-        return query(...args);
-      }
-      const returned = query(...args);
-      return returned instanceof Promise ? returned.then(markCharColumns) : returned;
-    };
-  }
-}
-
-function markCharColumns(result: unknown): unknown {
-  for (const one of Array.isArray(result) ? result : [result]) {
-    for (const field of (one as pg.QueryResult | undefined)?.fields ?? []) {
-      if (field.dataTypeID === PG_CHAR_OID) {
-        field.dataTypeID = PG_TEXT_OID;
-        field.name += CHAR_COLUMN_MARK;
-      }
-    }
-  }
-  return result;
 }
 
 /** "name" with embedded quotes doubled. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import type { Logger } from "../logger.js";
-import { describeError, withoutToken } from "../bot/error-boundary.js";
+import { describeError, withoutToken } from "../shared/errors.js";
 import { isAttachedTextFile, type OutboxRow, type OutboxStore, type OutgoingMessage } from "./outbox.js";
 import type { SendRateLimiter } from "./send-rate.js";
 

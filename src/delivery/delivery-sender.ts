@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { Logger } from "../logger.js";
 import { parseDatabaseUrl, type PostgresqlUrl } from "../db/database-url.js";
-import { describeError } from "../bot/error-boundary.js";
+import { describeError } from "../shared/errors.js";
 import type { OutboxStore } from "./outbox.js";
 
 /**

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { DateTime } from "luxon";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../config.js";
 import type { BotDeps } from "../bot/deps.js";
 import { languageFor } from "../bot/i18n.js";
-import { PROJECT_ROOT } from "../db/schema-files.js";
 import type { Language } from "../clinic/clinic-profile.js";
 import { availableSlots, openDays } from "../booking/available-slots.js";
 import { busyAhead } from "../booking/booking-deps.js";
@@ -33,7 +33,8 @@ import { DESK_STRINGS } from "./desk-strings.js";
  */
 
 export const DESK_PATH = "/desk";
-const PUBLIC_DIR = join(PROJECT_ROOT, "src", "desk", "public");
+// Next to the code: src/desk/public from the sources, dist/desk/public (copied by `npm run build`) from the build.
+const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "public");
 const MAX_BODY_BYTES = 8 * 1024;
 
 const STATIC_FILES: Record<string, { file: string; type: string }> = {

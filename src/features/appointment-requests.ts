@@ -3,7 +3,7 @@ import { DateTime } from "luxon";
 import type { BotContext } from "../bot/context.js";
 import { dayListButtons, requestCardButtons } from "../bot/buttons.js";
 import { contextLanguage } from "../bot/i18n.js";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 import { formatShortDate, formatTime } from "../clinic/format.js";
 import { availableSlots, openDays } from "../booking/available-slots.js";
 import { confirmRequest } from "../booking/confirm-request.js";

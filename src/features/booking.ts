@@ -5,7 +5,7 @@ import { DateTime } from "luxon";
 import type { BotContext } from "../bot/context.js";
 import type { BotDeps } from "../bot/deps.js";
 import { contextLanguage } from "../bot/i18n.js";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 import type { Language } from "../clinic/clinic-profile.js";
 import { formatShortDate, formatTime } from "../clinic/format.js";
 import { availableSlots, eligiblePractitioners, openDays } from "../booking/available-slots.js";

@@ -3,7 +3,7 @@ import { DateTime } from "luxon";
 import type { BotContext } from "../bot/context.js";
 import { broadcastButtons } from "../bot/buttons.js";
 import { contextLanguage } from "../bot/i18n.js";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 import { formatDateTime } from "../clinic/format.js";
 import { AUDIENCES } from "../broadcast/broadcast-repository.js";
 import { messageOf } from "../broadcast/broadcast-service.js";

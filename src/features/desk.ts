@@ -3,7 +3,7 @@ import type { BotContext } from "../bot/context.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Translator } from "../bot/i18n.js";
-import { describeError } from "../bot/error-boundary.js";
+import { describeError } from "../shared/errors.js";
 import { DESK_PATH } from "../desk/desk-http.js";
 
 /**

@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { formatWeekHours } from "../clinic/format.js";
 import { contextLanguage } from "../bot/i18n.js";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 
 /** /help: every command, and how to reach the clinic directly. */
 export const helpFeature = new Composer<BotContext>();

@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { findRedFlags } from "../safety/red-flags.js";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 
 /**
  * Back-pain content must never keep someone from urgent care. Any message a

@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { bookButtons, tipsButtons } from "../bot/buttons.js";
 

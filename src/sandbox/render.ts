@@ -1,5 +1,5 @@
 import type { MessageEntity } from "grammy/types";
-import { escapeHtml } from "../bot/html.js";
+import { escapeHtml } from "../shared/html.js";
 
 /**
  * A message's text and entities as safe HTML for the sandbox page: the text

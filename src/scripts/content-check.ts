@@ -3,7 +3,7 @@
  * problem with its file and line instead of an article silently missing from
  * the bot: the articles, content/clinic.yml and content/safety.yml.
  *
- *   tsx src/scripts/content-check.ts [content-dir]     (default: content)
+ *   npm run content:check -- [content-dir]     (default: content; after npm run build)
  *
  * Prints `file:line: severity: message` per problem and a summary; exits 1 when
  * there is an error (warnings alone pass).

@@ -16,6 +16,7 @@ import { chatClient, E2E_TOKEN, freePort, usePeerAndDatabase } from "./harness.j
 const STAFF = 73_900;
 const ANA = 73_001;
 const BO = 73_002;
+const CY = 73_003;
 const staffUser = { id: STAFF, first_name: "Sam", last_name: "Reyes", language_code: "en" };
 
 describe("the staff desk in Chromium", () => {
@@ -24,6 +25,7 @@ describe("the staff desk in Chromium", () => {
   let database: Database;
   let deskUrl: string;
   let waitingId: number;
+  let secondWaitingId: number;
 
   beforeAll(async () => {
     if (!chromiumAvailable()) throw new Error(`no browser at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
@@ -51,6 +53,7 @@ describe("the staff desk in Chromium", () => {
     });
     if (!confirmed.ok) throw new Error("could not seed the appointment");
     waitingId = (await request(BO, "Bo Tran", 14, "daniel-okafor")).id;
+    secondWaitingId = (await request(CY, "Cy Roy", 16, "camille-tremblay")).id;
   }, 60_000);
 
   afterAll(async () => {
@@ -93,6 +96,30 @@ describe("the staff desk in Chromium", () => {
     expect(stored).toMatchObject({ status: "confirmed", handledByName: "Sam Reyes" });
     await page.close();
   }, 60_000);
+
+  it("shows one day in the day view, and declines a request with the reason staff typed: the patient gets it", async () => {
+    const cy = chatClient(e2e.peer, CY, "Cy");
+    const page = await openDesk(staffUser);
+    await page.locator('#view[data-ready="true"]').waitFor();
+    await page.getByRole("tab", { name: "Day" }).click();
+    await expect.poll(() => page.locator('#view[data-view="day"] section.day').count()).toBe(1);
+    const request = page.locator(`li.request[data-request-id="${secondWaitingId}"]`);
+    await request.getByRole("button", { name: "Decline" }).click();
+    await request.locator("textarea").fill("Camille is away that afternoon, sorry.");
+    await request.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => page.locator("#notice").innerText()).toContain("Declined. The patient gets the reason.");
+    await expect.poll(() => page.locator(`li.request[data-request-id="${secondWaitingId}"]`).count()).toBe(0);
+    const answer = await cy.waitFor(/Camille is away that afternoon, sorry\./, 20_000);
+    expect(answer.text).toContain("MS-");
+    await page.close();
+  }, 60_000);
+
+  it("without launch data (opened outside Telegram) shows only how to open it", async () => {
+    const page = await browser.newPage();
+    await page.goto(deskUrl);
+    await expect.poll(() => page.locator("#view").innerText()).toContain("Open the desk from the clinic's bot in Telegram.");
+    await page.close();
+  }, 30_000);
 
   it("speaks French to a French-speaking staff member, and shows patients nothing", async () => {
     const french = await openDesk({ ...staffUser, language_code: "fr" });

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 // The class itself: the package's CommonJS default export does not survive ESM interop cleanly.
@@ -8,21 +7,13 @@ import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll } from "vitest";
 import { scratchLocation } from "../kit/test-database.js";
 import { PROJECT_ROOT, type Provider } from "../../src/db/schema-files.js";
+import { freePort } from "../../src/http/free-port.js";
 
 /** The project root, where `npm start` runs. */
 export { PROJECT_ROOT };
+export { freePort };
 export const E2E_TOKEN = "123456789:AAFendToEndTokenForTheClinicBot00000";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** A loopback Bot API peer (the independent telegram-test-api emulator). */
 export async function startTelegramPeer() {
@@ -43,7 +34,7 @@ export interface BotProcess {
 
 /**
  * The node options and script that `npm start` runs (package.json's "start",
- * after its "prestart" build), read from there so that the tests, the crash
+ * on what `npm run build` compiled), read from there so that the tests, the crash
  * test and the benchmark run exactly what operators run.
  */
 export function startCommand(): string[] {
@@ -54,7 +45,7 @@ export function startCommand(): string[] {
   return args;
 }
 
-/** The compiled bot must exist (vitest's global setup, `prestart`, `prebench` and `precrash-test` build it). */
+/** The compiled bot must exist (`npm run build`; vitest's global setup, `prebench` and `precrash-test` run it). */
 function assertBuilt(entry: string): void {
   if (!existsSync(entry)) throw new Error(`${relative(PROJECT_ROOT, entry)} is missing: run \`npm run build\` first`);
 }

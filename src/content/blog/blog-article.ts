@@ -1,6 +1,6 @@
 import { franc } from "franc-min";
 import { DateTime } from "luxon";
-import { escapeHtml } from "../../bot/html.js";
+import { escapeHtml } from "../../shared/html.js";
 import type { Language } from "../../clinic/clinic-profile.js";
 import { TIP_TEXT_LIMIT, type Article, type Section } from "../article.js";
 import { renderTipText, visibleLength } from "../telegram-html.js";

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { escapeHtml } from "../../bot/html.js";
+import { escapeHtml } from "../../shared/html.js";
 import { SourceError } from "./source-error.js";
 
 /**

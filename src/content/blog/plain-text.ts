@@ -1,4 +1,4 @@
-import { escapeHtml } from "../../bot/html.js";
+import { escapeHtml } from "../../shared/html.js";
 import type { PageMetadata } from "./page-blocks.js";
 
 /**

@@ -1,8 +1,8 @@
 import { InlineKeyboard } from "grammy";
 import type { Translator } from "../bot/i18n.js";
 import type { Language } from "../clinic/clinic-profile.js";
-import type { BroadcastFigures, BroadcastRow } from "./broadcast-repository.js";
-import type { BroadcastReport } from "./broadcast-service.js";
+import type { BroadcastFigures, BroadcastRow } from "../broadcast/broadcast-repository.js";
+import type { BroadcastReport } from "../broadcast/broadcast-service.js";
 
 /** The author's progress message while a broadcast goes out, and its report at the end. */
 export function describeBroadcast(

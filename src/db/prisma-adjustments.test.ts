@@ -1,0 +1,116 @@
+/**
+ * What prisma-adjustments.ts relies on in Prisma's packages. When a Prisma upgrade changes any of it, these
+ * fail with the reason, before a migration does in production.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { ColumnTypeEnum } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { parseDatabaseUrl, type PostgresqlUrl } from "./database-url.js";
+import { createPgPool } from "./pg-pool.js";
+import { adjustPgAdapter, loadSchemaEngine } from "./prisma-adjustments.js";
+import { PROJECT_ROOT } from "./schema-files.js";
+import { scratchLocation, testProviders } from "../../test/kit/test-database.js";
+
+const require = createRequire(import.meta.url);
+const versionOf = (packageJson: string) => (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
+const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+
+describe("the schema engine's WebAssembly build", () => {
+  it("is the build of the engines the installed Prisma was released with, pinned exactly", () => {
+    // prisma → @prisma/engines → @prisma/engines-version names the engines' commit; the wasm build of the same
+    // commit is published as @prisma/schema-engine-wasm@<that same version>.
+    const engines = createRequire(require.resolve("prisma/package.json")).resolve("@prisma/engines/package.json");
+    const enginesVersion = versionOf(createRequire(engines).resolve("@prisma/engines-version/package.json"));
+    const wasmVersion = versionOf(join(dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "package.json"));
+    expect(wasmVersion, "npm install the @prisma/schema-engine-wasm whose version equals @prisma/engines-version's").toBe(enginesVersion);
+    expect(manifest.dependencies["@prisma/schema-engine-wasm"]).toBe(wasmVersion);
+    for (const name of ["@prisma/client", "@prisma/adapter-pg", "@prisma/adapter-better-sqlite3", "@prisma/driver-adapter-utils"]) {
+      expect(manifest.dependencies[name], `${name} pinned to the Prisma release`).toBe(manifest.devDependencies.prisma);
+    }
+  });
+
+  it("has the wasm-bindgen glue the hand-made instantiation calls", async () => {
+    const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const glue = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as Record<string, unknown>;
+    expect(typeof glue.__wbg_set_wasm, "__wbg_set_wasm in schema_engine_bg.js").toBe("function");
+    expect(Object.keys(glue).some((name) => name.startsWith("__wbg_setTimeout_")), "a __wbg_setTimeout_* import").toBe(true);
+    const { WebAssembly } = globalThis as unknown as {
+      WebAssembly: { Module: { new (bytes: Uint8Array): object; exports(module: object): { name: string }[] } };
+    };
+    const exports = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(dirname(gluePath), "schema_engine_bg.wasm"))));
+    expect(exports.map((entry) => entry.name)).toContain("__wbindgen_start");
+    // The package's own entry still imports the .wasm as a module, which is why the glue is driven by hand.
+    expect(readFileSync(join(dirname(gluePath), "schema_engine.js"), "utf8")).toContain("__wbg_set_wasm(wasm)");
+  });
+
+  it("is instantiated once per process", async () => {
+    const SchemaEngine = await loadSchemaEngine();
+    expect(typeof SchemaEngine.new).toBe("function");
+    expect(await loadSchemaEngine()).toBe(SchemaEngine);
+  });
+});
+
+describe.runIf(testProviders.includes("postgresql"))("the pg adapter, as the schema engine uses it", () => {
+  async function adjustedAdapter() {
+    const location = scratchLocation("postgresql");
+    const target = parseDatabaseUrl(location.url) as PostgresqlUrl;
+    const pool = createPgPool(target, { max: 2, charAsText: true });
+    const adapter = await new PrismaPg(pool).connect();
+    adjustPgAdapter(adapter);
+    return {
+      adapter,
+      pool,
+      target,
+      async close() {
+        await adapter.dispose();
+        await pool.end();
+        await location.cleanup();
+      },
+    };
+  }
+
+  it("hands over its node-postgres pool (underlyingDriver), which executeScript uses", async () => {
+    const { adapter, pool, target, close } = await adjustedAdapter();
+    try {
+      expect((adapter as { underlyingDriver?: () => unknown }).underlyingDriver?.()).toBe(pool);
+      expect(pool).toBeInstanceOf(pg.Pool);
+      // Sent whole: a ";" inside a string or a function body does not split the script.
+      await adapter.executeScript(
+        `CREATE SCHEMA ${target.schema}; CREATE TABLE ${target.schema}.notes (body text); INSERT INTO ${target.schema}.notes VALUES ('a;b'); ` +
+          "CREATE FUNCTION pg_temp.one() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;",
+      );
+      const result = await adapter.queryRaw({ sql: `SELECT body FROM ${target.schema}.notes`, args: [], argTypes: [] });
+      expect(result.rows).toEqual([["a;b"]]);
+      // A failing script is a DriverAdapterError carrying PostgreSQL's code, as the engine expects.
+      await expect(adapter.executeScript("SELECT * FROM no_such_table")).rejects.toMatchObject({ name: "DriverAdapterError", cause: { code: "42P01" } });
+    } finally {
+      await close();
+    }
+  });
+
+  it('reads "char" catalog columns as Character, on the adapter and inside transactions', async () => {
+    const { adapter, close } = await adjustedAdapter();
+    try {
+      const query = { sql: "SELECT relkind FROM pg_class WHERE relname = 'pg_class'", args: [], argTypes: [] };
+      const direct = await adapter.queryRaw(query);
+      expect(direct.columnNames).toEqual(["relkind"]);
+      expect(direct.columnTypes).toEqual([ColumnTypeEnum.Character]);
+      expect(direct.rows).toEqual([["r"]]);
+      const transaction = await adapter.startTransaction();
+      try {
+        expect((await transaction.queryRaw(query)).columnTypes).toEqual([ColumnTypeEnum.Character]);
+      } finally {
+        await transaction.rollback();
+      }
+    } finally {
+      await close();
+    }
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * Everything this project does to Prisma that relies on more than Prisma's documented API, in one place, so
+ * that a Prisma upgrade which breaks any of it fails prisma-adjustments.test.ts loudly instead of the bot at
+ * its next migration:
+ * - the schema engine's WebAssembly build is instantiated by hand through its wasm-bindgen glue
+ *   (`__wbg_set_wasm`, `__wbindgen_start`, the `__wbg_setTimeout_*` import): the package's own entry does
+ *   `import * as wasm from "./schema_engine_bg.wasm"`, which Node 20 only accepts with
+ *   --experimental-wasm-modules;
+ * - PostgreSQL's internal one-byte `"char"` columns, which the engine reads when it introspects
+ *   (relkind, contype…) and @prisma/adapter-pg rejects, pass through as marked text and get their type back;
+ * - migration scripts go to PostgreSQL whole, as one simple-protocol query (so PostgreSQL runs them in one
+ *   implicit transaction, as the native engine does), instead of being split at every ";", which breaks on
+ *   semicolons inside strings, comments or function bodies.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import pg from "pg";
+import { ColumnTypeEnum, DriverAdapterError, type SqlDriverAdapter, type SqlQueryable, type SqlResultSet } from "@prisma/driver-adapter-utils";
+import type { SchemaEngine } from "@prisma/schema-engine-wasm";
+
+type WasmExports = Record<string, unknown>;
+
+type Glue = typeof import("@prisma/schema-engine-wasm/schema_engine_bg") & {
+  __wbg_set_wasm(exports: WasmExports): void;
+};
+
+/** The part of the WebAssembly global used here (this project's TS lib has no DOM/WebAssembly types). */
+interface WasmApi {
+  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: WasmExports } }>;
+}
+
+let loading: Promise<typeof SchemaEngine> | undefined;
+
+/** Loads and starts the wasm module (once per process); returns the SchemaEngine class. */
+export function loadSchemaEngine(): Promise<typeof SchemaEngine> {
+  return (loading ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const glue = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as Glue;
+    const bytes = await readFile(gluePath.replace(/\.js$/, ".wasm"));
+    const imports: Record<string, unknown> = { ...glue };
+    for (const name of Object.keys(imports)) {
+      // The engine arms timers (e.g. 10 s around each PostgreSQL query) and
+      // never clears them; unref'd, they no longer hold a finished process open.
+      if (name.startsWith("__wbg_setTimeout_")) imports[name] = unrefSetTimeout;
+    }
+    const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
+    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": imports });
+    glue.__wbg_set_wasm(instance.exports);
+    (instance.exports.__wbindgen_start as () => void)();
+    return glue.SchemaEngine;
+  })());
+}
+
+function unrefSetTimeout(callback: () => void, milliseconds: number): NodeJS.Timeout {
+  const timer = setTimeout(callback, milliseconds >>> 0);
+  timer.unref();
+  return timer;
+}
+
+// ---------------------------------------------------------------------------
+// PostgreSQL "char" columns through @prisma/adapter-pg
+
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+/** Appended to the name of a `"char"` column by the charAsText pool. */
+export const CHAR_COLUMN_MARK = "\u0000pg-char";
+
+/** A pg.Client that reports `"char"` columns as text, marked (the pool's `charAsText` option). */
+export class CharAsTextClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    const query = (this.query as (...args: unknown[]) => unknown).bind(this);
+    (this as { query: unknown }).query = (...args: unknown[]): unknown => {
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === "function") {
+        // Callback style, as pg.Pool#query calls it.
+        args[last] = (error: unknown, result: unknown) => (callback as (e: unknown, r: unknown) => void)(error, error ? result : markCharColumns(result));
+        return query(...args);
+      }
+      const returned = query(...args);
+      return returned instanceof Promise ? returned.then(markCharColumns) : returned;
+    };
+  }
+}
+
+function markCharColumns(result: unknown): unknown {
+  for (const one of Array.isArray(result) ? result : [result]) {
+    for (const field of (one as pg.QueryResult | undefined)?.fields ?? []) {
+      if (field.dataTypeID === PG_CHAR_OID) {
+        field.dataTypeID = PG_TEXT_OID;
+        field.name += CHAR_COLUMN_MARK;
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * Two adjustments to @prisma/adapter-pg for the engine:
+ * - second half of the `"char"` workaround (see createPgPool's charAsText):
+ *   columns the pool marked get back their name and the Character type the
+ *   engine expects, on the adapter and on its transactions;
+ * - migration scripts are sent whole, as one simple-protocol query (so
+ *   PostgreSQL runs them in one implicit transaction, as the native engine
+ *   does), instead of being split at every ";", which breaks on semicolons
+ *   inside strings, comments or function bodies.
+ */
+export function adjustPgAdapter(adapter: SqlDriverAdapter): void {
+  patchQueryable(adapter);
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (...args) => {
+    const transaction = await startTransaction(...args);
+    patchQueryable(transaction);
+    return transaction;
+  };
+  const pool = (adapter as { underlyingDriver?: () => unknown }).underlyingDriver?.() as pg.Pool | undefined;
+  if (pool && typeof pool.query === "function") {
+    adapter.executeScript = async (script) => {
+      try {
+        await pool.query(script);
+      } catch (error) {
+        throw asDriverAdapterError(error);
+      }
+    };
+  }
+}
+
+function asDriverAdapterError(error: unknown): unknown {
+  if (!(error instanceof Error) || typeof (error as pg.DatabaseError).severity !== "string") return error;
+  const e = error as pg.DatabaseError;
+  return new DriverAdapterError({
+    kind: "postgres",
+    code: e.code ?? "",
+    severity: e.severity ?? "ERROR",
+    message: e.message,
+    detail: e.detail,
+    column: e.column,
+    hint: e.hint,
+  });
+}
+
+function patchQueryable(queryable: SqlQueryable): void {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => restoreMarked(await queryRaw(query));
+}
+
+function restoreMarked(result: SqlResultSet): SqlResultSet {
+  result.columnNames.forEach((name, index) => {
+    if (!name.endsWith(CHAR_COLUMN_MARK)) return;
+    result.columnNames[index] = name.slice(0, -CHAR_COLUMN_MARK.length);
+    result.columnTypes[index] = ColumnTypeEnum.Character;
+  });
+  return result;
+}
+
