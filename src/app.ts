@@ -157,6 +157,11 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     scheduler.every("scheduled-broadcasts", "* * * * *", (now) => services.runScheduledBroadcasts(now));
     scheduler.every("stale-requests", "*/5 * * * *", (now) => services.runStaleRequests(now));
     scheduler.every("abandoned-bookings", "*/10 * * * *", (now) => services.runAbandonedBookings(now));
+    // Announcements whose last rows ended without an outcome (unknown after a crash, blocked, erased) still finish,
+    // and one whose queueing a crash interrupted gets the rest of its audience.
+    void services.runBroadcastSettle().catch((error: unknown) => logger.error({ err: describeError(error) }, "settling broadcasts failed"));
+    scheduler.every("broadcast-settle", "* * * * *", () => services.runBroadcastSettle());
+    scheduler.every("outbox-retention", "17 * * * *", (now) => services.runOutboxRetention(now));
     // Published blog articles join the library, and drafts imported from the command line get their preview.
     await deps.tipLibrary.refresh();
     scheduler.every("blog-previews", "* * * * *", async (now) => {

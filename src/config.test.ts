@@ -64,4 +64,17 @@ describe("settings", () => {
     expect(config.staffChatId).toBe(-100123);
     expect(config.telegramApiRoot).toBe("http://127.0.0.1:8081");
   });
+
+  it("follows the clinic's blog only when CONTENT_FEED_URL is an http(s) address, every hour by default", () => {
+    expect(loadConfig({ BOT_TOKEN: TOKEN }).contentFeed).toBeUndefined();
+    expect(loadConfig({ BOT_TOKEN: TOKEN, CONTENT_FEED_URL: "https://maplespine.example/feed/" }).contentFeed).toEqual({
+      url: "https://maplespine.example/feed/",
+      intervalMinutes: 60,
+    });
+    expect(loadConfig({ BOT_TOKEN: TOKEN, CONTENT_FEED_URL: "https://maplespine.example/", CONTENT_FEED_INTERVAL_MINUTES: "15" }).contentFeed?.intervalMinutes).toBe(15);
+    expect(errorOf({ BOT_TOKEN: TOKEN, CONTENT_FEED_URL: "maplespine.example/feed" })).toMatch(/^CONTENT_FEED_URL must be the http\(s\) address/);
+    expect(errorOf({ BOT_TOKEN: TOKEN, CONTENT_FEED_URL: "https://maplespine.example/feed/", CONTENT_FEED_INTERVAL_MINUTES: "0" })).toMatch(
+      /^CONTENT_FEED_INTERVAL_MINUTES must be at least 1 minute/,
+    );
+  });
 });

@@ -45,6 +45,12 @@ const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ or - (e.g. the output of: openssl rand -hex 32)")
       .optional(),
+    OUTBOX_RETENTION_DAYS: z.coerce
+      .number({ error: "must be a number of days, e.g. 30" })
+      .int("must be a whole number of days, e.g. 30")
+      .min(1, "must be at least 1 day, e.g. 30")
+      .max(3650, "must be at most 3650 days")
+      .default(30),
     METRICS_TOKEN: z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z, a-z, 0-9, _ or - (e.g. the output of: openssl rand -hex 32)")
@@ -136,6 +142,8 @@ export interface Config {
   sendRatePerSecond: number;
   /** Bearer token that opens GET /metrics to other hosts; without it /metrics answers only direct loopback requests. */
   metricsToken?: string;
+  /** Finished outbox rows are deleted this many days after they ended. */
+  outboxRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -173,5 +181,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     contentFeed: values.CONTENT_FEED_URL ? { url: values.CONTENT_FEED_URL, intervalMinutes: values.CONTENT_FEED_INTERVAL_MINUTES } : undefined,
     sendRatePerSecond: values.SEND_RATE_PER_SECOND,
     metricsToken: values.METRICS_TOKEN,
+    outboxRetentionDays: values.OUTBOX_RETENTION_DAYS,
   };
 }

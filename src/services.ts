@@ -70,6 +70,10 @@ export interface Services {
   runStaleRequests(now: Date): Promise<number>;
   /** Deletes bookings left half-way once their wait limit has passed. */
   runAbandonedBookings(now: Date): Promise<number>;
+  /** Resumes interrupted queueing of announcements, closes those with nothing left, keeps ended ones' figures. */
+  runBroadcastSettle(): Promise<{ resumed: number; finished: number }>;
+  /** Deletes outbox rows that ended more than OUTBOX_RETENTION_DAYS ago (figures of announcements kept first). */
+  runOutboxRetention(now: Date): Promise<number>;
   /** Releases what the services hold apart from the database (the per-chat lock's connections). */
   close(): Promise<void>;
 }
@@ -196,6 +200,13 @@ export function createServices(input: ServicesInput): Services {
     runScheduledBroadcasts: (at) => broadcastService.startScheduled(at),
     runStaleRequests: (at) => notifyStaleRequests(booking, at),
     runAbandonedBookings: (at) => expireAbandonedBookings({ personalData: deps.personalData, logger }, at),
+    runBroadcastSettle: () => broadcastService.settle(),
+    async runOutboxRetention(at) {
+      await broadcastService.settle();
+      const pruned = await outbox.pruneFinished(new Date(at.getTime() - config.outboxRetentionDays * 24 * 3600_000));
+      if (pruned > 0) logger.info({ pruned, retentionDays: config.outboxRetentionDays }, "pruned finished outbox rows");
+      return pruned;
+    },
     async runBlogPreviews(at) {
       // Without a staff chat nobody could review: drafts wait, unclaimed, until one is set.
       if (staffChatId === undefined) return 0;

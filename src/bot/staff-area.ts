@@ -9,7 +9,9 @@ import { STAFF_BUTTONS } from "./buttons.js";
  * so patient names and phone numbers are never posted outside the staff chats.
  */
 export function inStaffArea(ctx: BotContext): boolean {
-  if (!ctx.isStaff || !ctx.chat) return false;
+  if (!ctx.isStaff) return false;
+  // A button on a message Telegram no longer attaches (too old) comes without a chat; it can post nowhere.
+  if (!ctx.chat) return ctx.callbackQuery !== undefined;
   return ctx.chat.type === "private" || ctx.chat.id === ctx.config.staffChatId;
 }
 

@@ -20,6 +20,10 @@ export interface BroadcastRow {
   finishedAt: Date | null;
   progressMessageId: number | null;
   createdAt: Date;
+  /** Null until every recipient is queued (a crash while queueing leaves it null, and queueing resumes). */
+  recipientsQueuedAt: Date | null;
+  /** The final figures as JSON, kept once the broadcast ended (its outbox rows may be pruned later). */
+  figures: string | null;
 }
 
 /** Delivery figures of one broadcast, read from its outbox rows. */
@@ -59,6 +63,10 @@ export interface BroadcastRepository {
   recent(limit: number): Promise<BroadcastRow[]>;
   /** Broadcasts still going out (for progress after a restart). */
   active(): Promise<BroadcastRow[]>;
+  /** Ended broadcasts (done or cancelled) whose figures are not kept yet. */
+  endedWithoutFigures(): Promise<BroadcastRow[]>;
+  /** Keeps the final figures on the broadcast, so they outlive its outbox rows. */
+  keepFigures(id: number, figures: BroadcastFigures): Promise<void>;
 }
 
 const PAGE = 1000;
@@ -139,11 +147,13 @@ export function createBroadcastRepository(db: Db, now: () => Date = () => new Da
         total += page.length;
         cursor = page.at(-1)!.id;
       }
-      await db.broadcast.update({ where: { id: broadcast.id }, data: { recipientCount: total } });
+      await db.broadcast.update({ where: { id: broadcast.id }, data: { recipientCount: total, recipientsQueuedAt: now() } });
       return total;
     },
 
     async figures(id) {
+      const kept = (await db.broadcast.findUnique({ where: { id }, select: { figures: true } }))?.figures;
+      if (kept) return JSON.parse(kept) as BroadcastFigures;
       const groups = await db.outboxMessage.groupBy({ by: ["status"], where: { broadcastId: id }, _count: { _all: true } });
       const count = (status: string) => groups.find((group) => group.status === status)?._count._all ?? 0;
       const failures = await db.outboxMessage.groupBy({ by: ["lastError"], where: { broadcastId: id, status: "failed" }, _count: { _all: true } });
@@ -176,5 +186,9 @@ export function createBroadcastRepository(db: Db, now: () => Date = () => new Da
     dueScheduled: (now) => db.broadcast.findMany({ where: { status: "scheduled", scheduledAt: { lte: now } }, orderBy: { scheduledAt: "asc" } }),
     recent: (limit) => db.broadcast.findMany({ where: { status: { notIn: ["composing", "draft"] } }, orderBy: { id: "desc" }, take: limit }),
     active: () => db.broadcast.findMany({ where: { status: { in: ["sending", "paused"] } } }),
+    endedWithoutFigures: () => db.broadcast.findMany({ where: { status: { in: ["done", "cancelled"] }, figures: null, startedAt: { not: null } } }),
+    async keepFigures(id, figures) {
+      await db.broadcast.update({ where: { id }, data: { figures: JSON.stringify(figures) } });
+    },
   };
 }

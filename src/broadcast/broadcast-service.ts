@@ -103,18 +103,54 @@ export class BroadcastService {
     this.pendingReports.clear();
   }
 
+  /**
+   * Brings every broadcast to where it should be, whatever happened to its
+   * rows (sent, or ended unknown after a crash, blocked, or cancelled by an
+   * erasure, none of which may report an outcome): recipients whose queueing
+   * a crash interrupted are queued (keys make it add only the missing ones),
+   * a broadcast with nothing left is closed and reported, and the figures of
+   * an ended broadcast are kept on it. Run at start and every minute.
+   */
+  async settle(): Promise<{ resumed: number; finished: number }> {
+    const { broadcasts, outbox, now } = this.options;
+    let resumed = 0;
+    let finished = 0;
+    for (const broadcast of await broadcasts.active()) {
+      if (broadcast.recipientsQueuedAt === null) {
+        const total = await broadcasts.enqueueRecipients(broadcast, now(), (rows) => outbox.enqueue(rows));
+        // Rows of a paused broadcast stay held.
+        if (broadcast.status === "paused") await broadcasts.holdPending(broadcast.id);
+        this.options.logger.warn({ broadcastId: broadcast.id, recipients: total }, "resumed queueing a broadcast's recipients after an interruption");
+        this.options.wake();
+        resumed++;
+        continue;
+      }
+      if (broadcast.status === "sending" && (await broadcasts.figures(broadcast.id)).remaining === 0) {
+        await this.report(broadcast.id, true);
+        if ((await broadcasts.find(broadcast.id))?.status === "done") finished++;
+      }
+    }
+    for (const ended of await broadcasts.endedWithoutFigures()) {
+      const figures = await broadcasts.figures(ended.id);
+      if (figures.remaining === 0) await broadcasts.keepFigures(ended.id, figures);
+    }
+    return { resumed, finished };
+  }
+
   /** Edits the author's progress message; closes the broadcast when nothing remains. */
   async report(broadcastId: number, force: boolean): Promise<void> {
     const { broadcasts, api, logger, now } = this.options;
     const broadcast = await broadcasts.find(broadcastId);
-    if (!broadcast?.progressMessageId) return;
+    if (!broadcast) return;
     const figures = await broadcasts.figures(broadcastId);
     let finished = broadcast.status === "cancelled" || broadcast.status === "done";
-    if (!finished && figures.remaining === 0 && broadcast.status === "sending") {
+    // Not before every recipient is queued: an interrupted queueing is resumed by settle().
+    if (!finished && figures.remaining === 0 && broadcast.status === "sending" && broadcast.recipientsQueuedAt !== null) {
       finished = await broadcasts.transition(broadcastId, ["sending"], "done", { finishedAt: now() });
       if (finished) logger.info({ broadcastId, ...figures, failureReasons: undefined }, "broadcast finished");
       else if (!force) return; // someone else closed it and reported
     }
+    if (!broadcast.progressMessageId) return;
     this.lastProgressAt.set(broadcastId, Date.now());
     const current = (await broadcasts.find(broadcastId))!;
     const report = await this.options.describe(current, figures, finished);

@@ -130,6 +130,14 @@ export function createOutboxRepository(db: Db): OutboxStore {
       return count;
     },
 
+    async pruneFinished(before) {
+      const ended = { status: { in: ["sent", "failed", "unknown", "cancelled"] }, updatedAt: { lt: before } };
+      // An announcement's figures are read from its rows until they are kept on the broadcast itself.
+      const kept = (await db.broadcast.findMany({ where: { figures: { not: null } }, select: { id: true } })).map((row) => row.id);
+      const { count } = await db.outboxMessage.deleteMany({ where: { ...ended, OR: [{ broadcastId: null }, { broadcastId: { in: kept } }] } });
+      return count;
+    },
+
     async countByKindAndStatus() {
       const groups = await db.outboxMessage.groupBy({ by: ["kind", "status"], _count: { _all: true } });
       return groups.map((group) => ({ kind: group.kind, status: group.status, count: group._count._all }));

@@ -98,6 +98,12 @@ export interface OutboxStore {
   sentMessageId(key: string): Promise<number | null>;
   /** On a graceful stop: this instance's claimed rows go back to pending. */
   releaseClaimedBy(claimerPrefix: string): Promise<number>;
+  /**
+   * Deletes rows that ended (sent, failed, unknown, cancelled) before `before`,
+   * except those of announcements whose final figures are not kept yet.
+   * Returns how many.
+   */
+  pruneFinished(before: Date): Promise<number>;
   /** How many rows there are of each kind and status (for metrics). */
   countByKindAndStatus(): Promise<Array<{ kind: string; status: string; count: number }>>;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { Api } from "grammy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Sandbox } from "./sandbox.js";
 import { servePage, type RunningPage } from "./page-server.js";
@@ -95,6 +96,31 @@ describe("the sandbox page in a real browser", () => {
     const botHttp = `http://127.0.0.1:${sandbox.app.http.port}`;
     for (const path of ["/", "/events", "/sandbox.js", "/api/send"]) expect((await fetch(botHttp + path)).status).toBe(404);
     expect((await fetch(`${botHttp}/healthz`)).status).toBe(200);
+    await ui.page.close();
+  }, 60_000);
+
+  it("draws what happens to a chat as Telegram shows it: typing…, a message deleted, an edit in place", async () => {
+    const ui = await SandboxPage.open(chromium.browser, page.url);
+    const zoe = await ui.addPatient("Zoé");
+    await ui.send(zoe, "/help");
+    const help = ui.botMessage(zoe, "/book");
+    await help.waitFor();
+    // The bot's own calls, made here with the sandbox's token: the page shows their effect live.
+    const api = new Api(sandbox.token, { apiRoot: sandbox.config.telegramApiRoot });
+    const chatId = Number(await zoe.getAttribute("data-chat-id"));
+    await api.sendChatAction(chatId, "typing");
+    await zoe.locator(".typing", { hasText: "typing…" }).waitFor();
+    const note = await api.sendMessage(chatId, "<i>Soon</i> <a href=\"https://maplespine.example/\">gone</a>", { parse_mode: "HTML" });
+    await zoe.locator(".typing").waitFor({ state: "hidden" });
+    const drawn = zoe.locator(`.message[data-message-id="${note.message_id}"]`);
+    expect(await drawn.locator("i").textContent()).toBe("Soon");
+    expect(await drawn.locator("a").getAttribute("href")).toBe("https://maplespine.example/");
+    await api.editMessageText(chatId, note.message_id, "<b>Changed</b>", { parse_mode: "HTML" });
+    await drawn.locator("b", { hasText: "Changed" }).waitFor();
+    expect(await drawn.locator(".meta").textContent()).toContain("edited");
+    await api.deleteMessage(chatId, note.message_id);
+    await drawn.waitFor({ state: "detached" });
+    expect(await help.isVisible()).toBe(true);
     await ui.page.close();
   }, 60_000);
 

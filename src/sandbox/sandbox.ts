@@ -5,7 +5,6 @@
  * be moved forward. The chat page (page-server.ts) drives it.
  */
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import { BotApiSimulator, type PeerEvent } from "../bot-api-peer/index.js";
 import { testBotInfo, user } from "../bot-api-peer/updates.js";
 import { SandboxClock } from "./clock.js";
 import { signLaunchData } from "../desk/launch-data.js";
+import { freePort } from "../http/free-port.js";
 import { viewOf, type ChatView, type MenuButtonView, type MessageView, type SandboxEvent } from "./views.js";
 
 export interface SandboxOptions {
@@ -272,14 +272,3 @@ export class Sandbox {
 
 /** A page action that cannot be done (a gone message, an unknown chat): answered 400 with this text. */
 export class SandboxError extends Error {}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}

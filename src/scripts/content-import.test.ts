@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -50,10 +49,4 @@ describe("npm run content:import, storing", () => {
       await database.close();
     }
   }, 60_000);
-
-  it("README's worked example is what the command prints", async () => {
-    const run = await runImport({}, SEED, "--json");
-    const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-    expect(readme).toContain("```json\n" + run.stdout.trimEnd() + "\n```");
-  }, 30_000);
 });

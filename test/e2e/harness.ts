@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 // The class itself: the package's CommonJS default export does not survive ESM interop cleanly.
@@ -8,21 +7,13 @@ import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll } from "vitest";
 import { scratchLocation } from "../kit/test-database.js";
 import { PROJECT_ROOT, type Provider } from "../../src/db/schema-files.js";
+import { freePort } from "../../src/http/free-port.js";
 
 /** The project root, where `npm start` runs. */
 export { PROJECT_ROOT };
+export { freePort };
 export const E2E_TOKEN = "123456789:AAFendToEndTokenForTheClinicBot00000";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** A loopback Bot API peer (the independent telegram-test-api emulator). */
 export async function startTelegramPeer() {

@@ -137,6 +137,8 @@ export async function seed(database: Database, options: BulkWorkOptions): Promis
       audience: "everyone",
       recipientCount: broadcastChats.length,
       startedAt: now,
+      // Every recipient queued, as BroadcastService.start records once it has written them all.
+      recipientsQueuedAt: now,
     },
   });
   await prisma.outboxMessage.createMany({

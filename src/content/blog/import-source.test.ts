@@ -116,7 +116,7 @@ describe("the clinic's post pasted as plain text (the seed)", () => {
     expect(article.closing).not.toMatch(/Instagram|Leave a Reply/);
   });
 
-  it("prints exactly the JSON the command promises, through npm run content:import --json", async () => {
+  it("prints exactly the JSON the command promises (and README shows), through npm run content:import --json", async () => {
     const run = await runImport(SEED, "--json");
     expect(run.status).toBe(0);
     const printed = JSON.parse(run.stdout) as unknown[];
@@ -128,6 +128,8 @@ describe("the clinic's post pasted as plain text (the seed)", () => {
     expect(Object.keys(article!.tips[0]!)).toEqual(["id", "heading", "text"]);
     expect(article!.tips[0]).toMatchObject({ id: "can-massage-therapy-treat-lower-back-pain#muscle-relaxation", heading: "Muscle Relaxation" });
     expect(article!.tips.map((tip) => tip.text).join("\n")).not.toMatch(CHROME);
+    // README's worked example is this very output.
+    expect(readFileSync(join(repoRoot, "README.md"), "utf8")).toContain("```json\n" + run.stdout.trimEnd() + "\n```");
   });
 });
 
