@@ -92,6 +92,25 @@ export class SandboxPage {
     await message.locator(".inline-keyboard button", { hasText: label }).first().click();
   }
 
+  /**
+   * A patient's booking request from its first step ("What would you like to book")
+   * to sending it, taking the first free time and sharing the made-up phone number.
+   */
+  async requestAppointment(patient: Locator): Promise<void> {
+    await this.press(patient, "What would you like to book", "60 min");
+    await this.press(patient, "With whom", "No preference");
+    await this.press(patient, "Which day", /./);
+    await this.press(patient, "Free times on", /\d/);
+    await this.press(patient, "What name should the clinic use", "Use");
+    await this.press(patient, "Do you agree", "I agree");
+    await this.botMessage(patient, "What phone number").waitFor();
+    await patient.locator(".reply-keyboard button", { hasText: "Share my phone number" }).click();
+    await patient.locator(".message.me .contact", { hasText: "+1 613 555" }).waitFor();
+    await this.press(patient, "bill your insurance directly", /^No$/);
+    await this.press(patient, "Anything the practitioner should know", "Skip");
+    await this.press(patient, "Please check your request", "Send my request");
+  }
+
   async openControls(): Promise<void> {
     const controls = this.page.locator("details.controls");
     if ((await controls.getAttribute("open")) === null) await controls.locator("summary").click();

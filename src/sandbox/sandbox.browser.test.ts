@@ -37,18 +37,7 @@ describe("the sandbox page in a real browser", () => {
     expect(await welcome.locator("b").first().textContent()).toBe("Maple Spine & Wellness Clinic");
 
     await ui.press(ana, "Welcome to", "Book an appointment");
-    await ui.press(ana, "What would you like to book", "60 min");
-    await ui.press(ana, "With whom", "No preference");
-    await ui.press(ana, "Which day", /./);
-    await ui.press(ana, "Free times on", /\d/);
-    await ui.press(ana, "What name should the clinic use", "Use");
-    await ui.press(ana, "Do you agree", "I agree");
-    await ui.botMessage(ana, "What phone number").waitFor();
-    await ana.locator(".reply-keyboard button", { hasText: "Share my phone number" }).click();
-    await ana.locator(".message.me .contact", { hasText: "+1 613 555" }).waitFor();
-    await ui.press(ana, "bill your insurance directly", /^No$/);
-    await ui.press(ana, "Anything the practitioner should know", "Skip");
-    await ui.press(ana, "Please check your request", "Send my request");
+    await ui.requestAppointment(ana);
     const sent = ui.botMessage(ana, "Your request is sent");
     await sent.waitFor();
     const reference = /MS-\d{6}-\d/.exec((await sent.textContent()) ?? "")?.[0];

@@ -22,17 +22,7 @@ export const scenes: Scene[] = [
     async play(ui) {
       const ana = await ui.addPatient("Ana Lima");
       await ui.send(ana, "/book");
-      await ui.press(ana, "What would you like to book", "60 min");
-      await ui.press(ana, "With whom", "No preference");
-      await ui.press(ana, "Which day", /./);
-      await ui.press(ana, "Free times on", /\d/);
-      await ui.press(ana, "What name should the clinic use", "Use");
-      await ui.press(ana, "Do you agree", "I agree");
-      await ui.botMessage(ana, "What phone number").waitFor();
-      await ana.locator(".reply-keyboard button", { hasText: "Share my phone number" }).click();
-      await ui.press(ana, "bill your insurance directly", /^No$/);
-      await ui.press(ana, "Anything the practitioner should know", "Skip");
-      await ui.press(ana, "Please check your request", "Send my request");
+      await ui.requestAppointment(ana);
       await ui.press(ui.staffChat(), /Request MS-/, "Confirm");
       await ana.locator(".document", { hasText: ".ics" }).waitFor({ timeout: 20_000 });
     },
