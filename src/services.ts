@@ -24,6 +24,7 @@ import { enqueueDueTips, type TickResult } from "./tips/enqueue-due-tips.js";
 import { Metrics } from "./metrics.js";
 import { createAppointmentRepository } from "./booking/appointment-repository.js";
 import { BookingNotices } from "./booking/booking-notices.js";
+import { bookingNoticeRenderer } from "./features/booking-notices.js";
 import type { BookingDeps } from "./booking/booking-deps.js";
 import { notifyStaleRequests } from "./booking/notify-stale-requests.js";
 import { expireAbandonedBookings } from "./privacy/expire-abandoned-bookings.js";
@@ -158,6 +159,7 @@ export function createServices(input: ServicesInput): Services {
     appointments: createAppointmentRepository(database.prisma),
     notices: new BookingNotices({
       i18n,
+      render: bookingNoticeRenderer(i18n, clinic),
       clinic,
       outbox,
       staffChatId,

@@ -6,7 +6,7 @@ import type { Translator } from "../bot/i18n.js";
 import { describeError } from "../shared/errors.js";
 import { attachedTextFile, type NewOutboxMessage, type OutboxKind, type OutboxStore, type OutgoingMessage } from "../delivery/outbox.js";
 import type { Logger } from "../logger.js";
-import type { Appointment, AppointmentRepository, AppointmentRequest, WaitlistEntry } from "./appointment-repository.js";
+import type { Appointment, AppointmentRepository, AppointmentRequest, AppointmentWithRequest, WaitlistEntry } from "./appointment-repository.js";
 import { appointmentIcs, cancellationIcs } from "./ics.js";
 import { formatReference } from "./reference.js";
 import { proposalButtons, reminderButtons, requestCardButtons, waitlistButtons } from "../bot/buttons.js";
@@ -18,8 +18,18 @@ import { proposalButtons, reminderButtons, requestCardButtons, waitlistButtons }
  * key naming what it is, so it is sent exactly once even when a button is
  * pressed twice or the bot restarts; the staff card is then edited in place.
  */
+
+/** What a notice tells, and with what; the Telegram layer words it when it is queued (`render`). */
+export type BookingNotice =
+  /** Staff: the patient withdrew a waiting request, or turned down the time staff proposed. */
+  | { type: "request-withdrawn"; request: AppointmentRequest; proposalRefused: boolean }
+  /** Staff: an appointment was cancelled (by the patient or a staff member) and its time is free. */
+  | { type: "appointment-cancelled-staff"; appointment: AppointmentWithRequest };
+
 export interface BookingNoticesOptions {
   i18n: Translator;
+  /** The message a notice becomes, in its recipient's language. */
+  render: (notice: BookingNotice, now: Date) => OutgoingMessage;
   clinic: ClinicProfile;
   outbox: OutboxStore;
   /** Where request cards go: the staff group, or a staff member's private chat when no group is set. */
@@ -159,6 +169,20 @@ export class BookingNotices {
     await this.enqueue({ key, kind: "notice", chatId: this.options.staffChatId, aboutUserId, message: { method: "sendMessage", params: { text, parse_mode: "HTML" } }, dueAt: now });
   }
 
+  /** Staff see the withdrawal on the card and in the chat. */
+  async requestWithdrawn(request: AppointmentRequest, proposalRefused: boolean, now: Date): Promise<void> {
+    await this.refreshStaffCard(request, null);
+    await this.noticeToStaff(`request-withdrawn:${request.id}`, { type: "request-withdrawn", request, proposalRefused }, now, request.userId);
+  }
+
+  private async noticeToStaff(key: string, notice: BookingNotice, now: Date, aboutUserId: bigint | null): Promise<void> {
+    if (this.options.staffChatId === undefined) {
+      this.options.logger.error({ key }, "no STAFF_CHAT_ID or STAFF_IDS: nobody can see this staff notice");
+      return;
+    }
+    await this.enqueue({ key, kind: "notice", chatId: this.options.staffChatId, aboutUserId, message: this.options.render(notice, now), dueAt: now });
+  }
+
   // --- Messages to the patient ---------------------------------------------
 
   /** The confirmation with its .ics, the reminders, and (for a reschedule) the end of the old appointment's reminders. */
@@ -233,8 +257,8 @@ export class BookingNotices {
     await this.enqueue(toPatient(request, `request-proposed:${request.id}`, { method: "sendMessage", params: { text, reply_markup } }, now));
   }
 
-  /** The patient gets a calendar cancellation; their reminders stop. */
-  async appointmentCancelled(appointment: Appointment & { request: AppointmentRequest }, now: Date): Promise<void> {
+  /** The patient gets a calendar cancellation and their reminders stop; staff see it on the card and in the chat. */
+  async appointmentCancelled(appointment: AppointmentWithRequest, now: Date): Promise<void> {
     await this.dropReminders(appointment);
     const language = appointment.request.language;
     await this.enqueue(toPatient(appointment, `appointment-cancelled:${appointment.id}`, {
@@ -244,6 +268,8 @@ export class BookingNotices {
         caption: this.t(language, "booking-cancelled-patient", { appointment: this.describe(appointment, language) }),
       },
     }, now));
+    await this.refreshStaffCard(appointment.request, appointment);
+    await this.noticeToStaff(`appointment-cancelled-staff:${appointment.id}`, { type: "appointment-cancelled-staff", appointment }, now, appointment.userId);
   }
 
   async staleRequest(request: AppointmentRequest, now: Date): Promise<void> {

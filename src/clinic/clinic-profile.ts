@@ -166,3 +166,18 @@ export function loadClinicProfile(contentDir: string): ClinicProfile {
 }
 
 export { profileSchema as clinicProfileSchema };
+
+/** The language a stored row names (a request, a waitlist entry), as one the clinic speaks. */
+export function asLanguage(language: string): Language {
+  return language === "fr" ? "fr" : "en";
+}
+
+/** A service's name in a language; its id when the clinic no longer offers it. */
+export function serviceName(clinic: ClinicProfile, serviceId: string, language: string): string {
+  return clinic.services.find((service) => service.id === serviceId)?.name[asLanguage(language)] ?? serviceId;
+}
+
+/** A practitioner's name; their id when they no longer work at the clinic. */
+export function practitionerName(clinic: ClinicProfile, practitionerId: string): string {
+  return clinic.practitioners.find((person) => person.id === practitionerId)?.name ?? practitionerId;
+}

@@ -86,10 +86,10 @@ privateChats.callbackQuery(appointmentButtons.filter("move"), async (ctx) => {
 
 for (const action of ["cancel", "move"] as const) {
   privateChats.callbackQuery(openRequestButtons.filter(action), async (ctx) => {
-    const request = await withdrawRequest(ctx.deps.booking, openRequestButtons.parse(action, ctx.callbackQuery.data)!.requestId, ctx.from.id);
-    if (!request) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+    const withdrawn = await withdrawRequest(ctx.deps.booking, openRequestButtons.parse(action, ctx.callbackQuery.data)!.requestId, ctx.from.id);
+    if (!withdrawn) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
     await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t("appointments-request-withdrawn", { reference: formatReference(request.id) }));
+    await ctx.reply(ctx.t("appointments-request-withdrawn", { reference: formatReference(withdrawn.request.id) }));
     if (action === "move") await startBooking(ctx);
   });
 }
