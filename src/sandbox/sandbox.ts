@@ -242,21 +242,9 @@ export class Sandbox {
     return viewOf(message, { at, zone: this.clinic.timeZone, botId: this.peer.botInfo.id });
   }
 
-  /** The menu Telegram would show in this chat: the most specific scope and language set. */
+  /** The menu Telegram would show this chat's person: the peer picks it by Telegram's scope and language rules. */
   private commandsOf(chat: ChatView): BotCommand[] {
-    const chatScope = { type: "chat", chat_id: chat.id };
-    for (const [scope, language] of [
-      [chatScope, chat.language],
-      [chatScope, ""],
-      [{ type: "all_private_chats" }, chat.language],
-      [{ type: "all_private_chats" }, ""],
-      [{ type: "default" }, chat.language],
-      [{ type: "default" }, ""],
-    ] as const) {
-      const commands = this.peer.commandMenu(scope, language);
-      if (commands) return commands;
-    }
-    return [];
+    return this.peer.commandMenuShown(chat.id, this.userOf(chat.id));
   }
 
   /** The chat's menu button when it opens a Mini App (the desk, for staff). */
