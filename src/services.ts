@@ -18,13 +18,13 @@ import { createTipRepository } from "./tips/tip-repository.js";
 import { createPersonalDataRepository } from "./privacy/personal-data-repository.js";
 import { createBroadcastRepository } from "./broadcast/broadcast-repository.js";
 import { BroadcastService } from "./broadcast/broadcast-service.js";
-import { describeBroadcast } from "./features/broadcast-progress.js";
+import { broadcastProgressEditor } from "./features/broadcast-progress.js";
 import { createTipCatalog } from "./tips/tip-catalog.js";
 import { enqueueDueTips, type TickResult } from "./tips/enqueue-due-tips.js";
 import { Metrics } from "./metrics.js";
 import { createAppointmentRepository } from "./booking/appointment-repository.js";
 import { BookingNotices } from "./booking/booking-notices.js";
-import { bookingNoticeRenderer } from "./features/booking-notices.js";
+import { bookingMessenger } from "./features/booking-notices.js";
 import type { BookingDeps } from "./booking/booking-deps.js";
 import { notifyStaleRequests } from "./booking/notify-stale-requests.js";
 import { expireAbandonedBookings } from "./privacy/expire-abandoned-bookings.js";
@@ -117,18 +117,22 @@ export function createServices(input: ServicesInput): Services {
   const queued = new EventEmitter();
   const wakeDelivery = () => void queued.emit("queued");
 
+  const broadcastLogger = logger.child({ component: "broadcast" });
   const broadcastService = new BroadcastService({
     broadcasts,
     outbox,
-    api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
-    logger: logger.child({ component: "broadcast" }),
+    logger: broadcastLogger,
     now,
     wake: wakeDelivery,
-    describe: async (broadcast, figures, finished) => {
-      const author = await users.findById(broadcast.authorId);
-      const language = languageFor(author?.language, author?.languageCode ?? undefined, clinic.defaultLanguage);
-      return describeBroadcast(i18n, language, broadcast, figures, { finished, ratePerSecond: config.sendRatePerSecond, now: now() });
-    },
+    showProgress: broadcastProgressEditor({
+      i18n,
+      clinic,
+      users,
+      api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
+      logger: broadcastLogger,
+      ratePerSecond: config.sendRatePerSecond,
+      now,
+    }),
   });
 
   const engine = new DeliveryEngine({
@@ -158,12 +162,11 @@ export function createServices(input: ServicesInput): Services {
   const booking: BookingDeps = {
     appointments: createAppointmentRepository(database.prisma),
     notices: new BookingNotices({
-      i18n,
-      render: bookingNoticeRenderer(i18n, clinic),
+      // Its own Api for editing staff cards (best effort: the outcome is also in the database and /requests).
+      messenger: bookingMessenger(i18n, clinic, new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client })),
       clinic,
       outbox,
       staffChatId,
-      api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
       logger: logger.child({ component: "booking" }),
       wake: () => engine.wake(),
     }),

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../config.js";
 import type { BotDeps } from "../bot/deps.js";
 import { languageFor } from "../bot/i18n.js";
-import type { Language } from "../clinic/clinic-profile.js";
+import { practitionerName, type Language } from "../clinic/clinic-profile.js";
 import { availableSlots, openDays } from "../booking/available-slots.js";
 import { busyAhead } from "../booking/booking-deps.js";
 import { confirmRequest } from "../booking/confirm-request.js";
@@ -139,7 +139,7 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
       slots.sort((a, b) => a.start.getTime() - b.start.getTime() || a.practitionerId.localeCompare(b.practitionerId));
       return {
         date,
-        slots: slots.map((slot) => ({ start: slot.start.toISOString(), end: slot.end.toISOString(), practitionerId: slot.practitionerId, practitioner: booking.notices.practitionerName(slot.practitionerId) })),
+        slots: slots.map((slot) => ({ start: slot.start.toISOString(), end: slot.end.toISOString(), practitionerId: slot.practitionerId, practitioner: practitionerName(clinic, slot.practitionerId) })),
       };
     }
 

@@ -11,6 +11,9 @@ import { declineRequest } from "../booking/decline-request.js";
 import { proposeTime } from "../booking/propose-time.js";
 import { busyAhead } from "../booking/booking-deps.js";
 import { formatReference, parseReference } from "../booking/reference.js";
+import { practitionerName, serviceName } from "../clinic/clinic-profile.js";
+import { bookingWording } from "./booking-wording.js";
+import { staffCard } from "./booking-notices.js";
 
 /**
  * The staff side of appointments: each request arrives in the staff chat as a
@@ -129,7 +132,8 @@ appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("card"), asyn
 });
 
 appointmentRequestsFeature.command("requests", async (ctx) => {
-  const { appointments, notices } = ctx.deps.booking;
+  const { appointments } = ctx.deps.booking;
+  const words = bookingWording(ctx.deps.i18n, ctx.deps.clinic);
   const pending = await appointments.pendingRequests();
   if (pending.length === 0) return ctx.reply(ctx.t("booking-requests-none"));
   const language = contextLanguage(ctx);
@@ -140,7 +144,7 @@ appointmentRequestsFeature.command("requests", async (ctx) => {
     return ctx.t(request.status === "proposed" ? "booking-requests-item-proposed" : "booking-requests-item", {
       reference: formatReference(request.id),
       name: escapeHtml(request.patientName ?? "—"),
-      appointment: escapeHtml(notices.describe(request, language)),
+      appointment: escapeHtml(words.describe(request, language)),
       hours: String(Math.floor((now - request.createdAt.getTime()) / 3600_000)),
     });
   });
@@ -152,7 +156,8 @@ appointmentRequestsFeature.command("today", async (ctx) => {
   const argument = ctx.match.trim();
   const day = argument ? DateTime.fromISO(argument, { zone }) : DateTime.fromJSDate(ctx.deps.now(), { zone });
   if (!day.isValid) return ctx.reply(ctx.t("booking-today-bad-date"));
-  const { appointments, notices } = ctx.deps.booking;
+  const { appointments } = ctx.deps.booking;
+  const { clinic } = ctx.deps;
   const language = contextLanguage(ctx);
   const list = await appointments.appointmentsBetween(day.startOf("day").toJSDate(), day.startOf("day").plus({ days: 1 }).toJSDate());
   const heading = ctx.t("booking-today-title", { day: formatShortDate(day.toISODate()!, language), count: String(list.length) });
@@ -165,10 +170,10 @@ appointmentRequestsFeature.command("today", async (ctx) => {
     }
     return ctx.t("booking-today-item", {
       time: formatTime(appointment.startsAt, ctx.deps.clinic.timeZone, language),
-      practitioner: escapeHtml(notices.practitionerName(appointment.practitionerId)),
+      practitioner: escapeHtml(practitionerName(clinic, appointment.practitionerId)),
       name: escapeHtml(appointment.request.patientName ?? "—"),
       phone: escapeHtml(appointment.request.phone ?? "—"),
-      service: escapeHtml(notices.serviceName(appointment.serviceId, language)),
+      service: escapeHtml(serviceName(clinic, appointment.serviceId, language)),
       reference,
       status: ctx.t(`booking-status-${appointment.status}`),
     });
@@ -186,9 +191,10 @@ for (const [action, outcome] of [["done", "completed"], ["noshow", "no-show"]] a
 
 /** A request's card as it stands now (null when there is no such request). */
 async function currentCard(ctx: BotContext, requestId: number) {
-  const { appointments, notices } = ctx.deps.booking;
+  const { appointments } = ctx.deps.booking;
   const request = await appointments.findRequest(requestId);
-  return request ? notices.staffCard(request, await appointments.findAppointmentOfRequest(request.id)) : null;
+  const words = bookingWording(ctx.deps.i18n, ctx.deps.clinic);
+  return request ? staffCard(words, ctx.deps.clinic, request, await appointments.findAppointmentOfRequest(request.id)) : null;
 }
 
 async function alreadyHandled(ctx: BotContext, by: string | null | undefined): Promise<void> {
