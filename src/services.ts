@@ -34,6 +34,7 @@ import { createTipLibrary } from "./content/tip-library.js";
 import { blogFeedFailingMessage, blogPreviewMessages, staffLanguageOf } from "./features/blog-review.js";
 import { createDeskRepository } from "./desk/desk-repository.js";
 import { createDeskHandler, type DeskHandler } from "./desk/desk-http.js";
+import { DAY_MS, HOUR_MS } from "./shared/time.js";
 
 export interface ServicesInput {
   config: Config;
@@ -208,7 +209,7 @@ export function createServices(input: ServicesInput): Services {
     runBroadcastSettle: () => broadcastService.settle(),
     async runOutboxRetention(at) {
       await broadcastService.settle();
-      const pruned = await outbox.pruneFinished(new Date(at.getTime() - config.outboxRetentionDays * 24 * 3600_000));
+      const pruned = await outbox.pruneFinished(new Date(at.getTime() - config.outboxRetentionDays * DAY_MS));
       if (pruned > 0) logger.info({ pruned, retentionDays: config.outboxRetentionDays }, "pruned finished outbox rows");
       return pruned;
     },
@@ -245,7 +246,7 @@ export function createServices(input: ServicesInput): Services {
           catalog: tipCatalog,
           languageOf: (subscription) => languageFor(subscription.language, subscription.languageCode ?? undefined, clinic.defaultLanguage),
           logger,
-          graceMs: clinic.tips.graceHours * 3600_000,
+          graceMs: clinic.tips.graceHours * HOUR_MS,
         },
         at,
       );

@@ -3,6 +3,7 @@ import { describeError } from "../shared/errors.js";
 import type { NewOutboxMessage, OutboxKind, OutboxStore, OutgoingMessage } from "../delivery/outbox.js";
 import type { Logger } from "../logger.js";
 import type { Appointment, AppointmentRepository, AppointmentRequest, AppointmentWithRequest, WaitlistEntry } from "./appointment-repository.js";
+import { HOUR_MS, toEpochMinutes } from "../shared/time.js";
 
 /**
  * Everything the booking flow tells patients and staff on its own initiative:
@@ -64,8 +65,6 @@ export interface BookingNoticesOptions {
   logger: Logger;
   wake: () => void;
 }
-
-const HOUR_MS = 3600_000;
 
 export class BookingNotices {
   constructor(private readonly options: BookingNoticesOptions) {}
@@ -174,7 +173,7 @@ export class BookingNotices {
    * offer is recorded first: accepting checks the button against it.
    */
   async offerFreedSlot(appointments: AppointmentRepository, entry: WaitlistEntry, slot: { practitionerId: string; startsAt: Date }, now: Date): Promise<void> {
-    const minutes = Math.round(slot.startsAt.getTime() / 60_000);
+    const minutes = toEpochMinutes(slot.startsAt);
     const offer = await appointments.recordOffer(entry.id, slot);
     await this.enqueue(this.toPatient(entry, `waitlist-offer:${entry.id}:${slot.practitionerId}:${minutes}`, { type: "waitlist-offer", entry, slot, offerId: offer.id }, { dueAt: now }));
   }

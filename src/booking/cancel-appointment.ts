@@ -1,9 +1,7 @@
-import { DateTime } from "luxon";
 import type { ClinicProfile } from "../clinic/clinic-profile.js";
 import type { AppointmentWithRequest } from "./appointment-repository.js";
 import type { BookingDeps } from "./booking-deps.js";
-
-const HOUR_MS = 3600_000;
+import { HOUR_MS, localDate } from "../shared/time.js";
 
 /** Less than the clinic's late-cancellation notice before the appointment: patients must phone instead. */
 export function insideLateWindow(clinic: ClinicProfile, startsAt: Date, now: Date): boolean {
@@ -40,7 +38,7 @@ export async function cancelAppointment(
 /** Patients waiting for that service on that day hear about the freed time, in the order they asked. */
 async function offerToWaitlist(deps: BookingDeps, freed: AppointmentWithRequest): Promise<void> {
   if (freed.startsAt.getTime() <= deps.now().getTime()) return;
-  const date = DateTime.fromJSDate(freed.startsAt, { zone: deps.clinic.timeZone }).toISODate()!;
+  const date = localDate(freed.startsAt, deps.clinic.timeZone);
   const waiting = await deps.appointments.waitingFor(freed.serviceId, date);
   for (const entry of waiting) {
     if (entry.practitionerId !== null && entry.practitionerId !== freed.practitionerId) continue;

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
 import { readYamlFile } from "../content/yaml-file.js";
+import { minutesOfDay } from "../shared/time.js";
 
 /**
  * The clinic's own profile (content/clinic.yml): who it is, when it is open,
@@ -23,8 +24,6 @@ export type Localized = z.output<typeof localized>;
 const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
   message: "must be an IANA time zone name such as America/Toronto",
 });
-
-const minutesOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** "09:00-17:30" → minutes since midnight. */
 const interval = z

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { DateTime } from "luxon";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -18,6 +17,7 @@ import { deskAgenda, parseAgendaRange } from "./desk-agenda.js";
 import { announcementDelivery, announcementList, tipsByWeek } from "./desk-figures.js";
 import { calendarFeed, feedWindow } from "./calendar-feed.js";
 import { DESK_STRINGS } from "./desk-strings.js";
+import { localDate } from "../shared/time.js";
 
 /**
  * The staff desk over HTTP, under /desk/: the page itself (static, no patient
@@ -109,7 +109,7 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
         language: staff.language,
         strings: Object.fromEntries(DESK_STRINGS.map((key) => [key, deps.i18n.t(staff.language, key, placeholders)])),
         // The clinic's date by the bot's clock, which the page starts from (the sandbox's clock can be moved).
-        today: DateTime.fromJSDate(deps.now(), { zone: clinic.timeZone }).toISODate(),
+        today: localDate(deps.now(), clinic.timeZone),
         clinic: { name: clinic.name[staff.language], timeZone: clinic.timeZone, horizonDays: clinic.booking.horizonDays },
         practitioners: clinic.practitioners.map((person) => ({ id: person.id, name: person.name, title: person.title[staff.language] })),
         services: clinic.services.map((service) => ({ id: service.id, name: service.name[staff.language], durationMinutes: service.durationMinutes })),

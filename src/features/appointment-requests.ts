@@ -14,6 +14,7 @@ import { formatReference, parseReference } from "../booking/reference.js";
 import { practitionerName, serviceName } from "../clinic/clinic-profile.js";
 import { bookingWording } from "./booking-wording.js";
 import { staffCard } from "./booking-notices.js";
+import { dayBounds, fromEpochMinutes, HOUR_MS, inZone, toEpochMinutes } from "../shared/time.js";
 
 /**
  * The staff side of appointments: each request arrives in the staff chat as a
@@ -92,7 +93,7 @@ appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("pd"), async 
   const keyboard = new InlineKeyboard();
   slots.forEach((slot, index) => {
     const who = clinic.practitioners.find((person) => person.id === slot.practitionerId)?.name.split(" ")[0] ?? slot.practitionerId;
-    keyboard.text(`${formatTime(slot.start, clinic.timeZone, contextLanguage(ctx))} ${who}`, requestCardButtons.data("pt", { requestId: request.id, minutes: Math.round(slot.start.getTime() / 60_000), practitionerId: slot.practitionerId }));
+    keyboard.text(`${formatTime(slot.start, clinic.timeZone, contextLanguage(ctx))} ${who}`, requestCardButtons.data("pt", { requestId: request.id, minutes: toEpochMinutes(slot.start), practitionerId: slot.practitionerId }));
     if (index % 3 === 2) keyboard.row();
   });
   keyboard.row().text(ctx.t("button-back"), requestCardButtons.data("alt", { requestId: request.id }));
@@ -104,7 +105,7 @@ appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("pt"), async 
   const { requestId, minutes, practitionerId } = requestCardButtons.parse("pt", ctx.callbackQuery.data)!;
   const result = await proposeTime(ctx.deps.booking, {
     requestId,
-    startsAt: new Date(minutes * 60_000),
+    startsAt: fromEpochMinutes(minutes),
     practitionerId,
     by: staffMember(ctx),
   });
@@ -145,7 +146,7 @@ appointmentRequestsFeature.command("requests", async (ctx) => {
       reference: formatReference(request.id),
       name: escapeHtml(request.patientName ?? "—"),
       appointment: escapeHtml(words.describe(request, language)),
-      hours: String(Math.floor((now - request.createdAt.getTime()) / 3600_000)),
+      hours: String(Math.floor((now - request.createdAt.getTime()) / HOUR_MS)),
     });
   });
   await ctx.reply([ctx.t("booking-requests-title", { count: String(pending.length) }), ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
@@ -154,12 +155,13 @@ appointmentRequestsFeature.command("requests", async (ctx) => {
 appointmentRequestsFeature.command("today", async (ctx) => {
   const zone = ctx.deps.clinic.timeZone;
   const argument = ctx.match.trim();
-  const day = argument ? DateTime.fromISO(argument, { zone }) : DateTime.fromJSDate(ctx.deps.now(), { zone });
+  const day = argument ? DateTime.fromISO(argument, { zone }) : inZone(ctx.deps.now(), zone);
   if (!day.isValid) return ctx.reply(ctx.t("booking-today-bad-date"));
   const { appointments } = ctx.deps.booking;
   const { clinic } = ctx.deps;
   const language = contextLanguage(ctx);
-  const list = await appointments.appointmentsBetween(day.startOf("day").toJSDate(), day.startOf("day").plus({ days: 1 }).toJSDate());
+  const bounds = dayBounds(day);
+  const list = await appointments.appointmentsBetween(bounds.start, bounds.end);
   const heading = ctx.t("booking-today-title", { day: formatShortDate(day.toISODate()!, language), count: String(list.length) });
   if (list.length === 0) return ctx.reply(heading);
   const keyboard = new InlineKeyboard();
