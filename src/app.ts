@@ -8,7 +8,7 @@ import { applyPendingMigrations } from "./db/migrations.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { createBot } from "./bot/create-bot.js";
 import type { BotContext } from "./bot/context.js";
-import { registerCommandMenu } from "./bot/command-menu.js";
+import { commandMenus, registerCommandMenus } from "./bot/command-menu.js";
 import { registerDeskMenuButtons } from "./features/desk.js";
 import { describeError } from "./shared/errors.js";
 import { startHttpServer, type RunningHttpServer } from "./http/server.js";
@@ -128,7 +128,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     bot.botInfo = await withBackoff(() => startupApi.getMe(), logger, "reach Telegram (getMe)", signal);
     botReady = true;
     logger.info({ username: bot.botInfo.username, mode: config.botMode }, "bot initialised");
-    void registerCommandMenu(bot.api, deps.i18n, config.staffChatId, logger);
+    void registerCommandMenus(bot.api, commandMenus(deps.i18n, clinic.defaultLanguage, config), logger);
     void registerDeskMenuButtons(bot.api, config, deps.i18n, clinic.defaultLanguage, logger);
 
     if (config.webhook) {

@@ -18,12 +18,13 @@ import { createTipRepository } from "./tips/tip-repository.js";
 import { createPersonalDataRepository } from "./privacy/personal-data-repository.js";
 import { createBroadcastRepository } from "./broadcast/broadcast-repository.js";
 import { BroadcastService } from "./broadcast/broadcast-service.js";
-import { describeBroadcast } from "./features/broadcast-progress.js";
+import { broadcastProgressEditor } from "./features/broadcast-progress.js";
 import { createTipCatalog } from "./tips/tip-catalog.js";
 import { enqueueDueTips, type TickResult } from "./tips/enqueue-due-tips.js";
 import { Metrics } from "./metrics.js";
 import { createAppointmentRepository } from "./booking/appointment-repository.js";
 import { BookingNotices } from "./booking/booking-notices.js";
+import { bookingMessenger } from "./features/booking-notices.js";
 import type { BookingDeps } from "./booking/booking-deps.js";
 import { notifyStaleRequests } from "./booking/notify-stale-requests.js";
 import { expireAbandonedBookings } from "./privacy/expire-abandoned-bookings.js";
@@ -33,6 +34,7 @@ import { createTipLibrary } from "./content/tip-library.js";
 import { blogFeedFailingMessage, blogPreviewMessages, staffLanguageOf } from "./features/blog-review.js";
 import { createDeskRepository } from "./desk/desk-repository.js";
 import { createDeskHandler, type DeskHandler } from "./desk/desk-http.js";
+import { DAY_MS, HOUR_MS } from "./shared/time.js";
 
 export interface ServicesInput {
   config: Config;
@@ -116,18 +118,22 @@ export function createServices(input: ServicesInput): Services {
   const queued = new EventEmitter();
   const wakeDelivery = () => void queued.emit("queued");
 
+  const broadcastLogger = logger.child({ component: "broadcast" });
   const broadcastService = new BroadcastService({
     broadcasts,
     outbox,
-    api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
-    logger: logger.child({ component: "broadcast" }),
+    logger: broadcastLogger,
     now,
     wake: wakeDelivery,
-    describe: async (broadcast, figures, finished) => {
-      const author = await users.findById(broadcast.authorId);
-      const language = languageFor(author?.language, author?.languageCode ?? undefined, clinic.defaultLanguage);
-      return describeBroadcast(i18n, language, broadcast, figures, { finished, ratePerSecond: config.sendRatePerSecond, now: now() });
-    },
+    showProgress: broadcastProgressEditor({
+      i18n,
+      clinic,
+      users,
+      api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
+      logger: broadcastLogger,
+      ratePerSecond: config.sendRatePerSecond,
+      now,
+    }),
   });
 
   const engine = new DeliveryEngine({
@@ -157,11 +163,11 @@ export function createServices(input: ServicesInput): Services {
   const booking: BookingDeps = {
     appointments: createAppointmentRepository(database.prisma),
     notices: new BookingNotices({
-      i18n,
+      // Its own Api for editing staff cards (best effort: the outcome is also in the database and /requests).
+      messenger: bookingMessenger(i18n, clinic, new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client })),
       clinic,
       outbox,
       staffChatId,
-      api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
       logger: logger.child({ component: "booking" }),
       wake: () => engine.wake(),
     }),
@@ -203,7 +209,7 @@ export function createServices(input: ServicesInput): Services {
     runBroadcastSettle: () => broadcastService.settle(),
     async runOutboxRetention(at) {
       await broadcastService.settle();
-      const pruned = await outbox.pruneFinished(new Date(at.getTime() - config.outboxRetentionDays * 24 * 3600_000));
+      const pruned = await outbox.pruneFinished(new Date(at.getTime() - config.outboxRetentionDays * DAY_MS));
       if (pruned > 0) logger.info({ pruned, retentionDays: config.outboxRetentionDays }, "pruned finished outbox rows");
       return pruned;
     },
@@ -240,7 +246,7 @@ export function createServices(input: ServicesInput): Services {
           catalog: tipCatalog,
           languageOf: (subscription) => languageFor(subscription.language, subscription.languageCode ?? undefined, clinic.defaultLanguage),
           logger,
-          graceMs: clinic.tips.graceHours * 3600_000,
+          graceMs: clinic.tips.graceHours * HOUR_MS,
         },
         at,
       );

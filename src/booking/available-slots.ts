@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from "luxon";
 import { WEEKDAYS } from "../clinic/clinic-profile.js";
 import type { ClinicProfile, Interval, Practitioner, Service, Weekday } from "../clinic/clinic-profile.js";
+import { DAY_MS, inZone, MINUTE_MS } from "../shared/time.js";
 
 /**
  * Which appointment times can be offered to a patient, from the clinic profile
@@ -42,8 +43,6 @@ export interface SlotQuery {
 export type SlotRejection = "closed" | "closure" | "not-working" | "notice" | "horizon" | "taken" | "unknown-service" | "not-offered";
 export type SlotCheck = { ok: true } | { ok: false; reason: SlotRejection };
 
-const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /** Half-open ranges: an appointment ending at 10:00 leaves a slot starting at 10:00 free. */
 export function overlaps(a: TimeRange, b: TimeRange): boolean {
@@ -181,7 +180,7 @@ function parseCalendarDate(text: string): DateTime | null {
 }
 
 function calendarDateOf(instant: Date, timeZone: string): DateTime {
-  const local = DateTime.fromJSDate(instant, { zone: timeZone });
+  const local = inZone(instant, timeZone);
   return DateTime.utc(local.year, local.month, local.day);
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from "../logger.js";
 import type { AppointmentRepository } from "./appointment-repository.js";
 import type { BookingNotices } from "./booking-notices.js";
 import { slotFits, type BusyInterval, type SlotCheck } from "./available-slots.js";
+import { DAY_MS, MINUTE_MS } from "../shared/time.js";
 
 /** What the booking use cases work with; handlers pass it from the bot's dependencies. */
 export interface BookingDeps {
@@ -13,15 +14,12 @@ export interface BookingDeps {
   now: () => Date;
 }
 
-const MINUTE_MS = 60_000;
-
 /**
  * A patient may leave a booking half-way and come back within this time; after
  * it, its buttons stop working and what it holds is deleted (see
  * expire-abandoned-bookings.ts), even if the patient never writes again.
  */
-export const BOOKING_WAIT_LIMIT_MS = 24 * 60 * MINUTE_MS;
-const DAY_MS = 24 * 60 * MINUTE_MS;
+export const BOOKING_WAIT_LIMIT_MS = DAY_MS;
 
 export function serviceDurationMs(clinic: ClinicProfile, serviceId: string): number | null {
   const service = clinic.services.find((entry) => entry.id === serviceId);

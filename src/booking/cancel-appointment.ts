@@ -1,11 +1,7 @@
-import { DateTime } from "luxon";
-import { escapeHtml } from "../shared/html.js";
 import type { ClinicProfile } from "../clinic/clinic-profile.js";
 import type { AppointmentWithRequest } from "./appointment-repository.js";
 import type { BookingDeps } from "./booking-deps.js";
-import { formatReference } from "./reference.js";
-
-const HOUR_MS = 3600_000;
+import { HOUR_MS, localDate } from "../shared/time.js";
 
 /** Less than the clinic's late-cancellation notice before the appointment: patients must phone instead. */
 export function insideLateWindow(clinic: ClinicProfile, startsAt: Date, now: Date): boolean {
@@ -33,16 +29,7 @@ export async function cancelAppointment(
   const cancelled = await deps.appointments.cancelAppointment(appointment.id, input.staffName ? `staff: ${input.staffName}` : "patient", now);
   if (!cancelled) return { ok: false, reason: "handled" };
 
-  const { notices } = deps;
-  await notices.appointmentCancelled(cancelled, now);
-  await notices.refreshStaffCard(cancelled.request, cancelled);
-  const staffLanguage = deps.clinic.defaultLanguage;
-  await notices.tellStaff(`appointment-cancelled-staff:${cancelled.id}`, notices.t(staffLanguage, "booking-cancelled-staff", {
-    reference: formatReference(cancelled.requestId),
-    name: escapeHtml(cancelled.request.patientName ?? "—"),
-    appointment: escapeHtml(notices.describe(cancelled, staffLanguage)),
-    by: escapeHtml(cancelled.cancelledBy ?? "—"),
-  }), now, cancelled.userId);
+  await deps.notices.appointmentCancelled(cancelled, now);
   await offerToWaitlist(deps, cancelled);
   deps.logger.info({ appointmentId: cancelled.id }, "appointment cancelled");
   return { ok: true, appointment: cancelled };
@@ -51,7 +38,7 @@ export async function cancelAppointment(
 /** Patients waiting for that service on that day hear about the freed time, in the order they asked. */
 async function offerToWaitlist(deps: BookingDeps, freed: AppointmentWithRequest): Promise<void> {
   if (freed.startsAt.getTime() <= deps.now().getTime()) return;
-  const date = DateTime.fromJSDate(freed.startsAt, { zone: deps.clinic.timeZone }).toISODate()!;
+  const date = localDate(freed.startsAt, deps.clinic.timeZone);
   const waiting = await deps.appointments.waitingFor(freed.serviceId, date);
   for (const entry of waiting) {
     if (entry.practitionerId !== null && entry.practitionerId !== freed.practitionerId) continue;

@@ -1,6 +1,5 @@
+import { HOUR_MS } from "../shared/time.js";
 import type { BookingDeps } from "./booking-deps.js";
-
-const HOUR_MS = 3600_000;
 
 /**
  * Requests nobody answered within the clinic's limit: staff are reminded once

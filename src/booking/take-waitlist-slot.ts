@@ -49,7 +49,7 @@ export async function takeWaitlistSlot(deps: BookingDeps, input: { offerId: numb
     endsAt: request.endsAt,
     practitionerId,
     // The clinic offered this time to the waitlist; no staff member was involved.
-    by: { id: null, name: deps.notices.t(deps.clinic.defaultLanguage, "booking-waitlist-by") },
+    by: { id: null, name: deps.notices.waitlistHandler },
     now,
     maxUpcoming: max,
   });

@@ -91,10 +91,6 @@ export function validCommand(value: unknown): BotCommand {
   return { command: value.command, description: value.description };
 }
 
-export function commandMenuKey(p: ApiParams): string {
-  return `${canonicalJson(p.scope ?? { type: "default" })}|${typeof p.language_code === "string" ? p.language_code : ""}`;
-}
-
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

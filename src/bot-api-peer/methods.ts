@@ -2,12 +2,13 @@
  * The Bot API methods the peer answers, with Telegram's checks: text limits,
  * keyboards, replies, edits that change nothing, file ids, command menus.
  */
-import type { BotCommand, Chat, ChatFullInfo, Message, MenuButton, ReplyKeyboardMarkup } from "grammy/types";
+import type { Chat, ChatFullInfo, Message, MenuButton, ReplyKeyboardMarkup } from "grammy/types";
 import type { ChatState, ChatStore, MessageContent } from "./chats.js";
+import type { CommandMenus } from "./command-menus.js";
 import { badRequest } from "./errors.js";
 import type { FloodControl } from "./flood-control.js";
 import { formatText } from "./html.js";
-import { captionOf, commandMenuKey, contentOf, inlineKeyboard, isObject, validCommand, visibleContent } from "./markup.js";
+import { captionOf, contentOf, inlineKeyboard, isObject, visibleContent } from "./markup.js";
 import type { ApiParams, ResolvedSimulatorOptions } from "./options.js";
 import { integerParam } from "./requests.js";
 import type { UpdateQueue } from "./update-queue.js";
@@ -44,7 +45,7 @@ export interface PeerCore {
   flood: FloodControl;
   updates: UpdateQueue;
   openCallbackQueries: Set<string>;
-  commandMenus: Map<string, BotCommand[]>;
+  commandMenus: CommandMenus;
   menuButtons: Map<number | "default", MenuButton>;
 }
 
@@ -148,15 +149,15 @@ export class BotApiMethods {
       getChat: (p) => this.chatInfo(this.targetChat(p, { allowInactive: true }).chat),
 
       setMyCommands: (p) => {
-        if (!Array.isArray(p.commands)) throw badRequest("parameter \"commands\" is required");
-        const commands = p.commands.map(validCommand);
-        this.core.commandMenus.set(commandMenuKey(p), commands);
+        this.scopeChat(p);
+        this.core.commandMenus.set(p);
         this.core.chats.emit({ type: "commands" });
         return true;
       },
-      getMyCommands: (p) => this.core.commandMenus.get(commandMenuKey(p)) ?? [],
+      getMyCommands: (p) => this.core.commandMenus.get(p),
       deleteMyCommands: (p) => {
-        this.core.commandMenus.delete(commandMenuKey(p));
+        this.scopeChat(p);
+        this.core.commandMenus.delete(p);
         this.core.chats.emit({ type: "commands" });
         return true;
       },
@@ -171,6 +172,14 @@ export class BotApiMethods {
         return this.core.menuButtons.get(key) ?? this.core.menuButtons.get("default") ?? { type: "default" };
       },
     };
+  }
+
+  /** A command scope naming a chat must name one the bot can reach ("chat not found" otherwise). */
+  private scopeChat(p: ApiParams): void {
+    const scope = p.scope;
+    if (isObject(scope) && scope.chat_id !== undefined && this.core.options().unknownChats.has(this.core.chats.resolveChatId(scope.chat_id))) {
+      throw badRequest("chat not found");
+    }
   }
 
   /** The chat a call targets, after Telegram's checks on it. */

@@ -257,3 +257,51 @@ describe("accounting", () => {
     expect(update.update_id).toBeGreaterThan(0);
   });
 });
+
+describe("command menus", () => {
+  const cmd = (command: string) => [{ command, description: command }];
+
+  it("a chat shows the most specific scope set for it, each first in the user's language, as Telegram's apps choose", async () => {
+    const sim = simulator({ rateLimits: false });
+    const bot = fetchBot(sim);
+    const group = -100;
+    const french = { id: alice.id, language_code: "fr-CA" };
+    await bot.api.setMyCommands(cmd("default"));
+    expect(sim.commandMenuShown(alice.id, french)).toEqual(cmd("default"));
+    expect(sim.commandMenuShown(group, french)).toEqual(cmd("default"));
+    await bot.api.setMyCommands(cmd("defaultfr"), { language_code: "fr" });
+    await bot.api.setMyCommands(cmd("private"), { scope: { type: "all_private_chats" } });
+    expect(sim.commandMenuShown(alice.id, french)).toEqual(cmd("private"));
+    expect(sim.commandMenuShown(bob.id, bob)).toEqual(cmd("private"));
+    expect(sim.commandMenuShown(group, french)).toEqual(cmd("defaultfr"));
+    await bot.api.setMyCommands(cmd("groups"), { scope: { type: "all_group_chats" } });
+    await bot.api.setMyCommands(cmd("admins"), { scope: { type: "all_chat_administrators" } });
+    expect(sim.commandMenuShown(group, french)).toEqual(cmd("groups"));
+    expect(sim.commandMenuShown(group, french, { administrator: true })).toEqual(cmd("admins"));
+    await bot.api.setMyCommands(cmd("thisgroup"), { scope: { type: "chat", chat_id: group } });
+    await bot.api.setMyCommands(cmd("member"), { scope: { type: "chat_member", chat_id: group, user_id: bob.id } });
+    expect(sim.commandMenuShown(group, french, { administrator: true })).toEqual(cmd("thisgroup"));
+    expect(sim.commandMenuShown(group, bob)).toEqual(cmd("member"));
+    await bot.api.setMyCommands(cmd("alice"), { scope: { type: "chat", chat_id: alice.id } });
+    await bot.api.setMyCommands(cmd("alicefr"), { scope: { type: "chat", chat_id: alice.id }, language_code: "fr" });
+    expect(sim.commandMenuShown(alice.id, french)).toEqual(cmd("alicefr"));
+    expect(sim.commandMenuShown(alice.id, { id: alice.id, language_code: "en" })).toEqual(cmd("alice"));
+    expect(sim.commandMenuShown(bob.id, bob)).toEqual(cmd("private"));
+
+    // getMyCommands answers exactly the scope and language asked, with no fallback.
+    expect(await bot.api.getMyCommands({ scope: { type: "chat", chat_id: bob.id } })).toEqual([]);
+    expect(await bot.api.getMyCommands({ scope: { type: "chat", chat_id: alice.id }, language_code: "fr" })).toEqual(cmd("alicefr"));
+    await bot.api.deleteMyCommands({ scope: { type: "chat", chat_id: alice.id }, language_code: "fr" });
+    expect(sim.commandMenuShown(alice.id, french)).toEqual(cmd("alice"));
+  });
+
+  it("refuses scopes and languages Telegram refuses, and a chat it cannot reach", async () => {
+    const sim = simulator({ rateLimits: false, unknownChats: new Set([bob.id]) });
+    const bot = fetchBot(sim);
+    expect((await failure(bot.api.setMyCommands(cmd("x"), { scope: { type: "everyone" } as never }))).description).toBe("Bad Request: unsupported bot command scope type");
+    expect((await failure(bot.api.setMyCommands(cmd("x"), { scope: { type: "chat" } as never }))).description).toBe("Bad Request: chat_id is empty");
+    expect((await failure(bot.api.setMyCommands(cmd("x"), { language_code: "french" as never }))).description).toBe("Bad Request: invalid language code specified");
+    expect((await failure(bot.api.setMyCommands(cmd("x"), { scope: { type: "chat", chat_id: bob.id } }))).description).toBe("Bad Request: chat not found");
+    expect(sim.commandMenuShown(bob.id, bob)).toEqual([]);
+  });
+});

@@ -16,11 +16,12 @@
  * helpers act as users (`sendText`, `pressButton`) and wait for the bot.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { BotCommand, MenuButton, Message, ReplyKeyboardMarkup, Update, User, UserFromGetMe } from "grammy/types";
+import type { BotCommand, BotCommandScope, MenuButton, Message, ReplyKeyboardMarkup, Update, User, UserFromGetMe } from "grammy/types";
 import { ChatStore, type PeerListener } from "./chats.js";
 import { ApiError, badRequest } from "./errors.js";
 import { FloodControl } from "./flood-control.js";
-import { buttonsOf, commandMenuKey } from "./markup.js";
+import { buttonsOf, defaultChat } from "./markup.js";
+import { CommandMenus } from "./command-menus.js";
 import { BotApiMethods, type MethodHandler } from "./methods.js";
 import {
   randomStreams,
@@ -64,7 +65,7 @@ export class BotApiSimulator {
   private readonly flood = new FloodControl(() => this.opts);
   private readonly updates = new UpdateQueue(() => this.opts, (update) => this.remember(update));
   private readonly openCallbackQueries = new Set<string>();
-  private readonly commandMenus = new Map<string, BotCommand[]>();
+  private readonly commandMenus = new CommandMenus();
   private readonly menuButtons = new Map<number | "default", MenuButton>();
 
   private http: HttpTransport | undefined;
@@ -269,9 +270,15 @@ export class BotApiSimulator {
     return this.chats.find(chatId)?.replyKeyboard;
   }
 
-  /** The bot's command menus, by scope and language as set with setMyCommands. */
-  commandMenu(scope: object = { type: "default" }, languageCode = ""): BotCommand[] | undefined {
-    return this.commandMenus.get(commandMenuKey({ scope, language_code: languageCode }));
+  /** The bot's command menu of exactly one scope and language ("" for all languages), as set with setMyCommands. */
+  commandMenu(scope: BotCommandScope = { type: "default" }, languageCode = ""): BotCommand[] | undefined {
+    return this.commandMenus.find(scope, languageCode);
+  }
+
+  /** The ☰ menu the user's Telegram app shows in that chat (see command-menus.ts); `administrator` in a group they administer. */
+  commandMenuShown(chatId: number, viewer: Pick<User, "id" | "language_code">, { administrator = false } = {}): BotCommand[] {
+    const chat = this.chats.find(chatId)?.chat ?? defaultChat(chatId);
+    return this.commandMenus.shownTo({ chat, user: viewer, administrator });
   }
 
   /** The chat's menu button as the bot set it (its own, else the default one). */

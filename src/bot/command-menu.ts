@@ -1,6 +1,9 @@
 import type { Api } from "grammy";
-import type { BotCommand } from "grammy/types";
-import { LANGUAGES } from "../clinic/clinic-profile.js";
+import type { BotCommandScope } from "grammy/types";
+import { CommandGroup } from "@grammyjs/commands";
+import { LANGUAGES, type Language } from "../clinic/clinic-profile.js";
+import type { Config } from "../config.js";
+import type { BotContext } from "./context.js";
 import type { Translator } from "./i18n.js";
 import type { Logger } from "../logger.js";
 import { describeError } from "../shared/errors.js";
@@ -8,27 +11,58 @@ import { describeError } from "../shared/errors.js";
 /** Commands shown in Telegram's menu, in order; descriptions come from the locale files (`command-<name>`). */
 export const PATIENT_COMMANDS = ["start", "help", "book", "appointments", "subscribe", "settings", "tip", "timezone", "unsubscribe", "language", "privacy", "mydata", "forget"] as const;
 export const STAFF_COMMANDS = ["requests", "today", "desk", "broadcast", "broadcasts", "stats", "articles", "cancel"] as const;
+/**
+ * The commands that answer in the staff group. The others answer in private
+ * chats only: booking, tips, language and privacy are a patient's own chat,
+ * and writing an announcement (/broadcast, /broadcasts, /stats, /cancel)
+ * is a staff member's private chat with the bot.
+ */
+export const STAFF_GROUP_COMMANDS = ["help", "requests", "today", "desk", "articles"] as const;
 
-function commandsFor(names: readonly string[], i18n: Translator, language: string): BotCommand[] {
-  return names.map((command) => ({ command, description: i18n.t(language, `command-${command}`) }));
+type MenuChats = Pick<Config, "staffIds" | "staffChatId">;
+
+/**
+ * The bot's command menus, defined with @grammyjs/commands, in every language:
+ * - everyone's private chat (the default scope): the patient commands;
+ * - each staff member's private chat: the patient commands, then the staff commands;
+ * - the staff group (STAFF_CHAT_ID, when it is a group): only what answers there;
+ * - any other group the bot is in: /help, the one command that answers in any chat.
+ * The commands are answered by the features' own handlers; these are their menus.
+ */
+export function commandMenus(i18n: Translator, defaultLanguage: Language, chats: MenuChats): CommandGroup<BotContext> {
+  const staffPrivateChats: BotCommandScope[] = chats.staffIds.map((id) => ({ type: "chat", chat_id: id }));
+  const staffGroup: BotCommandScope[] = chats.staffChatId !== undefined && chats.staffChatId < 0 ? [{ type: "chat", chat_id: chats.staffChatId }] : [];
+  const otherGroups: BotCommandScope[] = [{ type: "all_group_chats" }];
+  const menus = new CommandGroup<BotContext>();
+  const add = (name: string, scopes: BotCommandScope[]) => {
+    const command = menus.command(name, i18n.t(defaultLanguage, `command-${name}`));
+    for (const language of LANGUAGES) command.localize(language, name, i18n.t(language, `command-${name}`));
+    for (const scope of scopes) command.addToScope(scope);
+  };
+  const inGroup = (name: string) => (STAFF_GROUP_COMMANDS as readonly string[]).includes(name);
+  for (const name of PATIENT_COMMANDS) add(name, [{ type: "default" }, ...staffPrivateChats, ...(inGroup(name) ? staffGroup : []), ...(name === "help" ? otherGroups : [])]);
+  for (const name of STAFF_COMMANDS) add(name, [...staffPrivateChats, ...(inGroup(name) ? staffGroup : [])]);
+  return menus;
 }
 
 /**
- * Registers the command menu for every language, and the staff commands in the
- * staff chat. Not essential to serving patients: a failure (for instance a local
- * Bot API server that does not implement setMyCommands) is logged and ignored.
+ * Sets every menu (one setMyCommands per scope and language). Not essential to
+ * serving patients: a failure (a local Bot API server without setMyCommands, a
+ * staff member who never opened the bot's chat) is logged and the rest still set.
+ * The plugin's own setCommands would stop at the first failure's report and send
+ * its bookkeeping fields along; its toArgs gives the same calls to make one by one.
  */
-export async function registerCommandMenu(api: Api, i18n: Translator, staffChatId: number | undefined, logger: Logger): Promise<void> {
-  const calls: Array<Promise<unknown>> = [api.setMyCommands(commandsFor(PATIENT_COMMANDS, i18n, "en"))];
-  for (const language of LANGUAGES) {
-    calls.push(api.setMyCommands(commandsFor(PATIENT_COMMANDS, i18n, language), { language_code: language }));
-  }
-  if (staffChatId !== undefined && STAFF_COMMANDS.length > 0) {
-    calls.push(
-      api.setMyCommands(commandsFor([...PATIENT_COMMANDS, ...STAFF_COMMANDS], i18n, "en"), { scope: { type: "chat", chat_id: staffChatId } }),
-    );
-  }
-  const results = await Promise.allSettled(calls);
-  const failure = results.find((result) => result.status === "rejected");
-  if (failure) logger.warn({ err: describeError(failure.reason) }, "could not register the command menu; carrying on");
+export async function registerCommandMenus(api: Api, menus: CommandGroup<BotContext>, logger: Logger): Promise<void> {
+  const { scopes, uncompliantCommands } = menus.toArgs();
+  if (uncompliantCommands.length > 0) logger.warn({ uncompliantCommands }, "some commands do not fit Telegram's rules and are left out of the menu");
+  const results = await Promise.allSettled(
+    scopes.map(({ scope, language_code, commands }) =>
+      api.setMyCommands(
+        commands.map(({ command, description }) => ({ command, description })),
+        { scope, ...(language_code && { language_code }) },
+      ),
+    ),
+  );
+  const failures = results.flatMap((result, index) => (result.status === "rejected" ? [{ scope: scopes[index]!.scope, err: describeError(result.reason) }] : []));
+  if (failures.length > 0) logger.warn({ failed: failures.length, of: scopes.length, first: failures[0] }, "could not register some command menus; carrying on");
 }

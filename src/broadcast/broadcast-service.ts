@@ -1,4 +1,3 @@
-import type { Api, InlineKeyboard } from "grammy";
 import type { Logger } from "../logger.js";
 import type { OutboxRow, OutboxStore, OutgoingMessage } from "../delivery/outbox.js";
 import type { BroadcastFigures, BroadcastRepository, BroadcastRow } from "./broadcast-repository.js";
@@ -7,21 +6,18 @@ import { describeError } from "../shared/errors.js";
 /** Telegram tolerates about 20 edits a minute per chat; one every few seconds stays well inside. */
 const PROGRESS_EVERY_MS = 4_000;
 
-export interface BroadcastReport {
-  text: string;
-  keyboard?: InlineKeyboard;
-}
-
 export interface BroadcastServiceOptions {
   broadcasts: BroadcastRepository;
   outbox: OutboxStore;
-  api: Api;
   logger: Logger;
   now: () => Date;
   /** Wakes the delivery engine once recipients are queued. */
   wake: () => void;
-  /** Renders the progress or final report for the author (in their language). */
-  describe: (broadcast: BroadcastRow, figures: BroadcastFigures, finished: boolean) => Promise<BroadcastReport>;
+  /**
+   * Brings the author's progress message to these figures, or turns it into the final report (the Telegram
+   * layer words it in their language; an edit Telegram refuses is harmless, the next report catches up).
+   */
+  showProgress: (broadcast: BroadcastRow, figures: BroadcastFigures, finished: boolean) => Promise<void>;
 }
 
 /**
@@ -139,7 +135,7 @@ export class BroadcastService {
 
   /** Edits the author's progress message; closes the broadcast when nothing remains. */
   async report(broadcastId: number, force: boolean): Promise<void> {
-    const { broadcasts, api, logger, now } = this.options;
+    const { broadcasts, logger, now } = this.options;
     const broadcast = await broadcasts.find(broadcastId);
     if (!broadcast) return;
     const figures = await broadcasts.figures(broadcastId);
@@ -152,14 +148,7 @@ export class BroadcastService {
     }
     if (!broadcast.progressMessageId) return;
     this.lastProgressAt.set(broadcastId, Date.now());
-    const current = (await broadcasts.find(broadcastId))!;
-    const report = await this.options.describe(current, figures, finished);
-    try {
-      await api.editMessageText(Number(current.authorChatId), current.progressMessageId!, report.text, { reply_markup: report.keyboard });
-    } catch (error) {
-      // "message is not modified" and edit limits are harmless: the next report catches up.
-      logger.debug({ err: describeError(error), broadcastId }, "progress edit skipped");
-    }
+    await this.options.showProgress((await broadcasts.find(broadcastId))!, figures, finished);
   }
 
   forget(broadcastId: number): void {

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { DateTime, IANAZone } from "luxon";
 import { z } from "zod";
 import { readYamlFile } from "../content/yaml-file.js";
+import { minutesOfDay } from "../shared/time.js";
 
 /**
  * The clinic's own profile (content/clinic.yml): who it is, when it is open,
@@ -23,8 +24,6 @@ export type Localized = z.output<typeof localized>;
 const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
   message: "must be an IANA time zone name such as America/Toronto",
 });
-
-const minutesOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** "09:00-17:30" → minutes since midnight. */
 const interval = z
@@ -166,3 +165,18 @@ export function loadClinicProfile(contentDir: string): ClinicProfile {
 }
 
 export { profileSchema as clinicProfileSchema };
+
+/** The language a stored row names (a request, a waitlist entry), as one the clinic speaks. */
+export function asLanguage(language: string): Language {
+  return language === "fr" ? "fr" : "en";
+}
+
+/** A service's name in a language; its id when the clinic no longer offers it. */
+export function serviceName(clinic: ClinicProfile, serviceId: string, language: string): string {
+  return clinic.services.find((service) => service.id === serviceId)?.name[asLanguage(language)] ?? serviceId;
+}
+
+/** A practitioner's name; their id when they no longer work at the clinic. */
+export function practitionerName(clinic: ClinicProfile, practitionerId: string): string {
+  return clinic.practitioners.find((person) => person.id === practitionerId)?.name ?? practitionerId;
+}

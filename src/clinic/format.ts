@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import type { Language, WeekHours, Weekday } from "./clinic-profile.js";
 import { WEEKDAYS } from "./clinic-profile.js";
+import { inZone } from "../shared/time.js";
 
 /** Canadian locales: "2:00 p.m." in English, "14 h 00" in French. */
 export const LOCALE_OF: Record<Language, string> = { en: "en-CA", fr: "fr-CA" };
@@ -16,12 +17,12 @@ function formatClock(local: DateTime, language: Language): string {
 
 /** "Tuesday, December 2, 2:00 p.m." / "mardi 2 décembre, 14 h 00" in the given zone. */
 export function formatDateTime(instant: Date, zone: string, language: Language): string {
-  const local = DateTime.fromJSDate(instant, { zone }).setLocale(LOCALE_OF[language]);
+  const local = inZone(instant, zone).setLocale(LOCALE_OF[language]);
   return `${local.toLocaleString({ weekday: "long", month: "long", day: "numeric" })}, ${formatClock(local, language)}`;
 }
 
 export function formatDate(instant: Date, zone: string, language: Language): string {
-  return DateTime.fromJSDate(instant, { zone }).setLocale(LOCALE_OF[language]).toLocaleString({ weekday: "long", month: "long", day: "numeric" });
+  return inZone(instant, zone).setLocale(LOCALE_OF[language]).toLocaleString({ weekday: "long", month: "long", day: "numeric" });
 }
 
 export function weekdayName(weekday: Weekday | number, language: Language): string {
@@ -44,7 +45,7 @@ export function formatWeekHours(week: WeekHours, language: Language, closedLabel
 
 /** The time of day of an instant in the given zone: "2:15 p.m." / "14 h 15". */
 export function formatTime(instant: Date, zone: string, language: Language): string {
-  return formatClock(DateTime.fromJSDate(instant, { zone }), language);
+  return formatClock(inZone(instant, zone), language);
 }
 
 /** A short day label for buttons: "Tue, Dec 1" / "mar. 1 déc.". */

@@ -2,6 +2,7 @@ import ical, { ICalEventStatus } from "ical-generator";
 import type { ClinicProfile } from "../clinic/clinic-profile.js";
 import type { AppointmentWithRequest } from "../booking/appointment-repository.js";
 import { formatReference } from "../booking/reference.js";
+import { DAY_MS } from "../shared/time.js";
 
 /**
  * A practitioner's private calendar feed (an iCalendar subscription): their
@@ -20,7 +21,7 @@ export const FEED_DAYS_BACK = 30;
 const REFRESH_SECONDS = 15 * 60;
 
 export function feedWindow(clinic: ClinicProfile, now: Date): { from: Date; to: Date } {
-  const day = 24 * 3600_000;
+  const day = DAY_MS;
   return { from: new Date(now.getTime() - FEED_DAYS_BACK * day), to: new Date(now.getTime() + (clinic.booking.horizonDays + 1) * day) };
 }
 

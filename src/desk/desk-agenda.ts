@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import type { Language } from "../clinic/clinic-profile.js";
+import { practitionerName as practitionerNameOf, serviceName, type Language } from "../clinic/clinic-profile.js";
 import type { BookingDeps } from "../booking/booking-deps.js";
 import { freeTimeOn } from "../booking/available-slots.js";
 import { formatReference } from "../booking/reference.js";
@@ -36,13 +36,13 @@ export function parseAgendaRange(from: string | null, to: string | null, timeZon
 }
 
 export async function deskAgenda(deps: BookingDeps, range: { from: DateTime; to: DateTime }, query: AgendaQuery) {
-  const { clinic, appointments: repository, notices } = deps;
+  const { clinic, appointments: repository } = deps;
   const { language } = query;
   const start = range.from.toJSDate();
   const end = range.to.plus({ days: 1 }).startOf("day").toJSDate();
   const now = deps.now();
   const wanted = (practitionerId: string) => query.practitionerId === undefined || practitionerId === query.practitionerId;
-  const practitionerName = (id: string) => notices.practitionerName(id);
+  const practitionerName = (id: string) => practitionerNameOf(clinic, id);
 
   const [appointments, requests, busy] = await Promise.all([
     repository.appointmentsBetween(start, end),
@@ -80,7 +80,7 @@ export async function deskAgenda(deps: BookingDeps, range: { from: DateTime; to:
         patientName: appointment.request.patientName,
         phone: appointment.request.phone,
         serviceId: appointment.serviceId,
-        service: notices.serviceName(appointment.serviceId, language),
+        service: serviceName(clinic, appointment.serviceId, language),
         practitionerId: appointment.practitionerId,
         practitioner: practitionerName(appointment.practitionerId),
         start: appointment.startsAt.toISOString(),
@@ -96,7 +96,7 @@ export async function deskAgenda(deps: BookingDeps, range: { from: DateTime; to:
         patientName: request.patientName,
         phone: request.phone,
         serviceId: request.serviceId,
-        service: notices.serviceName(request.serviceId, language),
+        service: serviceName(clinic, request.serviceId, language),
         practitionerId: request.practitionerId,
         practitioner: practitionerName(request.practitionerId),
         anyPractitioner: request.anyPractitioner,

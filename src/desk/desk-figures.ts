@@ -1,6 +1,6 @@
-import { DateTime } from "luxon";
 import type { BroadcastRepository } from "../broadcast/broadcast-repository.js";
 import type { DeskRepository } from "./desk-repository.js";
+import { inZone } from "../shared/time.js";
 
 /** Figures for the desk's charts: announcements and their delivery, weekly tips. */
 
@@ -44,7 +44,7 @@ export async function announcementDelivery(desk: DeskRepository, broadcastId: nu
 
 /** Subscribers at the end of each of the last `weeks` weeks (Monday to Sunday, clinic time), and tips sent in each. */
 export async function tipsByWeek(desk: DeskRepository, timeZone: string, now: Date, weeks = 12) {
-  const thisWeek = DateTime.fromJSDate(now, { zone: timeZone }).startOf("week");
+  const thisWeek = inZone(now, timeZone).startOf("week");
   const rows = [];
   for (let back = weeks - 1; back >= 0; back--) {
     const start = thisWeek.minus({ weeks: back });

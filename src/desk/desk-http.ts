@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
-import { DateTime } from "luxon";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../config.js";
 import type { BotDeps } from "../bot/deps.js";
 import { languageFor } from "../bot/i18n.js";
-import type { Language } from "../clinic/clinic-profile.js";
+import { practitionerName, type Language } from "../clinic/clinic-profile.js";
 import { availableSlots, openDays } from "../booking/available-slots.js";
 import { busyAhead } from "../booking/booking-deps.js";
 import { confirmRequest } from "../booking/confirm-request.js";
@@ -18,6 +17,7 @@ import { deskAgenda, parseAgendaRange } from "./desk-agenda.js";
 import { announcementDelivery, announcementList, tipsByWeek } from "./desk-figures.js";
 import { calendarFeed, feedWindow } from "./calendar-feed.js";
 import { DESK_STRINGS } from "./desk-strings.js";
+import { localDate } from "../shared/time.js";
 
 /**
  * The staff desk over HTTP, under /desk/: the page itself (static, no patient
@@ -109,7 +109,7 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
         language: staff.language,
         strings: Object.fromEntries(DESK_STRINGS.map((key) => [key, deps.i18n.t(staff.language, key, placeholders)])),
         // The clinic's date by the bot's clock, which the page starts from (the sandbox's clock can be moved).
-        today: DateTime.fromJSDate(deps.now(), { zone: clinic.timeZone }).toISODate(),
+        today: localDate(deps.now(), clinic.timeZone),
         clinic: { name: clinic.name[staff.language], timeZone: clinic.timeZone, horizonDays: clinic.booking.horizonDays },
         practitioners: clinic.practitioners.map((person) => ({ id: person.id, name: person.name, title: person.title[staff.language] })),
         services: clinic.services.map((service) => ({ id: service.id, name: service.name[staff.language], durationMinutes: service.durationMinutes })),
@@ -139,7 +139,7 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
       slots.sort((a, b) => a.start.getTime() - b.start.getTime() || a.practitionerId.localeCompare(b.practitionerId));
       return {
         date,
-        slots: slots.map((slot) => ({ start: slot.start.toISOString(), end: slot.end.toISOString(), practitionerId: slot.practitionerId, practitioner: booking.notices.practitionerName(slot.practitionerId) })),
+        slots: slots.map((slot) => ({ start: slot.start.toISOString(), end: slot.end.toISOString(), practitionerId: slot.practitionerId, practitioner: practitionerName(clinic, slot.practitionerId) })),
       };
     }
 

@@ -11,6 +11,10 @@ import { declineRequest } from "../booking/decline-request.js";
 import { proposeTime } from "../booking/propose-time.js";
 import { busyAhead } from "../booking/booking-deps.js";
 import { formatReference, parseReference } from "../booking/reference.js";
+import { practitionerName, serviceName } from "../clinic/clinic-profile.js";
+import { bookingWording } from "./booking-wording.js";
+import { staffCard } from "./booking-notices.js";
+import { dayBounds, fromEpochMinutes, HOUR_MS, inZone, toEpochMinutes } from "../shared/time.js";
 
 /**
  * The staff side of appointments: each request arrives in the staff chat as a
@@ -89,7 +93,7 @@ appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("pd"), async 
   const keyboard = new InlineKeyboard();
   slots.forEach((slot, index) => {
     const who = clinic.practitioners.find((person) => person.id === slot.practitionerId)?.name.split(" ")[0] ?? slot.practitionerId;
-    keyboard.text(`${formatTime(slot.start, clinic.timeZone, contextLanguage(ctx))} ${who}`, requestCardButtons.data("pt", { requestId: request.id, minutes: Math.round(slot.start.getTime() / 60_000), practitionerId: slot.practitionerId }));
+    keyboard.text(`${formatTime(slot.start, clinic.timeZone, contextLanguage(ctx))} ${who}`, requestCardButtons.data("pt", { requestId: request.id, minutes: toEpochMinutes(slot.start), practitionerId: slot.practitionerId }));
     if (index % 3 === 2) keyboard.row();
   });
   keyboard.row().text(ctx.t("button-back"), requestCardButtons.data("alt", { requestId: request.id }));
@@ -101,7 +105,7 @@ appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("pt"), async 
   const { requestId, minutes, practitionerId } = requestCardButtons.parse("pt", ctx.callbackQuery.data)!;
   const result = await proposeTime(ctx.deps.booking, {
     requestId,
-    startsAt: new Date(minutes * 60_000),
+    startsAt: fromEpochMinutes(minutes),
     practitionerId,
     by: staffMember(ctx),
   });
@@ -129,7 +133,8 @@ appointmentRequestsFeature.callbackQuery(requestCardButtons.filter("card"), asyn
 });
 
 appointmentRequestsFeature.command("requests", async (ctx) => {
-  const { appointments, notices } = ctx.deps.booking;
+  const { appointments } = ctx.deps.booking;
+  const words = bookingWording(ctx.deps.i18n, ctx.deps.clinic);
   const pending = await appointments.pendingRequests();
   if (pending.length === 0) return ctx.reply(ctx.t("booking-requests-none"));
   const language = contextLanguage(ctx);
@@ -140,8 +145,8 @@ appointmentRequestsFeature.command("requests", async (ctx) => {
     return ctx.t(request.status === "proposed" ? "booking-requests-item-proposed" : "booking-requests-item", {
       reference: formatReference(request.id),
       name: escapeHtml(request.patientName ?? "—"),
-      appointment: escapeHtml(notices.describe(request, language)),
-      hours: String(Math.floor((now - request.createdAt.getTime()) / 3600_000)),
+      appointment: escapeHtml(words.describe(request, language)),
+      hours: String(Math.floor((now - request.createdAt.getTime()) / HOUR_MS)),
     });
   });
   await ctx.reply([ctx.t("booking-requests-title", { count: String(pending.length) }), ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
@@ -150,11 +155,13 @@ appointmentRequestsFeature.command("requests", async (ctx) => {
 appointmentRequestsFeature.command("today", async (ctx) => {
   const zone = ctx.deps.clinic.timeZone;
   const argument = ctx.match.trim();
-  const day = argument ? DateTime.fromISO(argument, { zone }) : DateTime.fromJSDate(ctx.deps.now(), { zone });
+  const day = argument ? DateTime.fromISO(argument, { zone }) : inZone(ctx.deps.now(), zone);
   if (!day.isValid) return ctx.reply(ctx.t("booking-today-bad-date"));
-  const { appointments, notices } = ctx.deps.booking;
+  const { appointments } = ctx.deps.booking;
+  const { clinic } = ctx.deps;
   const language = contextLanguage(ctx);
-  const list = await appointments.appointmentsBetween(day.startOf("day").toJSDate(), day.startOf("day").plus({ days: 1 }).toJSDate());
+  const bounds = dayBounds(day);
+  const list = await appointments.appointmentsBetween(bounds.start, bounds.end);
   const heading = ctx.t("booking-today-title", { day: formatShortDate(day.toISODate()!, language), count: String(list.length) });
   if (list.length === 0) return ctx.reply(heading);
   const keyboard = new InlineKeyboard();
@@ -165,10 +172,10 @@ appointmentRequestsFeature.command("today", async (ctx) => {
     }
     return ctx.t("booking-today-item", {
       time: formatTime(appointment.startsAt, ctx.deps.clinic.timeZone, language),
-      practitioner: escapeHtml(notices.practitionerName(appointment.practitionerId)),
+      practitioner: escapeHtml(practitionerName(clinic, appointment.practitionerId)),
       name: escapeHtml(appointment.request.patientName ?? "—"),
       phone: escapeHtml(appointment.request.phone ?? "—"),
-      service: escapeHtml(notices.serviceName(appointment.serviceId, language)),
+      service: escapeHtml(serviceName(clinic, appointment.serviceId, language)),
       reference,
       status: ctx.t(`booking-status-${appointment.status}`),
     });
@@ -186,9 +193,10 @@ for (const [action, outcome] of [["done", "completed"], ["noshow", "no-show"]] a
 
 /** A request's card as it stands now (null when there is no such request). */
 async function currentCard(ctx: BotContext, requestId: number) {
-  const { appointments, notices } = ctx.deps.booking;
+  const { appointments } = ctx.deps.booking;
   const request = await appointments.findRequest(requestId);
-  return request ? notices.staffCard(request, await appointments.findAppointmentOfRequest(request.id)) : null;
+  const words = bookingWording(ctx.deps.i18n, ctx.deps.clinic);
+  return request ? staffCard(words, ctx.deps.clinic, request, await appointments.findAppointmentOfRequest(request.id)) : null;
 }
 
 async function alreadyHandled(ctx: BotContext, by: string | null | undefined): Promise<void> {

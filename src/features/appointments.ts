@@ -7,6 +7,7 @@ import { withdrawRequest } from "../booking/withdraw-request.js";
 import { takeWaitlistSlot } from "../booking/take-waitlist-slot.js";
 import { formatReference } from "../booking/reference.js";
 import { startBooking } from "./booking.js";
+import { bookingWording } from "./booking-wording.js";
 import { appointmentButtons, bookButtons, openRequestButtons, proposalButtons, reminderButtons, waitlistButtons } from "../bot/buttons.js";
 
 /**
@@ -20,7 +21,8 @@ export const appointmentsFeature = new Composer<BotContext>();
 const privateChats = appointmentsFeature.chatType("private");
 
 privateChats.command("appointments", async (ctx) => {
-  const { appointments, notices } = ctx.deps.booking;
+  const { appointments } = ctx.deps.booking;
+  const words = bookingWording(ctx.deps.i18n, ctx.deps.clinic);
   const language = contextLanguage(ctx);
   const { requests, appointments: upcoming } = await appointments.upcomingOf(ctx.from.id, ctx.deps.now());
   if (requests.length === 0 && upcoming.length === 0) {
@@ -30,14 +32,14 @@ privateChats.command("appointments", async (ctx) => {
   const lines: string[] = [ctx.t("appointments-title")];
   for (const appointment of upcoming) {
     const reference = formatReference(appointment.requestId);
-    lines.push(ctx.t("appointments-item", { reference, appointment: notices.describe(appointment, language) }));
+    lines.push(ctx.t("appointments-item", { reference, appointment: words.describe(appointment, language) }));
     keyboard.text(`${ctx.t("appointments-button-cancel")} ${reference}`, appointmentButtons.data("cancel", { appointmentId: appointment.id }))
       .text(`${ctx.t("appointments-button-reschedule")} ${reference}`, appointmentButtons.data("move", { appointmentId: appointment.id }))
       .row();
   }
   for (const request of requests) {
     const reference = formatReference(request.id);
-    lines.push(ctx.t(request.status === "proposed" ? "appointments-item-proposed" : "appointments-item-requested", { reference, appointment: notices.describe(request, language) }));
+    lines.push(ctx.t(request.status === "proposed" ? "appointments-item-proposed" : "appointments-item-requested", { reference, appointment: words.describe(request, language) }));
     keyboard.text(`${ctx.t("appointments-button-cancel")} ${reference}`, openRequestButtons.data("cancel", { requestId: request.id }))
       .text(`${ctx.t("appointments-button-reschedule")} ${reference}`, openRequestButtons.data("move", { requestId: request.id }))
       .row();
@@ -51,7 +53,7 @@ privateChats.callbackQuery(appointmentButtons.filter("cancel"), async (ctx) => {
   if (!appointment) return;
   if (tooLate(ctx, appointment.startsAt)) return refuseLate(ctx);
   await ctx.answerCallbackQuery();
-  await ctx.reply(ctx.t("appointments-cancel-sure", { appointment: ctx.deps.booking.notices.describe(appointment, contextLanguage(ctx)) }), {
+  await ctx.reply(ctx.t("appointments-cancel-sure", { appointment: bookingWording(ctx.deps.i18n, ctx.deps.clinic).describe(appointment, contextLanguage(ctx)) }), {
     reply_markup: new InlineKeyboard()
       .text(ctx.t("appointments-button-cancel-yes"), appointmentButtons.data("cancel-yes", { appointmentId: appointment.id }))
       .row()
@@ -86,10 +88,10 @@ privateChats.callbackQuery(appointmentButtons.filter("move"), async (ctx) => {
 
 for (const action of ["cancel", "move"] as const) {
   privateChats.callbackQuery(openRequestButtons.filter(action), async (ctx) => {
-    const request = await withdrawRequest(ctx.deps.booking, openRequestButtons.parse(action, ctx.callbackQuery.data)!.requestId, ctx.from.id);
-    if (!request) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+    const withdrawn = await withdrawRequest(ctx.deps.booking, openRequestButtons.parse(action, ctx.callbackQuery.data)!.requestId, ctx.from.id);
+    if (!withdrawn) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
     await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t("appointments-request-withdrawn", { reference: formatReference(request.id) }));
+    await ctx.reply(ctx.t("appointments-request-withdrawn", { reference: formatReference(withdrawn.request.id) }));
     if (action === "move") await startBooking(ctx);
   });
 }

@@ -1,8 +1,39 @@
-import { InlineKeyboard } from "grammy";
-import type { Translator } from "../bot/i18n.js";
-import type { Language } from "../clinic/clinic-profile.js";
+import { InlineKeyboard, type Api } from "grammy";
+import { languageFor, type Translator } from "../bot/i18n.js";
+import type { ClinicProfile, Language } from "../clinic/clinic-profile.js";
 import type { BroadcastFigures, BroadcastRow } from "../broadcast/broadcast-repository.js";
-import type { BroadcastReport } from "../broadcast/broadcast-service.js";
+import type { UserRepository } from "../db/repositories/user-repository.js";
+import type { Logger } from "../logger.js";
+import { describeError } from "../shared/errors.js";
+
+export interface BroadcastReport {
+  text: string;
+  keyboard?: InlineKeyboard;
+}
+
+/** Edits the author's progress message (BroadcastService's `showProgress`), in the author's language. */
+export function broadcastProgressEditor(options: {
+  i18n: Translator;
+  clinic: ClinicProfile;
+  users: UserRepository;
+  api: Api;
+  logger: Logger;
+  ratePerSecond: number;
+  now: () => Date;
+}): (broadcast: BroadcastRow, figures: BroadcastFigures, finished: boolean) => Promise<void> {
+  const { i18n, clinic, users, api, logger } = options;
+  return async (broadcast, figures, finished) => {
+    const author = await users.findById(broadcast.authorId);
+    const language = languageFor(author?.language, author?.languageCode ?? undefined, clinic.defaultLanguage);
+    const report = describeBroadcast(i18n, language, broadcast, figures, { finished, ratePerSecond: options.ratePerSecond, now: options.now() });
+    try {
+      await api.editMessageText(Number(broadcast.authorChatId), broadcast.progressMessageId!, report.text, { reply_markup: report.keyboard });
+    } catch (error) {
+      // "message is not modified" and edit limits are harmless: the next report catches up.
+      logger.debug({ err: describeError(error), broadcastId: broadcast.id }, "progress edit skipped");
+    }
+  };
+}
 
 /** The author's progress message while a broadcast goes out, and its report at the end. */
 export function describeBroadcast(

@@ -1,5 +1,4 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { DateTime } from "luxon";
 import type { BotContext } from "../bot/context.js";
 import { broadcastButtons } from "../bot/buttons.js";
 import { contextLanguage } from "../bot/i18n.js";
@@ -7,6 +6,7 @@ import { escapeHtml } from "../shared/html.js";
 import { formatDateTime } from "../clinic/format.js";
 import { AUDIENCES } from "../broadcast/broadcast-repository.js";
 import { messageOf } from "../broadcast/broadcast-service.js";
+import { DAY_MS, dayBounds, fromEpochMinutes, inZone, toEpochMinutes, weekBounds } from "../shared/time.js";
 
 /**
  * Staff announcements, top to bottom: /broadcast → the message as staff type
@@ -67,13 +67,13 @@ privateChats.callbackQuery(broadcastButtons.filter("aud"), async (ctx) => {
   // The preview is the very message recipients will get.
   const preview = messageOf(broadcast);
   await ctx.api.raw[preview.method]({ ...preview.params, chat_id: ctx.chat.id } as never);
-  const tomorrowNine = DateTime.fromJSDate(ctx.deps.now(), { zone: ctx.deps.clinic.timeZone }).plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+  const tomorrowNine = inZone(ctx.deps.now(), ctx.deps.clinic.timeZone).plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
   const when = formatDateTime(tomorrowNine.toJSDate(), ctx.deps.clinic.timeZone, contextLanguage(ctx));
   await ctx.reply(ctx.t("broadcast-preview-above", { count: String(count) }), {
     reply_markup: new InlineKeyboard()
       .text(ctx.t("broadcast-button-send", { count: String(count) }), broadcastButtons.data("send", { broadcastId: id }))
       .row()
-      .text(ctx.t("broadcast-button-tomorrow", { when }), broadcastButtons.data("at", { broadcastId: id, minutes: Math.round(tomorrowNine.toSeconds() / 60) }))
+      .text(ctx.t("broadcast-button-tomorrow", { when }), broadcastButtons.data("at", { broadcastId: id, minutes: toEpochMinutes(tomorrowNine.toJSDate()) }))
       .row()
       .text(ctx.t("broadcast-button-cancel"), broadcastButtons.data("drop", { broadcastId: id })),
   });
@@ -92,7 +92,7 @@ privateChats.callbackQuery(broadcastButtons.filter("send"), async (ctx) => {
 
 privateChats.callbackQuery(broadcastButtons.filter("at"), async (ctx) => {
   const { broadcastId: id, minutes } = broadcastButtons.parse("at", ctx.callbackQuery.data)!;
-  const scheduledAt = new Date(minutes * 60_000);
+  const scheduledAt = fromEpochMinutes(minutes);
   const broadcast = await ctx.deps.broadcasts.find(id);
   if (!broadcast?.audience || scheduledAt <= ctx.deps.now() || !(await ctx.deps.broadcasts.transition(id, ["draft"], "scheduled", { scheduledAt }))) {
     return ctx.answerCallbackQuery({ text: ctx.t("broadcast-already") });
@@ -164,7 +164,8 @@ privateChats.command("stats", async (ctx) => {
   const { users, tips, broadcasts } = ctx.deps;
   const statuses = await users.countByStatus();
   const recent = await broadcasts.recent(3);
-  const today = DateTime.fromJSDate(ctx.deps.now(), { zone: ctx.deps.clinic.timeZone });
+  const today = inZone(ctx.deps.now(), ctx.deps.clinic.timeZone);
+  const [day, week] = [dayBounds(today), weekBounds(today)];
   const lines: string[] = [];
   for (const broadcast of recent) {
     const figures = await broadcasts.figures(broadcast.id);
@@ -175,10 +176,10 @@ privateChats.command("stats", async (ctx) => {
       active: String(statuses.active),
       blocked: String(statuses.blocked),
       subscribers: String(await tips.countActive()),
-      tips: String(await tips.countDeliveredSince(new Date(ctx.deps.now().getTime() - 7 * 24 * 3600_000))),
+      tips: String(await tips.countDeliveredSince(new Date(ctx.deps.now().getTime() - 7 * DAY_MS))),
       pending: String(await ctx.deps.booking.appointments.countPending()),
-      today: String(await ctx.deps.booking.appointments.countAppointmentsBetween(today.startOf("day").toJSDate(), today.startOf("day").plus({ days: 1 }).toJSDate())),
-      week: String(await ctx.deps.booking.appointments.countAppointmentsBetween(today.startOf("week").toJSDate(), today.startOf("week").plus({ weeks: 1 }).toJSDate())),
+      today: String(await ctx.deps.booking.appointments.countAppointmentsBetween(day.start, day.end)),
+      week: String(await ctx.deps.booking.appointments.countAppointmentsBetween(week.start, week.end)),
       broadcasts: lines.join("\n") || "—",
     }),
     { parse_mode: "HTML" },

@@ -32,7 +32,7 @@ const page = await servePage(sandbox, PORT, HOST).catch(async (error: unknown) =
 
 process.stdout.write(
   `Sandbox ready: open ${page.url} in your browser.\n` +
-    `The real bot runs against a local Bot API peer (no Telegram), on ${DATABASE_URL ? "DATABASE_URL" : "a throwaway SQLite database"}. Ctrl+C stops it.\n`,
+    `The real bot runs against a local Bot API peer (no Telegram), on ${DATABASE_URL ? "DATABASE_URL, kept when it stops" : "a throwaway SQLite database"}. Ctrl+C stops it.\n`,
 );
 
 let stopping = false;

@@ -66,6 +66,11 @@ describe("the sandbox page in a real browser", () => {
     await ana.locator(".menu-button").click();
     await ana.locator(".command-menu .command", { hasText: /^\/book$/ }).waitFor();
     expect(await ana.locator(".command-menu .command", { hasText: "/broadcast" }).count()).toBe(0);
+    // A French patient's menu is in French.
+    const lea = await ui.addPatient("Léa", "fr");
+    await ui.show(lea);
+    await lea.locator(".menu-button").click();
+    await lea.locator(".command-menu button", { hasText: "Demander un rendez-vous" }).filter({ hasText: /\/book/ }).waitFor();
     await ui.page.close();
   }, 120_000);
 

@@ -18,6 +18,7 @@ import { testBotInfo, user } from "../bot-api-peer/updates.js";
 import { SandboxClock } from "./clock.js";
 import { signLaunchData } from "../desk/launch-data.js";
 import { freePort } from "../http/free-port.js";
+import { createSandboxRecords } from "./sandbox-records.js";
 import { viewOf, type ChatView, type MenuButtonView, type MessageView, type SandboxEvent } from "./views.js";
 
 export interface SandboxOptions {
@@ -31,6 +32,8 @@ export interface SandboxOptions {
 export const SANDBOX_STAFF: User = user(500_001, { first_name: "Sam", last_name: "Staff", username: "sam_staff", language_code: "en" });
 const FIRST_PATIENT_ID = 600_001;
 const FIRST_CROWD_ID = 900_001;
+/** Made-up patients' ids end here (a run adds at most 5 000 at a time). */
+const LAST_CROWD_ID = 1_000_000;
 const CROWD_NAMES = ["Alex", "Jordan", "Camille", "Noah", "Léa", "Maya", "Omar", "Chloé", "Liam", "Zoé", "Ravi", "Inès"];
 
 export class Sandbox {
@@ -77,13 +80,36 @@ export class Sandbox {
       LOG_LEVEL: options.logLevel ?? "warn",
     });
     const clock = new SandboxClock();
+    let app: RunningApp | undefined;
     try {
-      const app = await startApp(config, logger ?? createLogger(config.logLevel), { now: clock.now });
-      return new Sandbox(peer, clock, app, config, clinic, cleanUp);
+      app = await startApp(config, logger ?? createLogger(config.logLevel), { now: clock.now });
+      const sandbox = new Sandbox(peer, clock, app, config, clinic, cleanUp);
+      if (options.databaseUrl) await sandbox.resume();
+      return sandbox;
     } catch (error) {
+      await app?.stop();
       await peer.close();
       cleanUp();
       throw error;
+    }
+  }
+
+  /**
+   * A database given to the sandbox outlives it: a new run goes on from the
+   * last one. Its clock resumes at the last time the bot sent something (when
+   * that is ahead), and the page's new patients are new people to the bot,
+   * not ones it already knows.
+   */
+  private async resume(): Promise<void> {
+    const records = createSandboxRecords(this.app.database.prisma);
+    const known = await records.highestUserId(FIRST_PATIENT_ID, FIRST_CROWD_ID);
+    if (known !== undefined) this.nextPatientId = known + 1;
+    const crowd = await records.highestUserId(FIRST_CROWD_ID, LAST_CROWD_ID);
+    if (crowd !== undefined) this.nextCrowdId = crowd + 1;
+    const lastSent = await records.lastSentAt();
+    if (lastSent && lastSent > this.clock.now()) {
+      this.clock.moveTo(lastSent);
+      await this.app.scheduler.runAll();
     }
   }
 
@@ -242,21 +268,9 @@ export class Sandbox {
     return viewOf(message, { at, zone: this.clinic.timeZone, botId: this.peer.botInfo.id });
   }
 
-  /** The menu Telegram would show in this chat: the most specific scope and language set. */
+  /** The menu Telegram would show this chat's person: the peer picks it by Telegram's scope and language rules. */
   private commandsOf(chat: ChatView): BotCommand[] {
-    const chatScope = { type: "chat", chat_id: chat.id };
-    for (const [scope, language] of [
-      [chatScope, chat.language],
-      [chatScope, ""],
-      [{ type: "all_private_chats" }, chat.language],
-      [{ type: "all_private_chats" }, ""],
-      [{ type: "default" }, chat.language],
-      [{ type: "default" }, ""],
-    ] as const) {
-      const commands = this.peer.commandMenu(scope, language);
-      if (commands) return commands;
-    }
-    return [];
+    return this.peer.commandMenuShown(chat.id, this.userOf(chat.id));
   }
 
   /** The chat's menu button when it opens a Mini App (the desk, for staff). */

@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { inZone } from "../shared/time.js";
 
 export interface WeeklySlot {
   /** ISO weekday, 1 = Monday … 7 = Sunday. */
@@ -17,7 +18,7 @@ export interface WeeklySlot {
  * is used, so the slot fires once.
  */
 export function nextWeeklySlot(slot: WeeklySlot, after: Date): Date {
-  const local = DateTime.fromJSDate(after, { zone: slot.timeZone });
+  const local = inZone(after, slot.timeZone);
   let candidate = atSlot(local, slot);
   if (candidate.toMillis() <= after.getTime()) candidate = atSlot(local.plus({ weeks: 1 }), slot);
   return candidate.toJSDate();
@@ -34,6 +35,6 @@ function atSlot(localWeek: DateTime, slot: WeeklySlot): DateTime {
 
 /** The ISO week of an instant in the subscriber's zone, e.g. "2026-W48": at most one weekly tip per key. */
 export function weekKey(instant: Date, timeZone: string): string {
-  const local = DateTime.fromJSDate(instant, { zone: timeZone });
+  const local = inZone(instant, timeZone);
   return `${local.weekYear}-W${String(local.weekNumber).padStart(2, "0")}`;
 }

@@ -56,9 +56,8 @@ describe.each(testProviders)("the clinic's blog with the real bot process on %s"
     const ask = await sam.waitFor(/Publish “Running again after a back injury”\?/, 20_000);
     expect(ask.buttons.map((button) => button.text)).toEqual(["Publish", "Skip"]);
 
-    // A patient pressing staff buttons (forged from the preview's data) changes nothing.
-    const forged = { ...ask, buttons: [{ text: "Publish", callback_data: buttonData(ask, /Publish/) }] };
-    await ana.press(forged, buttonData(ask, /Publish/));
+    // A patient pressing staff buttons (forged from the preview's data, in her own chat) changes nothing.
+    await ana.forgePress(buttonData(ask, /Publish/));
     await ana.command("/tip");
     const stillOld = await ana.waitFor(/not a diagnosis/);
     expect(stillOld.text).not.toMatch(/Walk before you run/);

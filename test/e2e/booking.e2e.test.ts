@@ -5,7 +5,7 @@ import { buttonData, chatClient, usePeerAndDatabase } from "./harness.js";
 
 /**
  * A patient books through the real bot process and a staff member confirms it
- * from the staff chat, all through the independent telegram-test-api peer.
+ * from the staff chat, all through the project's Bot API peer on loopback.
  */
 describe.each(testProviders)("booking with the real bot process on %s", (provider) => {
   const e2e = usePeerAndDatabase(provider);
@@ -47,8 +47,8 @@ describe.each(testProviders)("booking with the real bot process on %s", (provide
     expect(note.buttons.some((entry) => /Skip/.test(entry.text))).toBe(true);
 
     const card = await sam.waitFor(new RegExp(`Request ${reference}`), 20_000);
-    // The peer keeps the HTML as sent: the patient's text arrives escaped.
-    expect(card.text).toContain("Note: Stiff &lt;neck&gt; after a long drive");
+    // The patient's text is escaped in the bot's HTML: staff read it as typed, not as markup.
+    expect(card.text).toContain("Note: Stiff <neck> after a long drive");
     await sam.press(card, buttonData(card, /Confirm/));
     await sam.edited(card, /Confirmed by Sam/);
 

@@ -4,7 +4,7 @@ import { buttonData, chatClient, usePeerAndDatabase } from "./harness.js";
 
 /**
  * A staff member announces something to several patients through the real bot
- * process and the independent telegram-test-api peer.
+ * process and the project's Bot API peer on loopback.
  */
 describe.each(testProviders)("an announcement with the real bot process on %s", (provider) => {
   const e2e = usePeerAndDatabase(provider);
@@ -46,7 +46,7 @@ describe.each(testProviders)("an announcement with the real bot process on %s", 
     expect(list.text).toMatch(/#1 .*by Sam.*5\/5 delivered/);
 
     // Nobody got it twice.
-    const copies = e2e.peer.server.storage.botMessages.filter((update) => String(update.message.text ?? "").startsWith("The clinic is closed on Friday"));
+    const copies = e2e.peer.delivered().filter((message) => (message.text ?? "").startsWith("The clinic is closed on Friday"));
     expect(copies).toHaveLength(patients.length + 2); // each patient, plus Sam's preview and Sam's own copy
     expect(await bot.stop("SIGTERM")).toBe(0);
   }, 90_000);

@@ -2,12 +2,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-// The class itself: the package's CommonJS default export does not survive ESM interop cleanly.
-import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import type { Message, Update, User } from "grammy/types";
 import { afterAll, beforeAll } from "vitest";
 import { scratchLocation } from "../kit/test-database.js";
 import { PROJECT_ROOT, type Provider } from "../../src/db/schema-files.js";
 import { freePort } from "../../src/http/free-port.js";
+import { BotApiSimulator, buttonsOf } from "../../src/bot-api-peer/index.js";
+import { callbackQuery, privateChat, user } from "../../src/bot-api-peer/updates.js";
 
 /** The project root, where `npm start` runs. */
 export { PROJECT_ROOT };
@@ -15,11 +16,15 @@ export { freePort };
 export const E2E_TOKEN = "123456789:AAFendToEndTokenForTheClinicBot00000";
 
 
-/** A loopback Bot API peer (the independent telegram-test-api emulator). */
-export async function startTelegramPeer() {
-  const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
-  await server.start();
-  return { server, apiRoot: server.config.apiURL, stop: () => server.stop() };
+/**
+ * The project's Bot API peer (src/bot-api-peer) on loopback HTTP, with
+ * Telegram's flood limits, accepting only E2E_TOKEN: the built bot process
+ * reaches it through TELEGRAM_API_ROOT.
+ */
+export async function startTelegramPeer(): Promise<{ peer: BotApiSimulator; apiRoot: string; stop: () => Promise<void> }> {
+  const peer = new BotApiSimulator({ token: E2E_TOKEN });
+  const { apiRoot } = await peer.listen();
+  return { peer, apiRoot, stop: () => peer.close() };
 }
 
 export interface BotProcess {
@@ -88,67 +93,79 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
 }
 
 export interface BotReply {
+  /** The text as the chat shows it (Telegram's HTML parsed away). */
   text: string;
   messageId: number;
+  chatId: number;
   buttons: Array<{ text: string; callback_data?: string }>;
 }
 
-function toReply(messageId: number, message: { text?: unknown; reply_markup?: unknown }): BotReply {
-  const markup = message.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> } | undefined;
-  return { text: String(message.text ?? ""), messageId, buttons: markup?.inline_keyboard?.flat() ?? [] };
+function toReply(message: Message): BotReply {
+  return { text: message.text ?? message.caption ?? "", messageId: message.message_id, chatId: message.chat.id, buttons: buttonsOf(message) };
 }
 
-type Client = ReturnType<InstanceType<typeof TelegramServer>["getClient"]>;
-
-/** A patient (or staff member) talking to the bot through the peer. */
-export function chatClient(peer: Awaited<ReturnType<typeof startTelegramPeer>>, userId: number, firstName: string) {
-  const client: Client = peer.server.getClient(E2E_TOKEN, { userId, chatId: userId, firstName, userName: firstName.toLowerCase(), timeout: 15_000, interval: 50 });
+/** A patient (or staff member) talking to the bot in their private chat through the peer, as the Telegram app would. */
+export function chatClient(peer: BotApiSimulator, userId: number, firstName: string, profile: Partial<User> = {}) {
+  const from = user(userId, { first_name: firstName, last_name: undefined, username: firstName.toLowerCase(), ...profile });
   const received: BotReply[] = [];
+  /** How many of the bot's deliveries to this chat are already in `received` (or taken from it). */
+  let seen = 0;
 
-  async function collect(): Promise<void> {
-    const messages = peer.server.storage.botMessages.filter(
-      (update) => update.botToken === E2E_TOKEN && String(update.message.chat_id) === String(userId) && !update.isRead,
-    );
-    for (const update of messages) {
-      update.isRead = true;
-      received.push(toReply(update.messageId, update.message));
-    }
+  function collect(): void {
+    const delivered = peer.delivered(userId);
+    for (const message of delivered.slice(seen)) received.push(toReply(message));
+    seen = delivered.length;
   }
 
   return {
+    user: from,
     received,
     async command(text: string) {
-      await client.sendCommand(client.makeCommand(text));
+      const [name, ...args] = text.trim().split(/\s+/);
+      peer.sendCommand(from, name!, args.join(" ") || undefined);
     },
     async text(text: string) {
-      await client.sendMessage(client.makeMessage(text));
+      peer.sendText(from, text);
     },
+    /** Presses the button carrying `data` on the bot's message as the chat shows it now (the peer refuses a button that is not there). */
     async press(reply: BotReply, data: string) {
-      if (!reply.buttons.some((button) => button.callback_data === data)) throw new Error(`no button ${data} on: ${reply.text}`);
-      await client.sendCallback(client.makeCallbackQuery(data, { message: { message_id: reply.messageId } }));
+      const message = peer.message(reply.chatId, reply.messageId);
+      if (!message) throw new Error(`message ${reply.messageId} is gone from chat ${reply.chatId}`);
+      peer.pressButton(from, message, data);
+    },
+    /**
+     * What a modified client can send: a button press carrying `data` from
+     * this person's own chat (or on `on`, a message of another chat they are in),
+     * whatever the bot offered there. Returns the update, whose id the answer names.
+     */
+    async forgePress(data: string, on?: BotReply): Promise<Update> {
+      const message = (on && peer.message(on.chatId, on.messageId)) ?? peer.lastMessageTo(userId) ?? { message_id: 1, date: 0, chat: privateChat(from) };
+      return peer.pushUpdate(callbackQuery(from, data, message as Message));
     },
     /** Waits until the bot edits one of its messages so that its text matches `pattern`. */
     async edited(reply: BotReply, pattern: RegExp, timeoutMs = 15_000): Promise<BotReply> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const stored = peer.server.storage.botMessages.find((update) => update.botToken === E2E_TOKEN && update.messageId === reply.messageId);
-        if (stored && pattern.test(String(stored.message.text ?? ""))) return toReply(stored.messageId, stored.message);
-        if (Date.now() > deadline) throw new Error(`message ${reply.messageId} was not edited to match ${pattern}`);
-        await sleep(50);
-      }
+      const current = await peer
+        .waitFor(() => {
+          const message = peer.message(reply.chatId, reply.messageId);
+          return message && pattern.test(message.text ?? message.caption ?? "") ? message : undefined;
+        }, timeoutMs)
+        .catch(() => {
+          throw new Error(`message ${reply.messageId} was not edited to match ${pattern}; it reads: ${peer.message(reply.chatId, reply.messageId)?.text}`);
+        });
+      return toReply(current);
     },
     /** Waits for the next message matching `pattern` sent to this chat. */
     async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<BotReply> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        await collect();
+        collect();
         const match = received.find((reply) => pattern.test(reply.text));
         if (match) {
           received.splice(received.indexOf(match), 1);
           return match;
         }
         if (Date.now() > deadline) throw new Error(`no message matching ${pattern}; got: ${JSON.stringify(received.map((r) => r.text))}`);
-        await sleep(50);
+        await sleep(20);
       }
     },
   };
@@ -162,33 +179,35 @@ export function buttonData(reply: BotReply, label: RegExp): string {
 }
 
 export interface PeerAndDatabase {
-  peer: Awaited<ReturnType<typeof startTelegramPeer>>;
+  peer: BotApiSimulator;
   location: ReturnType<typeof scratchLocation>;
   /** Starts the real bot against the peer and the database (plus `env`), once it is ready to serve. */
   start(env?: Record<string, string>): Promise<BotProcess>;
 }
 
 /**
- * For one describe block: a telegram-test-api peer and a fresh database,
+ * For one describe block: the Bot API peer on loopback and a fresh database,
  * ready before its tests; afterwards the last bot started is killed and both
  * are removed.
  */
 export function usePeerAndDatabase(provider: Provider): PeerAndDatabase {
   let bot: BotProcess | undefined;
+  let served: Awaited<ReturnType<typeof startTelegramPeer>>;
   const setting = {
     async start(env: Record<string, string> = {}) {
-      bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: setting.peer.apiRoot, DATABASE_URL: setting.location.url, ...env });
+      bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, TELEGRAM_API_ROOT: served.apiRoot, DATABASE_URL: setting.location.url, ...env });
       await bot.waitForLog(/"bot initialised"/);
       return bot;
     },
   } as PeerAndDatabase;
   beforeAll(async () => {
-    setting.peer = await startTelegramPeer();
+    served = await startTelegramPeer();
+    setting.peer = served.peer;
     setting.location = scratchLocation(provider);
   });
   afterAll(async () => {
     await bot?.stop("SIGKILL");
-    await setting.peer.stop();
+    await served?.stop();
     await setting.location.cleanup();
   });
   return setting;

@@ -5,8 +5,8 @@ import { scratchLocation, testProviders } from "../kit/test-database.js";
 import { chatClient, E2E_TOKEN, freePort, startBotProcess, usePeerAndDatabase, type BotProcess } from "./harness.js";
 
 /**
- * The real bot process (`npm start`'s code path) against an independent local
- * Bot API peer, talked to as a patient would.
+ * The real bot process (`npm start`'s code path) against the project's
+ * Bot API peer on loopback, talked to as a patient would.
  */
 describe("starting the bot", () => {
   it("stops within a second with one line naming BOT_TOKEN when it is missing", async () => {

@@ -4,6 +4,7 @@ import type { FetchFn, FetchLimits } from "./fetch-source.js";
 import { importSource } from "./import-source.js";
 import { SourceError } from "./source-error.js";
 import { storeBlogPosts, type StoreSummary } from "./store-blog-posts.js";
+import { DAY_MS } from "../../shared/time.js";
 
 /**
  * Follows the clinic's blog (CONTENT_FEED_URL): checked at start, then every
@@ -28,7 +29,7 @@ export interface BlogFollowerDeps {
   onFailingForADay?: (error: string, since: Date) => Promise<void>;
 }
 
-export const FAILING_NOTICE_AFTER_MS = 24 * 3600_000;
+export const FAILING_NOTICE_AFTER_MS = DAY_MS;
 const FIRST_RETRY_MS = 60_000;
 
 export type CheckOutcome = { ok: true; notModified: boolean; summary?: StoreSummary } | { ok: false; error: string };

@@ -4,6 +4,7 @@ import { formatShortDate, formatTime } from "../../clinic/format.js";
 import { availableSlots, eligiblePractitioners, openDays } from "../../booking/available-slots.js";
 import { busyAhead } from "../../booking/booking-deps.js";
 import type { BookingSession, Draft } from "./session.js";
+import { localDate } from "../../shared/time.js";
 
 /** The booking steps that choose what and when: service, practitioner, day and time. */
 
@@ -97,7 +98,7 @@ export async function pickDay(session: BookingSession, days: string[]): Promise<
       await ctx.reply(t("booking-use-buttons"));
       continue;
     }
-    const today = DateTime.fromJSDate(await now(), { zone: clinic.timeZone }).toISODate()!;
+    const today = localDate(await now(), clinic.timeZone);
     const day = typed.toISODate()!;
     if (days.includes(day)) return day;
     await ctx.reply(t(day < today ? "booking-date-past" : "booking-date-unavailable"));

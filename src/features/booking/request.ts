@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { escapeHtml } from "../../shared/html.js";
 import { formatShortDate } from "../../clinic/format.js";
+import { practitionerName } from "../../clinic/clinic-profile.js";
 import { requestAppointment } from "../../booking/request-appointment.js";
 import { joinWaitlist } from "../../booking/join-waitlist.js";
 import { formatReference } from "../../booking/reference.js";
@@ -12,7 +13,7 @@ import type { BookingSession, Draft } from "./session.js";
 
 /** Rescheduling: the details of the appointment being moved go into the draft; false (and told) when it is gone. */
 export async function loadAppointmentToMove(session: BookingSession, draft: Draft, appointmentId: number): Promise<boolean> {
-  const { conversation, ctx, language, booking, t, userId } = session;
+  const { conversation, ctx, language, booking, t, words, userId } = session;
   const old = await conversation.external(async () => {
     const appointment = await booking.appointments.findAppointment(appointmentId);
     if (!appointment || appointment.userId !== BigInt(userId) || appointment.status !== "confirmed") return null;
@@ -24,17 +25,17 @@ export async function loadAppointmentToMove(session: BookingSession, draft: Draf
     return false;
   }
   Object.assign(draft, { serviceId: old.serviceId, practitionerId: old.practitionerId, name: old.name, phone: old.phone, directBilling: old.directBilling, insurer: old.insurer, billingNote: old.billingNote, note: old.note });
-  await ctx.reply(t("booking-reschedule-intro", { appointment: booking.notices.describe({ serviceId: old.serviceId, practitionerId: old.practitionerId, startsAt: new Date(old.startsAt) }, language) }));
+  await ctx.reply(t("booking-reschedule-intro", { appointment: words.describe({ serviceId: old.serviceId, practitionerId: old.practitionerId, startsAt: new Date(old.startsAt) }, language) }));
   return true;
 }
 
 function summary(session: BookingSession, draft: Draft): string {
-  const { language, clinic, booking, t } = session;
+  const { language, clinic, words, t } = session;
   const service = clinic.services.find((entry) => entry.id === draft.serviceId)!;
   return t("booking-summary", {
     service: escapeHtml(service.name[language]),
-    practitioner: escapeHtml(booking.notices.practitionerName(draft.slot!.practitionerId)),
-    when: booking.notices.when(new Date(draft.slot!.start), language),
+    practitioner: escapeHtml(practitionerName(clinic, draft.slot!.practitionerId)),
+    when: words.when(new Date(draft.slot!.start), language),
     zone: clinic.timeZone,
     name: escapeHtml(draft.name!),
     phone: escapeHtml(draft.phone!),

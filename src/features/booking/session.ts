@@ -4,6 +4,7 @@ import type { BotContext } from "../../bot/context.js";
 import type { BotDeps } from "../../bot/deps.js";
 import type { Language } from "../../clinic/clinic-profile.js";
 import { bookingStepButtons } from "../../bot/buttons.js";
+import { bookingWording } from "../booking-wording.js";
 
 /** What the patient chose or typed so far, built up step by step. */
 export interface Draft {
@@ -47,6 +48,7 @@ export function bookingSession(deps: BotDeps, conversation: BookingConversation,
   const { language, run } = args;
   const { clinic, booking } = deps;
   const t = (key: string, vars?: Record<string, string>) => deps.i18n.t(language, key, vars);
+  const words = bookingWording(deps.i18n, clinic);
   const userId = ctx.from!.id;
   const chatId = ctx.chat!.id;
   const now = async () => new Date(await conversation.external(() => deps.now().getTime()));
@@ -101,5 +103,5 @@ export function bookingSession(deps: BotDeps, conversation: BookingConversation,
     return conversation.halt();
   }
 
-  return { deps, conversation, ctx, args, language, clinic, booking, t, userId, chatId, now, button, cancelRow, answer, cancel };
+  return { deps, conversation, ctx, args, language, clinic, booking, t, words, userId, chatId, now, button, cancelRow, answer, cancel };
 }

@@ -1,0 +1,22 @@
+import type { Db } from "../db/database.js";
+
+/**
+ * What a sandbox reads back from a database it is given (DATABASE_URL), which
+ * outlives it: so that a new run goes on from the last one instead of
+ * contradicting it.
+ */
+export function createSandboxRecords(db: Db) {
+  return {
+    /** The highest user id in [from, below), if any: the page's next patients start after it. */
+    async highestUserId(from: number, below: number): Promise<number | undefined> {
+      const found = await db.user.findFirst({ where: { id: { gte: BigInt(from), lt: BigInt(below) } }, orderBy: { id: "desc" }, select: { id: true } });
+      return found ? Number(found.id) : undefined;
+    },
+
+    /** When the bot last sent a message through its outbox, on the clock of the run that sent it. */
+    async lastSentAt(): Promise<Date | undefined> {
+      const found = await db.outboxMessage.findFirst({ where: { sentAt: { not: null } }, orderBy: { sentAt: "desc" }, select: { sentAt: true } });
+      return found?.sentAt ?? undefined;
+    },
+  };
+}
