@@ -79,6 +79,9 @@ for (const provider of providers) {
   }
 }
 
+// Where the clients used to be generated: a checkout from before holds a stale copy there.
+rmSync(join(root, "src", "generated"), { recursive: true, force: true });
+
 try {
   await Promise.all(providers.map(generate));
 } catch (error) {
