@@ -14,6 +14,7 @@ import { createOutboxRepository } from "./delivery/outbox-repository.js";
 import { createSendRateLimiter } from "./delivery/send-rate.js";
 import { createSharedSendBudget } from "./delivery/shared-send-budget.js";
 import { DeliveryEngine } from "./delivery/delivery-engine.js";
+import { telegramSender } from "./bot/telegram-sender.js";
 import { createTipRepository } from "./tips/tip-repository.js";
 import { createPersonalDataRepository } from "./privacy/personal-data-repository.js";
 import { createBroadcastRepository } from "./broadcast/broadcast-repository.js";
@@ -139,7 +140,7 @@ export function createServices(input: ServicesInput): Services {
   const engine = new DeliveryEngine({
     store: outbox,
     // Its own Api: no auto-retry, since the engine handles 429 and failures itself.
-    api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
+    sender: telegramSender(new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client })),
     limiter,
     logger: logger.child({ component: "delivery" }),
     now,
