@@ -1,8 +1,37 @@
 import { describe, expect, it } from "vitest";
-import { createSendRateLimiter } from "./send-rate.js";
+import { catchUpSlots, createSendRateLimiter } from "./send-rate.js";
 import { mostInAnySecond } from "../../test/kit/measure.js";
 
+/** Lets every pending promise callback run, but no timer: whatever waits on a timer is still waiting afterwards. */
+async function microtasksOnly(): Promise<void> {
+  for (let i = 0; i < 5_000; i++) await Promise.resolve();
+}
+
 describe("send rate limiter", () => {
+  it("lets the first replies after a quiet spell go at once, without waiting for any timer, and spaces the rest", async () => {
+    const limiter = createSendRateLimiter({ globalPerSecond: 30 });
+    const burst = catchUpSlots(30);
+    // A third of a second of the rate, and the one due now.
+    expect(burst).toBe(10);
+    const granted: number[] = [];
+    const all = Array.from({ length: burst + 3 }, (_, chat) => limiter.acquire(chat, { priority: "reply" }).then(() => granted.push(Date.now())));
+    await microtasksOnly();
+    expect(granted).toHaveLength(burst + 1);
+    await Promise.all(all);
+    // The other two at the rate: two intervals of 33 ms.
+    expect(granted.at(-1)! - granted[0]!).toBeGreaterThanOrEqual(60);
+  });
+
+  it("keeps the whole rate's worth of late slots when the rate is high: a busy event loop does not throttle it", async () => {
+    const limiter = createSendRateLimiter({ globalPerSecond: 1000, perChatIntervalMs: 0 });
+    let granted = 0;
+    // Within a third of a second's slots, 300 replies at once need no timer at all.
+    const all = Array.from({ length: 300 }, (_, chat) => limiter.acquire(chat, { priority: "reply" }).then(() => granted++));
+    await microtasksOnly();
+    expect(granted).toBe(300);
+    await Promise.all(all);
+  });
+
   it("spaces sends evenly at the global rate", async () => {
     const limiter = createSendRateLimiter({ globalPerSecond: 50 });
     const started = Date.now();

@@ -72,21 +72,27 @@ export interface RateOptions {
 export const PER_CHAT_INTERVAL_MS = 1_050;
 
 /**
- * Slots missed by a late timer that are caught up at once: a busy event loop
- * does not lower the rate, and the most that can go out together is this many
- * (plus the one due), a burst Telegram's bucket absorbs.
+ * Unused slots of the last third of a second (10 at Telegram's 30 a second)
+ * may still be taken at once: the most that can go out together, a burst
+ * Telegram's bucket absorbs.
+ * - A timer was late (a busy event loop): the missed slots are caught up, so
+ *   the rate is not lowered.
+ * - Replies find the bot idle: that many go at once, with no timer to wait for.
+ *   Bulk sends after a quiet spell start afresh, evenly spaced from now.
  */
-export const CATCH_UP_SLOTS = 10;
+export function catchUpSlots(perSecond: number): number {
+  return Math.max(1, Math.floor(perSecond / 3));
+}
 
-/** Even spacing at `perSecond`, within this process. */
+/** Even spacing at `perSecond`, within this process (see catchUpSlots for the slots left unused). */
 export function localSlotSchedule(perSecond: number, now: () => number = Date.now): SlotSchedule {
   const interval = 1000 / perSecond;
-  let next = 0;
+  const unused = catchUpSlots(perSecond) * interval;
+  let next = -Infinity;
   return {
-    reserve() {
+    reserve(priority) {
       const at = now();
-      // Behind by a few slots: catch up; further behind (idle, or a long stall): start afresh now.
-      const slot = next >= at - CATCH_UP_SLOTS * interval ? next : at;
+      const slot = next >= at - unused ? next : priority === "reply" ? at - unused : at;
       next = slot + interval;
       return { delayMs: slot - at };
     },

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { createPgPool } from "../db/pg-pool.js";
 import { parseDatabaseUrl } from "../db/database-url.js";
-import { CATCH_UP_SLOTS, type Reservation, type SlotSchedule } from "./send-rate.js";
+import { catchUpSlots, type Reservation, type SlotSchedule } from "./send-rate.js";
 
 /**
  * The send budget shared by every instance on one PostgreSQL database.
@@ -47,18 +47,18 @@ export function createSharedSendBudget(databaseUrl: string, perSecond: number): 
   return {
     async reserve(priority): Promise<Reservation> {
       await ensureRow();
-      // The next slot: after the last one taken and any pause; a few slots in the past are caught up, more are not.
+      // The next slot: after the last one taken and any pause; a few unused ones in the past are taken at once (catchUpSlots).
       const { rows } = await pool.query<{ delay: number | null; wait: number }>(
         `WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now),
               current AS (SELECT b.next_at, b.paused_until, b.holder, clock.now,
-                                 GREATEST(CASE WHEN b.next_at >= clock.now - $1::float8 * $2::int THEN b.next_at ELSE clock.now END, b.paused_until) AS slot
+                                 GREATEST(CASE WHEN b.next_at >= clock.now - $1::float8 * $2::int THEN b.next_at WHEN $4::text = 'reply' THEN clock.now - $1::float8 * $2::int ELSE clock.now END, b.paused_until) AS slot
                           FROM send_budget b, clock WHERE b.id = 1 FOR UPDATE OF b),
               taken AS (UPDATE send_budget SET next_at = current.slot + $1::float8, holder = $3::text
                         FROM current
                         WHERE send_budget.id = 1 AND ($4::text = 'reply' OR current.holder = $3::text OR current.slot <= current.now + $1::float8 - $5::float8)
                         RETURNING current.slot - current.now AS delay)
          SELECT (SELECT delay FROM taken) AS delay, current.slot - current.now AS wait FROM current`,
-        [interval, CATCH_UP_SLOTS, me, priority, margin],
+        [interval, catchUpSlots(perSecond), me, priority, margin],
       );
       const row = rows[0];
       if (!row) throw new Error("send_budget has no row");

@@ -68,12 +68,7 @@ describe.each(testProviders)("an erasure that leaves nothing behind on %s", (pro
   it("a booking left half-way shows in /mydata, and is deleted once its wait limit passes even if she never writes again", async () => {
     t = await createTestBot({ provider, now: () => clock });
     const steps = bookingSteps(t);
-    await t.send(command(zora, "/book"));
-    await steps.press(zora, "60 min");
-    await steps.press(zora, "No preference");
-    await steps.press(zora, /^(?!.*Cancel)/);
-    await steps.press(zora, /^\d/);
-    await steps.press(zora, "Use");
+    await steps.upToConsent(zora);
     await steps.press(zora, "I agree");
     await t.send(contactMessage(zora, "+1 613 555 0199"));
     await steps.say(zora, "Sun Life");
@@ -96,24 +91,14 @@ describe.each(testProviders)("an erasure that leaves nothing behind on %s", (pro
     const steps = bookingSteps(t);
     await t.send(command(zora, "/start"));
     await t.services.deps.personalData.recordConsent(zora.id, CONSENT_PURPOSE, "2025-01");
-    await t.send(command(zora, "/book"));
-    await steps.press(zora, "60 min");
-    await steps.press(zora, "No preference");
-    await steps.press(zora, /^(?!.*Cancel)/);
-    await steps.press(zora, /^\d/);
-    await steps.press(zora, "Use");
+    await steps.upToConsent(zora);
     expect(t.lastTextTo(zora.id)).toContain("Do you agree?");
     await steps.press(zora, "I agree");
     expect(t.lastTextTo(zora.id)).toContain("What phone number");
     expect(await t.database.prisma.consent.findFirstOrThrow({ where: { userId: zora.id, purpose: CONSENT_PURPOSE } })).toMatchObject({ textVersion: CONSENT_VERSION });
     // Agreed to the current wording: the next booking does not ask again.
     await t.send(command(zora, "/cancel"));
-    await t.send(command(zora, "/book"));
-    await steps.press(zora, "60 min");
-    await steps.press(zora, "No preference");
-    await steps.press(zora, /^(?!.*Cancel)/);
-    await steps.press(zora, /^\d/);
-    await steps.press(zora, "Use");
+    await steps.upToConsent(zora);
     expect(t.lastTextTo(zora.id)).toContain("What phone number");
   });
 

@@ -1,7 +1,7 @@
 import type { Logger } from "../logger.js";
 import type { TipRepository, DueSubscription, ScheduleTipInput } from "./tip-repository.js";
 import type { OutgoingMessage } from "../delivery/outbox.js";
-import { nextWeeklySlot, weekKey } from "./weekly-schedule.js";
+import { nextWeeklySlot, weekKey, type WeeklySlot } from "./weekly-schedule.js";
 
 export interface TipCatalog {
   /** The first tip, in the patient's language order, that they have not received yet. */
@@ -35,11 +35,46 @@ export interface TickResult {
 export async function enqueueDueTips(deps: EnqueueDueTipsDeps, now: Date): Promise<TickResult> {
   const result: TickResult = { queued: 0, skippedLate: 0, skippedBlocked: 0, exhausted: 0, failed: 0 };
   const batchSize = deps.batchSize ?? 500;
+  const calendar = tickCalendar(now);
   for (;;) {
     const due = await deps.tips.findDue(now, batchSize);
-    await handlePage(deps, due, now, result);
+    await handlePage(deps, calendar, due, now, result);
     if (due.length < batchSize) return result;
   }
+}
+
+/**
+ * One tick's dates. Thousands due at once mostly share a zone, weekday and
+ * hour, and the time-zone arithmetic costs more than the rest of queueing a
+ * tip: each next slot and week is worked out once per tick, not per patient.
+ */
+interface TickCalendar {
+  /** nextWeeklySlot(slot, now). */
+  nextSlot(slot: WeeklySlot): Date;
+  /** weekKey(instant, timeZone). */
+  week(instant: Date, timeZone: string): string;
+}
+
+/** Every zone's offset today is a whole number of quarter hours, so a local week starts on a quarter hour of UTC. */
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+function tickCalendar(now: Date): TickCalendar {
+  const slots = new Map<string, Date>();
+  const weeks = new Map<string, string>();
+  return {
+    nextSlot(slot) {
+      const key = `${slot.timeZone} ${slot.weekday} ${slot.hour}`;
+      let next = slots.get(key);
+      if (!next) slots.set(key, (next = nextWeeklySlot(slot, now)));
+      return new Date(next);
+    },
+    week(instant, timeZone) {
+      const key = `${timeZone} ${Math.floor(instant.getTime() / QUARTER_HOUR_MS)}`;
+      let week = weeks.get(key);
+      if (!week) weeks.set(key, (week = weekKey(instant, timeZone)));
+      return week;
+    },
+  };
 }
 
 /**
@@ -48,7 +83,7 @@ export async function enqueueDueTips(deps: EnqueueDueTipsDeps, now: Date): Promi
  * received and queued in one transaction, so a Monday-morning tick with
  * thousands due takes seconds, not minutes.
  */
-async function handlePage(deps: EnqueueDueTipsDeps, due: DueSubscription[], now: Date, result: TickResult): Promise<void> {
+async function handlePage(deps: EnqueueDueTipsDeps, calendar: TickCalendar, due: DueSubscription[], now: Date, result: TickResult): Promise<void> {
   const sending: DueSubscription[] = [];
   for (const subscription of due) {
     const slot = subscription.nextDueAt;
@@ -57,7 +92,7 @@ async function handlePage(deps: EnqueueDueTipsDeps, due: DueSubscription[], now:
       sending.push(subscription);
       continue;
     }
-    if (await deps.tips.advance(subscription.id, slot, nextWeeklySlot(subscription, now))) {
+    if (await deps.tips.advance(subscription.id, slot, calendar.nextSlot(subscription))) {
       if (late) result.skippedLate++;
       else result.skippedBlocked++;
       deps.logger.info({ subscriptionId: subscription.id, missedSlot: slot.toISOString(), late }, "tip slot skipped");
@@ -72,16 +107,16 @@ async function handlePage(deps: EnqueueDueTipsDeps, due: DueSubscription[], now:
     let next: Date;
     let week: string;
     try {
-      next = nextWeeklySlot(subscription, now);
+      next = calendar.nextSlot(subscription);
       tip = deps.catalog.nextTipFor(deps.languageOf(subscription), received.get(subscription.userId) ?? new Set());
-      week = weekKey(slot, subscription.timeZone);
+      week = calendar.week(slot, subscription.timeZone);
     } catch (error) {
       // One subscription whose tip fails (a render error) must not stop everyone else's.
       result.failed++;
       deps.logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), subscriptionId: subscription.id }, "could not queue this subscription's tip; moving on");
       // Past this slot, so the next page (and the next minute) does not meet it again.
       await Promise.resolve()
-        .then(() => deps.tips.advance(subscription.id, slot, nextWeeklySlot(subscription, now)))
+        .then(() => deps.tips.advance(subscription.id, slot, calendar.nextSlot(subscription)))
         .catch(() => undefined);
       continue;
     }

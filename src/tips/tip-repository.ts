@@ -70,29 +70,35 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
  * Claims the slots in one statement (each moves on only if nobody moved it
  * meanwhile) and returns those claimed. UPDATE ... FROM (VALUES ...) RETURNING
  * reads the same on SQLite (3.35+) and PostgreSQL; Prisma's updateMany cannot
- * give each row its own next slot.
+ * give each row its own next slot. On PostgreSQL the values come as three
+ * arrays (unnest) rather than three parameters a row: a page is one short
+ * statement to parse and plan.
  */
 async function claimSlots(tx: Tx, provider: Provider, inputs: readonly ScheduleTipInput[]): Promise<ScheduleTipInput[]> {
   const claimed = new Set<number>();
-  for (let start = 0; start < inputs.length; start += CLAIM_CHUNK) {
-    const chunk = inputs.slice(start, start + CLAIM_CHUNK);
-    // SQLite binds `?` in order of appearance; PostgreSQL numbers them and wants their types.
-    const args: unknown[] = [new Date()];
-    const param = (value: unknown, type: string) => {
-      args.push(value);
-      return provider === "postgresql" ? `CAST($${args.length} AS ${type})` : "?";
-    };
-    const updatedAt = provider === "postgresql" ? "CAST($1 AS timestamp(3))" : "?";
-    const values = chunk
-      .map((input) => `(${param(input.subscriptionId, "integer")}, ${param(input.fromDueAt, "timestamp(3)")}, ${param(input.nextDueAt, "timestamp(3)")})`)
-      .join(", ");
-    const rows = await tx.$queryRawUnsafe<Array<{ id: number | bigint }>>(
-      `UPDATE tip_subscriptions SET next_due_at = slots.column3, updated_at = ${updatedAt}
-       FROM (VALUES ${values}) AS slots
+  const claim = (slots: string, args: unknown[]) =>
+    tx.$queryRawUnsafe<Array<{ id: number | bigint }>>(
+      `UPDATE tip_subscriptions SET next_due_at = slots.column3, updated_at = ${provider === "postgresql" ? "CAST($1 AS timestamp(3))" : "?"}
+       FROM ${slots} AS slots
        WHERE tip_subscriptions.id = slots.column1 AND tip_subscriptions.next_due_at = slots.column2 AND tip_subscriptions.active = true
        RETURNING tip_subscriptions.id`,
+      new Date(),
       ...args,
     );
+  if (provider === "postgresql") {
+    const rows = await claim("(SELECT * FROM unnest(CAST($2 AS integer[]), CAST($3 AS timestamp(3)[]), CAST($4 AS timestamp(3)[])) AS v(column1, column2, column3))", [
+      inputs.map((input) => input.subscriptionId),
+      inputs.map((input) => input.fromDueAt),
+      inputs.map((input) => input.nextDueAt),
+    ]);
+    for (const row of rows) claimed.add(Number(row.id));
+    return inputs.filter((input) => claimed.has(input.subscriptionId));
+  }
+  for (let start = 0; start < inputs.length; start += CLAIM_CHUNK) {
+    const chunk = inputs.slice(start, start + CLAIM_CHUNK);
+    // SQLite binds `?` in order of appearance.
+    const args = chunk.flatMap((input) => [input.subscriptionId, input.fromDueAt, input.nextDueAt]);
+    const rows = await claim(`(VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")})`, args);
     for (const row of rows) claimed.add(Number(row.id));
   }
   return inputs.filter((input) => claimed.has(input.subscriptionId));
@@ -103,16 +109,22 @@ const CLAIM_CHUNK = 500;
 
 /**
  * Inserts rows with one INSERT per chunk. Prisma's createMany plans each call
- * anew, which at hundreds of rows costs more than the insert itself.
+ * anew, which at hundreds of rows costs more than the insert itself. On
+ * PostgreSQL, one INSERT ... SELECT FROM unnest(one array a column) for all.
  */
 async function insertRows(tx: Tx, provider: Provider, table: string, columns: ReadonlyArray<readonly [name: string, pgType: string]>, rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const names = columns.map(([name]) => name).join(", ");
+  if (provider === "postgresql") {
+    const arrays = columns.map((_, i) => rows.map((row) => row[i]));
+    const unnest = columns.map(([, type], i) => `CAST($${i + 1} AS ${type}[])`).join(", ");
+    await tx.$executeRawUnsafe(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${unnest})`, ...arrays);
+    return;
+  }
   for (let start = 0; start < rows.length; start += CLAIM_CHUNK) {
-    const args: unknown[] = [];
-    const values = rows
-      .slice(start, start + CLAIM_CHUNK)
-      .map((row) => `(${row.map((value, i) => (args.push(value), provider === "postgresql" ? `CAST($${args.length} AS ${columns[i]![1]})` : "?")).join(", ")})`)
-      .join(", ");
-    await tx.$executeRawUnsafe(`INSERT INTO ${table} (${columns.map(([name]) => name).join(", ")}) VALUES ${values}`, ...args);
+    const chunk = rows.slice(start, start + CLAIM_CHUNK);
+    const values = chunk.map((row) => `(${row.map(() => "?").join(", ")})`).join(", ");
+    await tx.$executeRawUnsafe(`INSERT INTO ${table} (${names}) VALUES ${values}`, ...chunk.flat());
   }
 }
 

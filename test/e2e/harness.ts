@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Message } from "grammy/types";
+import type { Message, Update, User } from "grammy/types";
 import { afterAll, beforeAll } from "vitest";
 import { scratchLocation } from "../kit/test-database.js";
 import { PROJECT_ROOT, type Provider } from "../../src/db/schema-files.js";
@@ -105,8 +105,8 @@ function toReply(message: Message): BotReply {
 }
 
 /** A patient (or staff member) talking to the bot in their private chat through the peer, as the Telegram app would. */
-export function chatClient(peer: BotApiSimulator, userId: number, firstName: string) {
-  const from = user(userId, { first_name: firstName, last_name: undefined, username: firstName.toLowerCase() });
+export function chatClient(peer: BotApiSimulator, userId: number, firstName: string, profile: Partial<User> = {}) {
+  const from = user(userId, { first_name: firstName, last_name: undefined, username: firstName.toLowerCase(), ...profile });
   const received: BotReply[] = [];
   /** How many of the bot's deliveries to this chat are already in `received` (or taken from it). */
   let seen = 0;
@@ -135,11 +135,12 @@ export function chatClient(peer: BotApiSimulator, userId: number, firstName: str
     },
     /**
      * What a modified client can send: a button press carrying `data` from
-     * this person's own chat, whatever the bot offered there.
+     * this person's own chat (or on `on`, a message of another chat they are in),
+     * whatever the bot offered there. Returns the update, whose id the answer names.
      */
-    async forgePress(data: string) {
-      const message = peer.lastMessageTo(userId) ?? { message_id: 1, date: 0, chat: privateChat(from) };
-      peer.pushUpdate(callbackQuery(from, data, message as Message));
+    async forgePress(data: string, on?: BotReply): Promise<Update> {
+      const message = (on && peer.message(on.chatId, on.messageId)) ?? peer.lastMessageTo(userId) ?? { message_id: 1, date: 0, chat: privateChat(from) };
+      return peer.pushUpdate(callbackQuery(from, data, message as Message));
     },
     /** Waits until the bot edits one of its messages so that its text matches `pattern`. */
     async edited(reply: BotReply, pattern: RegExp, timeoutMs = 15_000): Promise<BotReply> {

@@ -30,14 +30,22 @@ export function bookingSteps(t: TestBot) {
     await t.send(textMessage(who, text));
   }
 
-  /** From /book to the summary, choosing the first day and time offered. */
-  async function upToSummary(who: User, options: { service?: string; practitioner?: string; note?: string | null; billing?: boolean } = {}): Promise<void> {
+  /**
+   * From /book to just after the name (the patient's Telegram name), choosing the first day and time offered:
+   * the bot then asks for consent, or for the phone number when the patient already agreed to the current wording.
+   */
+  async function upToConsent(who: User, options: { service?: string; practitioner?: string } = {}): Promise<void> {
     await t.send(command(who, "/book"));
     await press(who, options.service ?? "60 min");
     await press(who, options.practitioner ?? "No preference");
     await press(who, /^(?!.*Cancel)/);
     await press(who, /^\d/);
     await press(who, "Use");
+  }
+
+  /** From /book to the summary, choosing the first day and time offered. */
+  async function upToSummary(who: User, options: { service?: string; practitioner?: string; note?: string | null; billing?: boolean } = {}): Promise<void> {
+    await upToConsent(who, options);
     if (t.lastTextTo(who.id)?.includes("Do you agree")) await press(who, "I agree");
     await t.send(contactMessage(who, "+1 613 555 0199"));
     await press(who, options.billing ? "Yes" : "No");
@@ -58,5 +66,5 @@ export function bookingSteps(t: TestBot) {
     return reference;
   }
 
-  return { press, say, upToSummary, bookRequest, lastTo };
+  return { press, say, upToConsent, upToSummary, bookRequest, lastTo };
 }
