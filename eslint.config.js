@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "src/generated/", "data/", "dist/"] },
+  { ignores: ["node_modules/", "generated/", "data/", "dist/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

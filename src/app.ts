@@ -8,7 +8,7 @@ import { applyMigrationsInChild } from "./db/migrate-in-child.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { createBot } from "./bot/create-bot.js";
 import type { BotContext } from "./bot/context.js";
-import { commandMenus, registerCommandMenus } from "./bot/command-menu.js";
+import { CommandMenuRegistry, commandMenus } from "./bot/command-menu.js";
 import { registerDeskMenuButtons } from "./features/desk.js";
 import { describeError } from "./shared/errors.js";
 import { startHttpServer, type RunningHttpServer } from "./http/server.js";
@@ -99,7 +99,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const services: Services = createServices({ config, database, clinic, safety, library: () => library, logger, now, processMetrics: true });
   const { deps, engine } = services;
   const inFlight = new UpdatesInFlight();
-  const bot = createBot(config, deps, { inFlight });
+  const menus = new CommandMenuRegistry(commandMenus(deps.i18n, clinic.defaultLanguage, config), logger);
+  const bot = createBot(config, deps, { inFlight, commandMenus: menus });
   const scheduler = createScheduler(logger, now);
   let stopFollowingBlog = () => {};
 
@@ -134,7 +135,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     bot.botInfo = await withBackoff(() => startupApi.getMe(), logger, "reach Telegram (getMe)", signal);
     botReady = true;
     logger.info({ username: bot.botInfo.username, mode: config.botMode }, "bot initialised");
-    void registerCommandMenus(bot.api, commandMenus(deps.i18n, clinic.defaultLanguage, config), logger);
+    void menus.registerAll(bot.api);
     void registerDeskMenuButtons(bot.api, config, deps.i18n, clinic.defaultLanguage, logger);
 
     if (config.webhook) {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allCallbackCodecs, callbackData } from "./callback-data.js";
-import "./buttons.js";
+import { allCallbackCodecs, callbackData, isStaffButton } from "./callback-data.js";
 
 describe("callback data codecs", () => {
   const codec = callbackData("zztest", { pick: { id: "int", day: "date", who: "slug" }, plain: {}, aud: { audience: ["lang:en", "everyone"] } });
@@ -26,10 +25,14 @@ describe("callback data codecs", () => {
     expect(() => callbackData("zzlong", { a: { text: "word" } }).data("a", { text: "x".repeat(60) })).toThrow();
   });
 
-  it("gives every prefix to one feature only", () => {
+  it("gives every prefix to one codec only, and knows a staff codec's buttons", () => {
     expect(() => callbackData("zztest", {})).toThrow(/already used/);
-    const prefixes = allCallbackCodecs().map((entry) => entry.prefix);
-    expect(new Set(prefixes).size).toBe(prefixes.length);
-    expect(prefixes).toEqual(expect.arrayContaining(["book", "bk", "ap", "rqp", "pp", "rm", "wl", "tips", "language", "privacy", "rq", "today", "bc"]));
+    expect(allCallbackCodecs()).toContain(codec);
+    const staff = callbackData("zzstaff", { act: { id: "int" } }, { staff: true });
+    expect([staff.staff, codec.staff]).toEqual([true, false]);
+    expect(isStaffButton(staff.data("act", { id: 1 }))).toBe(true);
+    expect(isStaffButton("zzstaffer:act:1")).toBe(false);
+    expect(isStaffButton(codec.data("plain"))).toBe(false);
+    expect(isStaffButton(undefined)).toBe(false);
   });
 });

@@ -4,11 +4,15 @@
  * `filter`) them through that one codec. Anything from Telegram is untrusted:
  * data that does not have exactly one declared shape parses to null.
  *
- * Prefixes are unique across the bot: declaring a second codec with a prefix
- * already taken throws when the module loads.
+ * Each feature declares its codec next to itself (src/features/*-buttons.ts,
+ * or in the feature file when no other module builds its buttons). Prefixes
+ * are unique across the bot: declaring a second codec with a prefix already
+ * taken throws when the module loads (and src/features/buttons.test.ts checks
+ * every declaration in the sources). A staff feature's codec says so
+ * (`{ staff: true }`): its buttons do nothing outside the staff chats.
  *
- *   const buttons = callbackData("ap", { cancel: { appointmentId: "int" } });
- *   buttons.data("cancel", { appointmentId: 7 })   // "ap:cancel:7"
+ *   const buttons = callbackData("demo", { cancel: { appointmentId: "int" } });
+ *   buttons.data("cancel", { appointmentId: 7 })   // "demo:cancel:7"
  *   composer.callbackQuery(buttons.filter("cancel"), (ctx) => buttons.parse("cancel", ctx.callbackQuery.data))
  */
 
@@ -33,6 +37,8 @@ export const CALLBACK_DATA_MAX_BYTES = 64;
 
 export interface CallbackCodec<A extends Record<string, Fields>> {
   readonly prefix: string;
+  /** Buttons of a staff feature (they do nothing outside the staff chats). */
+  readonly staff: boolean;
   /** The actions and their fields, as declared (tests press every shape). */
   readonly actions: { readonly [Action in keyof A]: A[Action] };
   /** The data of one button. Throws if a value does not fit its field (a bug, not input). */
@@ -47,7 +53,7 @@ export interface CallbackCodec<A extends Record<string, Fields>> {
 
 const registry = new Map<string, CallbackCodec<Record<string, Fields>>>();
 
-export function callbackData<const A extends Record<string, Fields>>(prefix: string, actions: A): CallbackCodec<A> {
+export function callbackData<const A extends Record<string, Fields>>(prefix: string, actions: A, options: { staff?: boolean } = {}): CallbackCodec<A> {
   if (!/^[a-z]{1,12}$/.test(prefix)) throw new Error(`callback prefix "${prefix}" must be 1-12 lowercase letters`);
   if (registry.has(prefix)) throw new Error(`callback prefix "${prefix}" is already used by another feature`);
 
@@ -60,6 +66,7 @@ export function callbackData<const A extends Record<string, Fields>>(prefix: str
 
   const codec: CallbackCodec<A> = {
     prefix,
+    staff: options.staff ?? false,
     actions,
     data(action, ...rest) {
       const values = (rest[0] ?? {}) as Record<string, unknown>;
@@ -85,6 +92,11 @@ export function callbackData<const A extends Record<string, Fields>>(prefix: str
   };
   registry.set(prefix, codec as unknown as CallbackCodec<Record<string, Fields>>);
   return codec;
+}
+
+/** Whether the data belongs to a staff feature's buttons. */
+export function isStaffButton(data: string | undefined): boolean {
+  return [...registry.values()].some((codec) => codec.staff && codec.owns(data));
 }
 
 /** Every codec declared so far (tests enumerate the shapes the bot knows). */

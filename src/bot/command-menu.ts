@@ -1,4 +1,4 @@
-import type { Api } from "grammy";
+import type { Api, MiddlewareFn } from "grammy";
 import type { BotCommandScope } from "grammy/types";
 import { CommandGroup } from "@grammyjs/commands";
 import { LANGUAGES, type Language } from "../clinic/clinic-profile.js";
@@ -45,24 +45,60 @@ export function commandMenus(i18n: Translator, defaultLanguage: Language, chats:
   return menus;
 }
 
+type MenuCall = ReturnType<CommandGroup<BotContext>["toArgs"]>["scopes"][number];
+
 /**
- * Sets every menu (one setMyCommands per scope and language). Not essential to
- * serving patients: a failure (a local Bot API server without setMyCommands, a
- * staff member who never opened the bot's chat) is logged and the rest still set.
- * The plugin's own setCommands would stop at the first failure's report and send
- * its bookkeeping fields along; its toArgs gives the same calls to make one by one.
+ * Sets the menus: every one at start (one setMyCommands per scope and
+ * language), and a staff member's private-chat menu again the first time they
+ * write if Telegram refused it at start (they had never opened the bot's chat).
+ * Not essential to serving patients: a failure (a local Bot API server without
+ * setMyCommands, say) is logged and the other menus are set all the same.
+ * The plugin's own setCommands would stop at the first failure's report and
+ * send its bookkeeping fields along; its toArgs gives the same calls to make
+ * one by one.
  */
-export async function registerCommandMenus(api: Api, menus: CommandGroup<BotContext>, logger: Logger): Promise<void> {
-  const { scopes, uncompliantCommands } = menus.toArgs();
-  if (uncompliantCommands.length > 0) logger.warn({ uncompliantCommands }, "some commands do not fit Telegram's rules and are left out of the menu");
-  const results = await Promise.allSettled(
-    scopes.map(({ scope, language_code, commands }) =>
-      api.setMyCommands(
-        commands.map(({ command, description }) => ({ command, description })),
-        { scope, ...(language_code && { language_code }) },
+export class CommandMenuRegistry {
+  private readonly calls: MenuCall[];
+  /** Private chats whose menu Telegram refused, set again when their person writes. */
+  private readonly refused = new Set<number>();
+
+  constructor(menus: CommandGroup<BotContext>, private readonly logger: Logger) {
+    const { scopes, uncompliantCommands } = menus.toArgs();
+    if (uncompliantCommands.length > 0) logger.warn({ uncompliantCommands }, "some commands do not fit Telegram's rules and are left out of the menu");
+    this.calls = scopes;
+  }
+
+  async registerAll(api: Api): Promise<void> {
+    await this.set(api, this.calls, { retryLater: true });
+  }
+
+  /** Middleware: a private chat whose menu was refused gets it on its first update (in the background; tried once more only). */
+  readonly catchUp: MiddlewareFn<BotContext> = (ctx, next) => {
+    const chatId = ctx.chat?.type === "private" ? ctx.chat.id : undefined;
+    if (chatId !== undefined && this.refused.delete(chatId)) void this.set(ctx.api, this.calls.filter((call) => chatOf(call) === chatId));
+    return next();
+  };
+
+  private async set(api: Api, calls: MenuCall[], { retryLater = false } = {}): Promise<void> {
+    const results = await Promise.allSettled(
+      calls.map(({ scope, language_code, commands }) =>
+        api.setMyCommands(
+          commands.map(({ command, description }) => ({ command, description })),
+          { scope, ...(language_code && { language_code }) },
+        ),
       ),
-    ),
-  );
-  const failures = results.flatMap((result, index) => (result.status === "rejected" ? [{ scope: scopes[index]!.scope, err: describeError(result.reason) }] : []));
-  if (failures.length > 0) logger.warn({ failed: failures.length, of: scopes.length, first: failures[0] }, "could not register some command menus; carrying on");
+    );
+    const failures = results.flatMap((result, index) => (result.status === "rejected" ? [{ call: calls[index]!, err: describeError(result.reason) }] : []));
+    for (const { call } of retryLater ? failures : []) {
+      const chatId = chatOf(call);
+      if (chatId !== undefined && chatId > 0) this.refused.add(chatId);
+    }
+    if (failures.length > 0) {
+      this.logger.warn({ failed: failures.length, of: calls.length, first: { scope: failures[0]!.call.scope, err: failures[0]!.err } }, "could not register some command menus; carrying on");
+    }
+  }
+}
+
+function chatOf(call: MenuCall): number | undefined {
+  return call.scope?.type === "chat" && typeof call.scope.chat_id === "number" ? call.scope.chat_id : undefined;
 }

@@ -27,6 +27,7 @@ import { updateMetrics } from "../metrics.js";
 import { staffFeatures } from "./staff-area.js";
 import { CONVERSATION_KEY_PREFIX } from "../privacy/personal-data-repository.js";
 import type { UpdatesInFlight } from "./in-flight.js";
+import type { CommandMenuRegistry } from "./command-menu.js";
 import { conversationReplies, repliesThroughBudget } from "./outgoing.js";
 import { keepAliveSafeFetch } from "../http/keep-alive-fetch.js";
 
@@ -41,6 +42,8 @@ export interface CreateBotOptions {
   client?: ApiClientOptions;
   /** Counts updates being handled (shutdown waits for them). */
   inFlight?: UpdatesInFlight;
+  /** The command menus: a staff member's menu Telegram refused at start is set when they first write. */
+  commandMenus?: CommandMenuRegistry;
   /** Updates one person may send within the flood window (tests that press hundreds of buttons raise it). */
   floodLimit?: number;
 }
@@ -73,6 +76,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     await next();
   });
   bot.use(errorBoundary);
+  if (options.commandMenus) bot.use(options.commandMenus.catchUp);
   // And across instances, when several share one PostgreSQL (see chat-lock.ts). Inside the error
   // boundary: if the lock cannot be had (the database is away), the patient still gets an apology.
   const chatLock = deps.chatLock;

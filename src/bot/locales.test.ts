@@ -19,7 +19,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     // The Bot API peer plays Telegram's side (its texts are Telegram's, not the bot's).
-    if (entry.isDirectory()) return ["generated", "testing", "scripts", "bench", "locales", "bot-api-peer"].includes(entry.name) ? [] : sourceFiles(path);
+    if (entry.isDirectory()) return ["testing", "scripts", "bench", "locales", "bot-api-peer"].includes(entry.name) ? [] : sourceFiles(path);
     return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [path] : [];
   });
 }

@@ -1,6 +1,6 @@
 import { Composer, type Middleware } from "grammy";
 import type { BotContext } from "./context.js";
-import { STAFF_BUTTONS } from "./buttons.js";
+import { isStaffButton } from "./callback-data.js";
 
 /**
  * Where staff features answer: the staff chat, and staff members' own private
@@ -24,7 +24,7 @@ export function staffFeatures(...features: Array<Middleware<BotContext>>): Compo
   const composer = new Composer<BotContext>();
   composer.on("callback_query:data", (ctx, next) => {
     const data = ctx.callbackQuery.data;
-    if (!inStaffArea(ctx) && STAFF_BUTTONS.some((codec) => codec.owns(data))) {
+    if (!inStaffArea(ctx) && isStaffButton(data)) {
       ctx.logger.warn({ userId: ctx.from.id, chatId: ctx.chat?.id, data: data.slice(0, 64) }, "refused a staff action outside the staff chats");
     }
     return next();

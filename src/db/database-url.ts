@@ -5,7 +5,7 @@ import type { Provider } from "./schema-files.js";
 export const DEFAULT_DATABASE_URL = "file:./data/clinic.db";
 
 export const VALID_DATABASE_URL_HINT =
-  "a SQLite file URL like file:./data/clinic.db (relative to the working directory) or a PostgreSQL URL like postgresql://user:password@host:5432/clinic (optionally ?schema=name)";
+  `a SQLite file URL like ${DEFAULT_DATABASE_URL} (relative to the working directory) or a PostgreSQL URL like postgresql://user:password@host:5432/clinic (optionally ?schema=name)`;
 
 export class DatabaseUrlError extends Error {
   constructor(message: string) {

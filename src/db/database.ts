@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { PrismaClient as SqlitePrismaClient } from "../generated/sqlite/client.js";
+import type { PrismaClient as SqlitePrismaClient } from "#generated/sqlite/client.js";
 import { parseDatabaseUrl, redactDatabaseUrl } from "./database-url.js";
 import type { Provider } from "./schema-files.js";
 
@@ -50,7 +50,7 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
   // Only the configured database's client and driver are loaded: each weighs tens of megabytes of memory.
   if (target.provider === "sqlite") {
     const [{ PrismaClient: SqlitePrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
-      import("../generated/sqlite/client.js"),
+      import("#generated/sqlite/client.js"),
       import("@prisma/adapter-better-sqlite3"),
     ]);
     mkdirSync(dirname(target.filePath), { recursive: true });
@@ -68,7 +68,7 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
     }
   } else {
     const [{ PrismaClient: PostgresqlPrismaClient }, { PrismaPg }, { createPgPool }] = await Promise.all([
-      import("../generated/postgresql/client.js"),
+      import("#generated/postgresql/client.js"),
       import("@prisma/adapter-pg"),
       import("./pg-pool.js"),
     ]);

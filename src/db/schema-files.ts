@@ -35,11 +35,11 @@ export function schemaHeader(provider: Provider): string {
     "",
     "generator client {",
     '  provider               = "prisma-client"',
-    `  output                 = "../../src/generated/${provider}"`,
+    // TypeScript written in a cache, which npm run db:generate compiles to generated/<provider> (JavaScript).
+    `  output                 = "../../node_modules/.cache/prisma-clients/${provider}"`,
     '  moduleFormat           = "esm"',
     '  runtime                = "nodejs"',
-    // .ts files importing each other with ".js" specifiers: what NodeNext
-    // type checking wants, and what tsx and vitest resolve to the .ts files.
+    // .ts files importing each other with ".js" specifiers: what NodeNext wants.
     '  generatedFileExtension = "ts"',
     '  importFileExtension    = "js"',
     // The size-optimised wasm query compiler: half the memory of the default

@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { DateTime } from "luxon";
 import type { BotContext } from "../bot/context.js";
-import { dayListButtons, requestCardButtons } from "../bot/buttons.js";
+import { dayListButtons, requestCardButtons } from "./appointment-requests-buttons.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../shared/html.js";
 import { formatShortDate, formatTime } from "../clinic/format.js";

@@ -8,7 +8,8 @@ import { takeWaitlistSlot } from "../booking/take-waitlist-slot.js";
 import { formatReference } from "../booking/reference.js";
 import { startBooking } from "./booking.js";
 import { bookingWording } from "./booking-wording.js";
-import { appointmentButtons, bookButtons, openRequestButtons, proposalButtons, reminderButtons, waitlistButtons } from "../bot/buttons.js";
+import { appointmentButtons, openRequestButtons, proposalButtons, reminderButtons, waitlistButtons } from "./appointments-buttons.js";
+import { bookButtons } from "./booking/buttons.js";
 
 /**
  * The patient's side once a request exists: /appointments lists what is

@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { escapeHtml } from "../shared/html.js";
 import type { Translator } from "../bot/i18n.js";
-import { blogReviewButtons } from "../bot/buttons.js";
+import { callbackData } from "../bot/callback-data.js";
 import type { ClinicProfile, Language } from "../clinic/clinic-profile.js";
 import { tipsOf } from "../content/library.js";
 import type { BlogArticleRow, BlogStatus } from "../content/blog/blog-article-repository.js";
@@ -20,6 +20,13 @@ import { tipMessage } from "../tips/tip-catalog.js";
  * offers it for, so a forged or stale press changes nothing.
  */
 export const blogReviewFeature = new Composer<BotContext>();
+
+/** A draft's preview (Publish, Skip) and /articles (Publish, Unpublish). */
+const blogReviewButtons = callbackData("blog", {
+  publish: { articleId: "int" },
+  skip: { articleId: "int" },
+  unpublish: { articleId: "int" },
+}, { staff: true });
 
 const REVIEW_ACTIONS = Object.keys(REVIEW_TRANSITIONS) as ReviewAction[];
 const buttonFor = (action: ReviewAction, articleId: number) => blogReviewButtons.data(action, { articleId });

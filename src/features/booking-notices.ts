@@ -8,7 +8,8 @@ import type { BookingMessenger, BookingNotice } from "../booking/booking-notices
 import type { Appointment, AppointmentRequest } from "../booking/appointment-repository.js";
 import { appointmentIcs, cancellationIcs } from "../booking/ics.js";
 import { formatReference } from "../booking/reference.js";
-import { proposalButtons, reminderButtons, requestCardButtons, waitlistButtons } from "../bot/buttons.js";
+import { proposalButtons, reminderButtons, waitlistButtons } from "./appointments-buttons.js";
+import { requestCardButtons } from "./appointment-requests-buttons.js";
 import { bookingWording, type BookingWording } from "./booking-wording.js";
 
 /**

@@ -5,7 +5,7 @@ import type { BotContext } from "../bot/context.js";
 import type { BotDeps } from "../bot/deps.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { BOOKING_WAIT_LIMIT_MS } from "../booking/booking-deps.js";
-import { bookButtons, bookingStepButtons } from "../bot/buttons.js";
+import { bookButtons, bookingStepButtons } from "./booking/buttons.js";
 import { bookingSession, emptyDraft, type BookingArgs, type BookingConversation } from "./booking/session.js";
 import { chooseDayAndTime, choosePractitioner, chooseService } from "./booking/choose-slot.js";
 import { askBilling, askConsent, askName, askNote, askPhone } from "./booking/patient-details.js";

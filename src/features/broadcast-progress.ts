@@ -5,6 +5,7 @@ import type { BroadcastFigures, BroadcastRow } from "../broadcast/broadcast-repo
 import type { UserRepository } from "../db/repositories/user-repository.js";
 import type { Logger } from "../logger.js";
 import { describeError } from "../shared/errors.js";
+import { broadcastButtons } from "./broadcast-buttons.js";
 
 export interface BroadcastReport {
   text: string;
@@ -66,8 +67,8 @@ export function describeBroadcast(
   }
   const paused = broadcast.status === "paused";
   const keyboard = new InlineKeyboard()
-    .text(i18n.t(language, paused ? "broadcast-button-resume" : "broadcast-button-pause"), `bc:${paused ? "resume" : "pause"}:${broadcast.id}`)
-    .text(i18n.t(language, "broadcast-button-stop"), `bc:stop:${broadcast.id}`);
+    .text(i18n.t(language, paused ? "broadcast-button-resume" : "broadcast-button-pause"), broadcastButtons.data(paused ? "resume" : "pause", { broadcastId: broadcast.id }))
+    .text(i18n.t(language, "broadcast-button-stop"), broadcastButtons.data("stop", { broadcastId: broadcast.id }));
   const text = i18n.t(language, paused ? "broadcast-progress-paused" : "broadcast-progress", {
     ...numbers,
     eta: formatDuration(Math.ceil(figures.remaining / context.ratePerSecond)),

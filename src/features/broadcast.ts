@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
-import { broadcastButtons } from "../bot/buttons.js";
+import { broadcastButtons } from "./broadcast-buttons.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../shared/html.js";
 import { formatDateTime } from "../clinic/format.js";

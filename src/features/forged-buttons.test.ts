@@ -5,7 +5,6 @@ import { bookingSteps } from "../../test/kit/booking-steps.js";
 import { databaseContents } from "../../test/kit/database-contents.js";
 import { callbackQuery, command, user } from "../bot-api-peer/updates.js";
 import { allCallbackCodecs, type FieldKind } from "../bot/callback-data.js";
-import "../bot/buttons.js";
 import { confirmRequest } from "../booking/confirm-request.js";
 import { proposeTime } from "../booking/propose-time.js";
 

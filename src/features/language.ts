@@ -1,13 +1,14 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { LANGUAGES } from "../clinic/clinic-profile.js";
-import { languageButtons } from "../bot/buttons.js";
+import { callbackData } from "../bot/callback-data.js";
 
 /**
  * /language: the bot follows Telegram's language until the patient picks one
  * here; the choice is stored and wins from then on (tips included).
  */
 export const languageFeature = new Composer<BotContext>();
+const languageButtons = callbackData("language", { choose: { language: LANGUAGES } });
 const privateChats = languageFeature.chatType("private");
 
 privateChats.command("language", async (ctx) => {

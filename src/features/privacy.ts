@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard, InputFile } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../shared/html.js";
-import { privacyButtons } from "../bot/buttons.js";
+import { callbackData } from "../bot/callback-data.js";
 
 /**
  * The patient's privacy rights, in the chat: what is kept and why (/privacy),
@@ -10,6 +10,7 @@ import { privacyButtons } from "../bot/buttons.js";
  */
 export const privacyFeature = new Composer<BotContext>();
 const privateChats = privacyFeature.chatType("private");
+const privacyButtons = callbackData("privacy", { forget: {}, keep: {} });
 
 privateChats.command("privacy", async (ctx) => {
   const policy = ctx.deps.clinic.policies.privacy?.[contextLanguage(ctx)];

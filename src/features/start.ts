@@ -2,7 +2,8 @@ import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import { escapeHtml } from "../shared/html.js";
 import { contextLanguage } from "../bot/i18n.js";
-import { bookButtons, tipsButtons } from "../bot/buttons.js";
+import { bookButtons } from "./booking/buttons.js";
+import { tipsButtons } from "./tips-buttons.js";
 
 /**
  * /start: remembers the patient (or refreshes their names and chat) and

@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { IANAZone } from "luxon";
 import type { BotContext } from "../bot/context.js";
 import { escapeHtml } from "../shared/html.js";
-import { tipsButtons } from "../bot/buttons.js";
+import { tipsButtons } from "./tips-buttons.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { formatDateTime, formatTimeOfDay, weekdayName } from "../clinic/format.js";
 import { nextWeeklySlot } from "../tips/weekly-schedule.js";

@@ -2,8 +2,11 @@
  * npm run db:generate (after db:schemas) and postinstall
  *
  * Runs `prisma generate` for prisma/sqlite/schema.prisma and
- * prisma/postgresql/schema.prisma, writing src/generated/sqlite and
- * src/generated/postgresql. Works offline: the Prisma CLI insists on having
+ * prisma/postgresql/schema.prisma, then compiles each client (TypeScript, in
+ * node_modules/.cache/prisma-clients) to JavaScript and type declarations in
+ * generated/sqlite and generated/postgresql, outside src/: the code imports
+ * them as `#generated/<provider>/client.js` (package.json "imports"), from the
+ * sources and from the build alike. Works offline: the Prisma CLI insists on having
  * its native schema engine before generating, although generation never runs
  * it, and downloading it fails without network; any existing file named by
  * PRISMA_SCHEMA_ENGINE_BINARY satisfies that check.
@@ -12,7 +15,7 @@
  * `npm ci` with only package*.json, prisma/, prisma.config.ts and src/scripts/.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +26,12 @@ const providers = ["sqlite", "postgresql"] as const;
 const require = createRequire(import.meta.url);
 const prismaPackageJson = require.resolve("prisma/package.json");
 const prismaCli = join(dirname(prismaPackageJson), (JSON.parse(readFileSync(prismaPackageJson, "utf8")) as { bin: { prisma: string } }).bin.prisma);
+const typescriptPackageJson = require.resolve("typescript/package.json");
+const tsc = join(dirname(typescriptPackageJson), "bin", "tsc");
+
+/** Where prisma writes a client's TypeScript (the schema's `output`), and where its compiled JavaScript goes. */
+const sourceOf = (provider: string) => join(root, "node_modules", ".cache", "prisma-clients", provider);
+const outputOf = (provider: string) => join(root, "generated", provider);
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -35,23 +44,31 @@ const env: NodeJS.ProcessEnv = {
   CHECKPOINT_DISABLE: "1",
 };
 
-function generate(provider: (typeof providers)[number]): Promise<void> {
-  const schema = join(root, "prisma", provider, "schema.prisma");
+function run(what: string, args: string[]): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [prismaCli, "generate", "--schema", schema], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) {
-        console.log(`generated the ${provider} client in src/generated/${provider}`);
-        resolvePromise();
-      } else {
-        reject(new Error(`prisma generate failed for prisma/${provider}/schema.prisma (exit ${code}):\n${output}`));
-      }
-    });
+    child.on("close", (code) => (code === 0 ? resolvePromise() : reject(new Error(`${what} failed (exit ${code}):\n${output}`))));
   });
+}
+
+async function generate(provider: (typeof providers)[number]): Promise<void> {
+  const source = sourceOf(provider);
+  const output = outputOf(provider);
+  rmSync(source, { recursive: true, force: true });
+  await run(`prisma generate for prisma/${provider}/schema.prisma`, [prismaCli, "generate", "--schema", join(root, "prisma", provider, "schema.prisma")]);
+  const files = readdirSync(source, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts")).map((file) => join(source, file));
+  // A file prisma no longer writes must not linger.
+  rmSync(output, { recursive: true, force: true });
+  await run(`compiling the ${provider} client`, [
+    tsc, "--rootDir", source, "--outDir", output, "--declaration", "--module", "NodeNext", "--moduleResolution", "NodeNext",
+    "--target", "ES2022", "--lib", "ES2023", "--types", "node", "--skipLibCheck", "--strict", "false", ...files,
+  ]);
+  rmSync(source, { recursive: true, force: true });
+  console.log(`generated the ${provider} client in generated/${provider}`);
 }
 
 const models = readFileSync(join(root, "prisma", "models.prisma"), "utf8").trimEnd();
@@ -61,6 +78,9 @@ for (const provider of providers) {
     console.warn(`warning: prisma/${provider}/schema.prisma is older than prisma/models.prisma; run npm run db:schemas (or db:migration)`);
   }
 }
+
+// Where the clients used to be generated: a checkout from before holds a stale copy there.
+rmSync(join(root, "src", "generated"), { recursive: true, force: true });
 
 try {
   await Promise.all(providers.map(generate));

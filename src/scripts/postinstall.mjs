@@ -1,8 +1,9 @@
 /**
  * npm install's last step. A development install generates the Prisma clients
- * (src/generated) with the Prisma CLI, run through tsx; both are development
- * packages. A production install (`npm ci --omit=dev`) has neither and needs
- * neither: it runs dist/, which `npm run build` compiled with the clients in it.
+ * (generated/) with the Prisma CLI and TypeScript, run through tsx; all are
+ * development packages. A production install (`npm ci --omit=dev`) has none
+ * and needs none: it runs dist/ with the clients in generated/, both built
+ * where the development packages are.
  * Plain JavaScript, so that it runs in both.
  */
 import { spawnSync } from "node:child_process";
@@ -24,8 +25,8 @@ function installed(name) {
 }
 
 if (!installed("prisma") || !installed("tsx")) {
-  if (!existsSync(join(root, "dist", "main.js"))) {
-    console.warn("note: installed without development packages and dist/ is not built; build it where they are installed (npm ci && npm run build), then copy dist/ here or run npm prune --omit=dev there");
+  if (!existsSync(join(root, "dist", "main.js")) || !existsSync(join(root, "generated", "sqlite", "client.js"))) {
+    console.warn("note: installed without development packages and dist/ or generated/ is missing; build them where they are installed (npm ci && npm run build), then copy dist/ and generated/ here or run npm prune --omit=dev there");
   }
   process.exit(0);
 }

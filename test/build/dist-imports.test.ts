@@ -3,7 +3,7 @@
  * package.json's "dependencies": every package the compiled bot loads must be one of them, and none of the
  * test kit may be compiled into dist/ at all.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, relative } from "node:path";
 import ts from "typescript";
@@ -56,6 +56,17 @@ describe("the compiled bot (dist/)", () => {
       packagesLoadedBy(readFileSync(compiledPath(source), "utf8"))
         .filter((name) => !(name in manifest.dependencies))
         .map((name) => `${relative(PROJECT_ROOT, compiledPath(source))} loads ${name}`),
+    );
+    expect(strays).toEqual([]);
+  });
+
+  it("and so do the Prisma clients it imports from generated/ (#generated/*)", () => {
+    const clients = readdirSync(join(PROJECT_ROOT, "generated"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".js"));
+    expect(clients).toEqual(expect.arrayContaining([join("sqlite", "client.js"), join("postgresql", "client.js")]));
+    const strays = clients.flatMap((file) =>
+      packagesLoadedBy(readFileSync(join(PROJECT_ROOT, "generated", file), "utf8"))
+        .filter((name) => !(name in manifest.dependencies))
+        .map((name) => `generated/${file} loads ${name}`),
     );
     expect(strays).toEqual([]);
   });

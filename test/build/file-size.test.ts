@@ -21,7 +21,7 @@ function handWrittenSources(): string[] {
       readdirSync(join(PROJECT_ROOT, folder), { recursive: true, encoding: "utf8" }).map((file) => join(folder, file)),
     );
   }
-  return files.filter((file) => SOURCE.test(file) && !file.startsWith("src/generated/"));
+  return files.filter((file) => SOURCE.test(file) && !file.startsWith("generated/"));
 }
 
 describe("source files", () => {

@@ -82,4 +82,18 @@ describe("command menus of the real bot process", () => {
     expect(bot.output()).toMatch(/"failed":3,"of":\d+/);
     expect(bot.child.exitCode).toBeNull();
   });
+
+  it("that staff member gets the staff menu as soon as they open the chat, with no restart", async () => {
+    sim.configure({ unknownChats: new Set() });
+    sim.sendCommand(newcomer, "start");
+    await sim.waitFor(() => sim.commandMenuShown(newcomer.id, newcomer).length === PATIENT.length + STAFF.length, 10_000);
+    expect(sim.commandMenuShown(newcomer.id, newcomer)).toEqual(menu([...PATIENT, ...STAFF], "en"));
+    expect(sim.commandMenuShown(newcomer.id, { id: newcomer.id, language_code: "fr" })).toEqual(menu([...PATIENT, ...STAFF], "fr"));
+    // Only that chat's menus were set again.
+    const again = sim.callsTo("setMyCommands").filter((call) => call.status === 200 && (call.params.scope as { chat_id?: number }).chat_id === newcomer.id);
+    expect(again).toHaveLength(3);
+    sim.sendCommand(newcomer, "help");
+    await sim.waitFor(() => sim.countText(newcomer.id, "What I can do") > 0, 10_000);
+    expect(sim.callsTo("setMyCommands").filter((call) => (call.params.scope as { chat_id?: number }).chat_id === newcomer.id)).toHaveLength(6);
+  });
 });

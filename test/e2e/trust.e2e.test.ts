@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Update } from "grammy/types";
 import { BotApiSimulator } from "../../src/bot-api-peer/index.js";
-import { openRequestButtons, proposalButtons, requestCardButtons, waitlistButtons } from "../../src/bot/buttons.js";
+import { openRequestButtons, proposalButtons, waitlistButtons } from "../../src/features/appointments-buttons.js";
+import { requestCardButtons } from "../../src/features/appointment-requests-buttons.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { databaseContents, whereStored } from "../kit/database-contents.js";
 import { scratchLocation, testProviders } from "../kit/test-database.js";

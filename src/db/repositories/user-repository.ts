@@ -1,4 +1,4 @@
-import type { User as UserRow } from "../../generated/sqlite/client.js";
+import type { User as UserRow } from "#generated/sqlite/client.js";
 import type { Db } from "../database.js";
 
 /**

@@ -3,7 +3,7 @@ import type { Conversation } from "@grammyjs/conversations";
 import type { BotContext } from "../../bot/context.js";
 import type { BotDeps } from "../../bot/deps.js";
 import type { Language } from "../../clinic/clinic-profile.js";
-import { bookingStepButtons } from "../../bot/buttons.js";
+import { bookingStepButtons } from "./buttons.js";
 import { bookingWording } from "../booking-wording.js";
 
 /** What the patient chose or typed so far, built up step by step. */
