@@ -23,7 +23,11 @@ if (!env.success) {
 }
 const { PORT, HOST, DATABASE_URL, CONTENT_DIR, LOG_LEVEL } = env.data;
 
-const sandbox = await Sandbox.start({ databaseUrl: DATABASE_URL, contentDir: CONTENT_DIR, logLevel: LOG_LEVEL });
+const sandbox = await Sandbox.start({ databaseUrl: DATABASE_URL, contentDir: CONTENT_DIR, logLevel: LOG_LEVEL }).catch((error: unknown) => {
+  // One line naming what to fix (a database that does not exist, a malformed setting, bad content), as `npm start` does.
+  process.stderr.write(`Could not start the sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
 const page = await servePage(sandbox, PORT, HOST).catch(async (error: unknown) => {
   await sandbox.close();
   process.stderr.write(`Could not serve the sandbox page on port ${PORT}: ${error instanceof Error ? error.message : String(error)} (set PORT to another port)\n`);

@@ -1,9 +1,12 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/database.js";
 import { Sandbox } from "./sandbox.js";
 import { servePage, type RunningPage } from "./page-server.js";
 import { SandboxPageClient } from "../../test/kit/sandbox-page-client.js";
-import { scratchLocation, testProviders } from "../../test/kit/test-database.js";
+import { scratchLocation, testPostgresUrl, testProviders } from "../../test/kit/test-database.js";
+import { PROJECT_ROOT } from "../db/schema-files.js";
 
 /**
  * `DATABASE_URL=postgresql://… npm run sandbox`: the sandbox on a database it
@@ -59,13 +62,30 @@ describe.skipIf(!testProviders.includes("postgresql"))("the sandbox on a Postgre
       await database.close();
     }
 
-    // The next run: its clock goes on from the tip's time, and a new patient on the page is someone new to the bot.
+    // The next run: its clock goes on from the tip's time, Ana's chat is on the page again (the bot still knows her
+    // and her tips), and a new patient is someone new to the bot.
     const second = await start();
     expect(Date.parse(second.client.clock)).toBeGreaterThanOrEqual(Date.parse(monday));
+    expect(second.client.chatNames.get(ana)).toBe("Ana Lima");
+    await second.client.send(ana, "/settings");
+    await second.client.waitFor(ana, /You get one tip every Monday/);
     const bo = await second.client.addPatient("Bo Tran");
     expect(bo).not.toBe(ana);
     await second.client.send(bo, "/start");
     await second.client.waitFor(bo, /Hello, Bo!/);
     await stop(second);
   }, 60_000);
+
+  it("`npm run sandbox` on a database that does not exist stops with one line naming it", async () => {
+    const missing = new URL(testPostgresUrl());
+    missing.pathname = `/sandbox_missing_${process.pid}`;
+    const run = promisify(execFile)(process.execPath, ["--import", "tsx", "src/sandbox/main.ts"], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: missing.toString(), PORT: "0" },
+    });
+    const failed = (await run.then(() => undefined, (error: unknown) => error)) as { code: number; stdout: string; stderr: string } | undefined;
+    expect(failed?.code).toBe(1);
+    expect(failed?.stdout).toBe("");
+    expect(failed?.stderr.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^Could not start the sandbox: .*database "sandbox_missing_${process.pid}" does not exist$`))]);
+  }, 30_000);
 });
