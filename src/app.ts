@@ -4,7 +4,7 @@ import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import { loadClinicProfile } from "./clinic/clinic-profile.js";
 import { loadSafetyRules } from "./safety/red-flags.js";
-import { applyPendingMigrations } from "./db/migrations.js";
+import { applyMigrationsInChild } from "./db/migrate-in-child.js";
 import { openDatabase, type Database } from "./db/database.js";
 import { createBot } from "./bot/create-bot.js";
 import type { BotContext } from "./bot/context.js";
@@ -47,6 +47,11 @@ export interface AppOptions {
    * passes its own, which it can move forward.
    */
   now?: () => Date;
+  /**
+   * The migrations, already under way (`npm start` begins them in a child
+   * process while the bot's modules load); unset, startApp applies them first.
+   */
+  migrations?: Promise<string[]>;
 }
 
 /** Thrown by startApp when its signal aborted it: everything it had opened is closed again. */
@@ -68,8 +73,9 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const clinic = loadClinicProfile(config.contentDir);
   const safety = loadSafetyRules(config.contentDir);
   // A stop asked for while migrations run lets them finish (a migration is never cut half-way), then start-up ends here.
-  logger.info("checking database migrations");
-  const applied = await applyPendingMigrations(config.databaseUrl, logger);
+  // They run in a child process, so the schema engine's memory is given back once they are done.
+  if (!options.migrations) logger.info("checking database migrations");
+  const applied = await (options.migrations ?? applyMigrationsInChild(config.databaseUrl, logger));
   if (applied.length > 0) logger.info({ migrations: applied }, "database migrations applied");
   if (signal?.aborted) throw new StartAbortedError();
   const database = await openDatabase(config.databaseUrl);

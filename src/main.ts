@@ -17,11 +17,11 @@ try {
 }
 
 const { createLogger } = await import("./logger.js");
-const { startApp } = await import("./app.js");
 const logger = createLogger(config.logLevel);
 
 const abort = new AbortController();
-let starting: ReturnType<typeof startApp> | undefined;
+let migrations: Promise<string[]> | undefined = undefined;
+let starting: Promise<{ stop(): Promise<void> }> | undefined;
 let stopping = false;
 
 /** Stops what is running (or starting) and exits with `code`; a second call does nothing. */
@@ -36,6 +36,7 @@ async function stopAndExit(code: number): Promise<void> {
   forceExit.unref();
   try {
     // Mid start-up this waits for the step under way (migrations are never cut half-way), which then ends start-up cleanly.
+    await migrations?.catch(() => undefined);
     const app = await starting?.catch(() => undefined);
     await app?.stop();
   } finally {
@@ -54,6 +55,14 @@ process.on("unhandledRejection", (reason) => {
   logger.error({ err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, "unhandled rejection");
 });
 
+// The migrations start first, in a child process (its memory is given back when it exits), while the bot's modules load.
+const { applyMigrationsInChild } = await import("./db/migrate-in-child.js");
+logger.info("checking database migrations");
+migrations = applyMigrationsInChild(config.databaseUrl, logger);
+// Awaited by startApp; until then a failure must not count as unhandled.
+migrations.catch(() => undefined);
+const { startApp } = await import("./app.js");
+
 const { ContentError } = await import("./content/yaml-file.js");
 const { TokenRejectedError } = await import("./bot/long-polling.js");
 /** The one line an operator reads: the setting, file or URL at fault. */
@@ -63,8 +72,9 @@ function operatorMessage(error: unknown): string {
 }
 
 try {
-  starting = startApp(config, logger, { signal: abort.signal });
-  const app = await starting;
+  const started = startApp(config, logger, { signal: abort.signal, migrations });
+  starting = started;
+  const app = await started;
   // The update source died for good: say why in one line and exit non-zero, so the supervisor restarts the bot
   // (or, for a rejected token, an operator sees BOT_TOKEN named), instead of staying up deaf.
   app.died.catch((error: unknown) => {

@@ -12,6 +12,7 @@ import type { BotDeps } from "./bot/deps.js";
 import { createI18n, languageFor } from "./bot/i18n.js";
 import { createOutboxRepository } from "./delivery/outbox-repository.js";
 import { createSendRateLimiter } from "./delivery/send-rate.js";
+import { keepAliveSafeFetch } from "./http/keep-alive-fetch.js";
 import { createSharedSendBudget } from "./delivery/shared-send-budget.js";
 import { DeliveryEngine } from "./delivery/delivery-engine.js";
 import { telegramSender } from "./bot/telegram-sender.js";
@@ -87,6 +88,8 @@ export interface Services {
  */
 export function createServices(input: ServicesInput): Services {
   const { config, database, clinic, logger } = input;
+  // A send whose kept-alive connection the server closed as it went out is sent again, not lost (keep-alive-fetch.ts).
+  const telegramFetch = keepAliveSafeFetch();
   const now = input.now ?? (() => new Date());
   const i18n = createI18n(clinic.defaultLanguage);
   const users = createUserRepository(database.prisma);
@@ -130,7 +133,7 @@ export function createServices(input: ServicesInput): Services {
       i18n,
       clinic,
       users,
-      api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client }),
+      api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, fetch: telegramFetch, ...input.client }),
       logger: broadcastLogger,
       ratePerSecond: config.sendRatePerSecond,
       now,
@@ -140,7 +143,7 @@ export function createServices(input: ServicesInput): Services {
   const engine = new DeliveryEngine({
     store: outbox,
     // Its own Api: no auto-retry, since the engine handles 429 and failures itself.
-    sender: telegramSender(new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client })),
+    sender: telegramSender(new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, fetch: telegramFetch, ...input.client })),
     limiter,
     logger: logger.child({ component: "delivery" }),
     now,
@@ -165,7 +168,7 @@ export function createServices(input: ServicesInput): Services {
     appointments: createAppointmentRepository(database.prisma),
     notices: new BookingNotices({
       // Its own Api for editing staff cards (best effort: the outcome is also in the database and /requests).
-      messenger: bookingMessenger(i18n, clinic, new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, ...input.client })),
+      messenger: bookingMessenger(i18n, clinic, new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, fetch: telegramFetch, ...input.client })),
       clinic,
       outbox,
       staffChatId,

@@ -29,6 +29,7 @@ import { CONVERSATION_KEY_PREFIX } from "../privacy/personal-data-repository.js"
 import type { UpdatesInFlight } from "./in-flight.js";
 import type { CommandMenuRegistry } from "./command-menu.js";
 import { conversationReplies, repliesThroughBudget } from "./outgoing.js";
+import { keepAliveSafeFetch } from "../http/keep-alive-fetch.js";
 
 /** More than this many updates from one person within the window is a flood. */
 const FLOOD_LIMIT = 30;
@@ -54,7 +55,8 @@ export interface CreateBotOptions {
 export function createBot(config: Config, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
   const bot = new Bot<BotContext>(config.botToken, {
     botInfo: options.botInfo,
-    client: { apiRoot: config.telegramApiRoot, ...options.client },
+    // A reply whose kept-alive connection the server closed as it went out is sent again (keep-alive-fetch.ts).
+    client: { apiRoot: config.telegramApiRoot, fetch: keepAliveSafeFetch(), ...options.client },
   });
 
   // Replies share the bot's one send budget, ahead of bulk sends, and wait out 429s instead of being dropped.

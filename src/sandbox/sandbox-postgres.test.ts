@@ -62,9 +62,13 @@ describe.skipIf(!testProviders.includes("postgresql"))("the sandbox on a Postgre
       await database.close();
     }
 
-    // The next run: its clock goes on from the tip's time, and a new patient on the page is someone new to the bot.
+    // The next run: its clock goes on from the tip's time, Ana's chat is on the page again (the bot still knows her
+    // and her tips), and a new patient is someone new to the bot.
     const second = await start();
     expect(Date.parse(second.client.clock)).toBeGreaterThanOrEqual(Date.parse(monday));
+    expect(second.client.chatNames.get(ana)).toBe("Ana Lima");
+    await second.client.send(ana, "/settings");
+    await second.client.waitFor(ana, /You get one tip every Monday/);
     const bo = await second.client.addPatient("Bo Tran");
     expect(bo).not.toBe(ana);
     await second.client.send(bo, "/start");

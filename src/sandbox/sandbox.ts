@@ -32,6 +32,8 @@ export interface SandboxOptions {
 export const SANDBOX_STAFF: User = user(500_001, { first_name: "Sam", last_name: "Staff", username: "sam_staff", language_code: "en" });
 const FIRST_PATIENT_ID = 600_001;
 const FIRST_CROWD_ID = 900_001;
+/** How many patients of earlier runs (on a given DATABASE_URL) the page shows again. */
+const RESUMED_PATIENTS = 20;
 /** Made-up patients' ids end here (a run adds at most 5 000 at a time). */
 const LAST_CROWD_ID = 1_000_000;
 const CROWD_NAMES = ["Alex", "Jordan", "Camille", "Noah", "Léa", "Maya", "Omar", "Chloé", "Liam", "Zoé", "Ravi", "Inès"];
@@ -97,11 +99,15 @@ export class Sandbox {
   /**
    * A database given to the sandbox outlives it: a new run goes on from the
    * last one. Its clock resumes at the last time the bot sent something (when
-   * that is ahead), and the page's new patients are new people to the bot,
-   * not ones it already knows.
+   * that is ahead), the page shows the patients of earlier runs again (the
+   * latest ones, without their old messages), and new patients are new
+   * people to the bot, not ones it already knows.
    */
   private async resume(): Promise<void> {
     const records = createSandboxRecords(this.app.database.prisma);
+    for (const patient of await records.usersBetween(FIRST_PATIENT_ID, FIRST_CROWD_ID, RESUMED_PATIENTS)) {
+      this.chats.set(patient.id, { id: patient.id, kind: "patient", name: patient.name || `Patient ${patient.id}`, language: patient.language?.startsWith("fr") ? "fr" : "en" });
+    }
     const known = await records.highestUserId(FIRST_PATIENT_ID, FIRST_CROWD_ID);
     if (known !== undefined) this.nextPatientId = known + 1;
     const crowd = await records.highestUserId(FIRST_CROWD_ID, LAST_CROWD_ID);

@@ -20,6 +20,15 @@ describe("starting the bot", () => {
     expect(lines[0]).toMatch(/BOT_TOKEN.*@BotFather/);
   });
 
+  it("stops with one line naming DATABASE_URL when the migrations cannot be applied (they run in a child process)", async () => {
+    const closedPort = await freePort();
+    const bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, DATABASE_URL: `postgresql://postgres@127.0.0.1:${closedPort}/clinic` });
+    expect(await bot.exited).not.toBe(0);
+    const fatal = bot.output().trim().split("\n").filter((line) => line.includes('"level":60'));
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toMatch(new RegExp(`could not start: Could not migrate the database \\(DATABASE_URL postgresql://postgres@127\\.0\\.0\\.1:${closedPort}/clinic\\)`));
+  });
+
   it("names a malformed setting and what a valid value looks like", async () => {
     const bot = await startBotProcess({ BOT_TOKEN: E2E_TOKEN, BOT_MODE: "webhook" });
     expect(await bot.exited).not.toBe(0);

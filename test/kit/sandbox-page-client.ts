@@ -10,6 +10,8 @@ export class SandboxPageClient {
   /** Each chat's messages as the page shows them now: edits applied, deletions gone. */
   private readonly chats = new Map<number, Map<number, MessageView>>();
   private clockIso = "";
+  /** The chats on the page: id → name. */
+  readonly chatNames = new Map<number, string>();
 
   private constructor(
     private readonly base: string,
@@ -102,8 +104,11 @@ export class SandboxPageClient {
         const data = /^data: (.*)$/m.exec(frame)?.[1];
         if (data === undefined) continue;
         if (event === "snapshot") {
-          const snapshot = JSON.parse(data) as { chats: Array<{ id: number; messages: MessageView[] }>; clock: string };
-          for (const chat of snapshot.chats) this.chats.set(chat.id, new Map(chat.messages.map((message) => [message.id, message])));
+          const snapshot = JSON.parse(data) as { chats: Array<{ id: number; name: string; messages: MessageView[] }>; clock: string };
+          for (const chat of snapshot.chats) {
+            this.chats.set(chat.id, new Map(chat.messages.map((message) => [message.id, message])));
+            this.chatNames.set(chat.id, chat.name);
+          }
           this.clockIso = snapshot.clock;
           onSnapshot();
         } else {
@@ -125,6 +130,7 @@ export class SandboxPageClient {
         return;
       case "chat":
         this.chats.set(event.chat.id, new Map(event.chat.messages.map((message) => [message.id, message])));
+        this.chatNames.set(event.chat.id, event.chat.name);
         return;
       case "clock":
         this.clockIso = event.clock;
