@@ -114,7 +114,14 @@ export function createServices(input: ServicesInput): Services {
     outboxCounts: () => outbox.countByKindAndStatus(),
     retryAfterPausedMs: () => limiter.pausedMs,
     broadcastProgress: async () =>
-      Promise.all((await broadcasts.active()).map(async (broadcast) => ({ id: broadcast.id, ...(await broadcasts.figures(broadcast.id)) }))),
+      Promise.all(
+        (await broadcasts.active()).map(async (broadcast) => {
+          const figures = await broadcasts.figures(broadcast.id);
+          // Failed is every message that ended without arriving, so sent + failed + remaining is the audience.
+          const failed = figures.failed + figures.blocked + figures.unknown + figures.cancelled;
+          return { id: broadcast.id, sent: figures.sent, failed, remaining: figures.remaining };
+        }),
+      ),
   });
 
   // The broadcast service wakes the delivery engine, and the engine renders broadcast rows: the service is
