@@ -88,7 +88,7 @@ export class Metrics {
     const broadcastProgress = options.broadcastProgress;
     new Gauge({
       name: "clinic_broadcast_messages",
-      help: "Messages of the broadcasts still going out, by broadcast id and state (sent, failed, remaining).",
+      help: "Messages of the broadcasts still going out, by broadcast id and state (sent; failed: ended without arriving, blocked included; remaining).",
       labelNames: ["broadcast_id", "state"],
       registers,
       async collect() {

@@ -15,6 +15,7 @@ import { createSendRateLimiter } from "./delivery/send-rate.js";
 import { keepAliveSafeFetch } from "./http/keep-alive-fetch.js";
 import { createSharedSendBudget } from "./delivery/shared-send-budget.js";
 import { DeliveryEngine } from "./delivery/delivery-engine.js";
+import { telegramSender } from "./bot/telegram-sender.js";
 import { createTipRepository } from "./tips/tip-repository.js";
 import { createPersonalDataRepository } from "./privacy/personal-data-repository.js";
 import { createBroadcastRepository } from "./broadcast/broadcast-repository.js";
@@ -113,7 +114,14 @@ export function createServices(input: ServicesInput): Services {
     outboxCounts: () => outbox.countByKindAndStatus(),
     retryAfterPausedMs: () => limiter.pausedMs,
     broadcastProgress: async () =>
-      Promise.all((await broadcasts.active()).map(async (broadcast) => ({ id: broadcast.id, ...(await broadcasts.figures(broadcast.id)) }))),
+      Promise.all(
+        (await broadcasts.active()).map(async (broadcast) => {
+          const figures = await broadcasts.figures(broadcast.id);
+          // Failed is every message that ended without arriving, so sent + failed + remaining is the audience.
+          const failed = figures.failed + figures.blocked + figures.unknown + figures.cancelled;
+          return { id: broadcast.id, sent: figures.sent, failed, remaining: figures.remaining };
+        }),
+      ),
   });
 
   // The broadcast service wakes the delivery engine, and the engine renders broadcast rows: the service is
@@ -142,7 +150,7 @@ export function createServices(input: ServicesInput): Services {
   const engine = new DeliveryEngine({
     store: outbox,
     // Its own Api: no auto-retry, since the engine handles 429 and failures itself.
-    api: new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, fetch: telegramFetch, ...input.client }),
+    sender: telegramSender(new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, fetch: telegramFetch, ...input.client })),
     limiter,
     logger: logger.child({ component: "delivery" }),
     now,

@@ -7,6 +7,7 @@ import { createOutboxRepository } from "./outbox-repository.js";
 import { createSendRateLimiter } from "./send-rate.js";
 import { DeliveryEngine, type DeliveryEngineOptions } from "./delivery-engine.js";
 import type { NewOutboxMessage, OutboxStore } from "./outbox.js";
+import { telegramSender } from "../bot/telegram-sender.js";
 
 const TOKEN = "123456789:AAFtestTokenForTheDeliveryEngine000000";
 const logger = createLogger("silent");
@@ -32,7 +33,7 @@ describe.each(testProviders)("delivery engine on %s", (provider) => {
   function engine(options: Partial<DeliveryEngineOptions> = {}, rate = 1000) {
     return new DeliveryEngine({
       store,
-      api: new Api(TOKEN, { fetch: sim.fetch as unknown as typeof fetch }),
+      sender: telegramSender(new Api(TOKEN, { fetch: sim.fetch as unknown as typeof fetch })),
       limiter: createSendRateLimiter({ globalPerSecond: rate, perChatIntervalMs: 0 }),
       logger,
       idlePollMs: 20,

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import type { Logger } from "../logger.js";
-import { describeError, withoutToken } from "../shared/errors.js";
-import { isAttachedTextFile, type OutboxRow, type OutboxStore, type OutgoingMessage } from "./outbox.js";
+import { describeError } from "../shared/errors.js";
+import type { OutboxRow, OutboxStore, OutgoingMessage } from "./outbox.js";
 import type { SendRateLimiter } from "./send-rate.js";
 
 export type DeliveryOutcome =
@@ -13,10 +12,28 @@ export type DeliveryOutcome =
   | { result: "unknown"; reason: string }
   | { result: "skipped" };
 
+/** Why a message did not go out, as far as the messenger can tell. */
+export type SendFailure =
+  /** Too many messages: nothing sent; wait this long before any more. */
+  | { kind: "rate-limited"; retryAfterSeconds: number; reason: string }
+  /** The patient blocked the bot or deleted their account: nothing will ever reach them. */
+  | { kind: "blocked"; reason: string }
+  /** Refused for good (a bad message, a chat that does not take it). */
+  | { kind: "rejected"; reason: string }
+  /** The request may or may not have arrived: never resent. */
+  | { kind: "lost"; reason: string }
+  /** Certainly not carried out (a server error, a proxy's error page, no connection): worth retrying a few times, then `otherwise`. */
+  | { kind: "not-carried-out"; retryReason: string; otherwise: "rejected" | "lost"; reason: string };
+
+/** How a message reaches its chat (the Telegram layer's `telegramSender`, src/bot/telegram-sender.ts). */
+export interface MessageSender {
+  send(chatId: number, message: OutgoingMessage): Promise<{ ok: true; messageId: number | null } | { ok: false; failure: SendFailure }>;
+}
+
 export interface DeliveryEngineOptions {
   store: OutboxStore;
-  /** A raw Api without auto-retry: the engine handles 429 and errors itself. */
-  api: Api;
+  /** Sends one message, without retrying: the engine handles rate limits and failures itself. */
+  sender: MessageSender;
   limiter: SendRateLimiter;
   logger: Logger;
   /** Renders rows stored without a message (broadcasts share one message). */
@@ -215,51 +232,26 @@ export class DeliveryEngine {
     if (message.notAfter !== undefined && this.options.now().getTime() > Date.parse(message.notAfter)) {
       return { result: "failed", reason: "expired: too late to be useful" };
     }
-    try {
-      const params = Object.fromEntries(
-        Object.entries(message.params).map(([name, value]) => [name, isAttachedTextFile(value) ? new InputFile(Buffer.from(value.$file.text), value.$file.name) : value]),
-      );
-      const sent = (await this.options.api.raw[message.method]({ ...params, chat_id: Number(row.chatId) } as never)) as
-        | { message_id?: number }
-        | undefined;
-      return { result: "sent", messageId: sent?.message_id ?? null };
-    } catch (error) {
-      return this.classify(error, row);
-    }
+    const sent = await this.options.sender.send(Number(row.chatId), message);
+    return sent.ok ? { result: "sent", messageId: sent.messageId } : this.outcomeOf(sent.failure, row);
   }
 
-  /** Turns a failed call into what to do with the row. */
-  private classify(error: unknown, row: OutboxRow): DeliveryOutcome {
-    if (error instanceof GrammyError) {
-      const description = error.description;
-      if (error.error_code === 429) {
-        const seconds = error.parameters.retry_after ?? 1;
-        this.options.limiter.pause(seconds);
-        return { result: "retry", reason: description, delayMs: seconds * 1000, rateLimited: true };
-      }
-      if (error.error_code === 403 || /chat not found|user is deactivated|PEER_ID_INVALID/i.test(description)) {
-        return { result: "blocked", reason: description };
-      }
-      if (error.error_code >= 500 && row.attempts + 1 < this.options.maxAttempts) {
-        // Telegram's 5xx means the request was not carried out; retrying is safe.
-        return { result: "retry", reason: description, delayMs: 1000 * 2 ** row.attempts };
-      }
-      return { result: "failed", reason: description };
+  /** What to do with the row after a failed send. */
+  private outcomeOf(failure: SendFailure, row: OutboxRow): DeliveryOutcome {
+    switch (failure.kind) {
+      case "rate-limited":
+        this.options.limiter.pause(failure.retryAfterSeconds);
+        return { result: "retry", reason: failure.reason, delayMs: failure.retryAfterSeconds * 1000, rateLimited: true };
+      case "blocked":
+        return { result: "blocked", reason: failure.reason };
+      case "rejected":
+        return { result: "failed", reason: failure.reason };
+      case "lost":
+        return { result: "unknown", reason: failure.reason };
+      case "not-carried-out":
+        if (row.attempts + 1 < this.options.maxAttempts) return { result: "retry", reason: failure.retryReason, delayMs: 1000 * 2 ** row.attempts };
+        return { result: failure.otherwise === "lost" ? "unknown" : "failed", reason: failure.reason };
     }
-    if (error instanceof HttpError) {
-      if (error.error instanceof SyntaxError && row.attempts + 1 < this.options.maxAttempts) {
-        // An HTML error page from Telegram's front proxy (502/504): the Bot API did not answer, retry.
-        return { result: "retry", reason: "bad gateway", delayMs: 1000 * 2 ** row.attempts };
-      }
-      const code = (error.error as { cause?: { code?: string } } | undefined)?.cause?.code;
-      if (code && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"].includes(code) && row.attempts + 1 < this.options.maxAttempts) {
-        // The request never left this machine: nothing can have been delivered.
-        return { result: "retry", reason: code, delayMs: 1000 * 2 ** row.attempts };
-      }
-      // The connection broke after the request may have reached Telegram.
-      return { result: "unknown", reason: withoutToken(error.message) };
-    }
-    return { result: "failed", reason: error instanceof Error ? error.message : String(error) };
   }
 
   /** Waits for the engine to be idle (used by shutdown and tests). */

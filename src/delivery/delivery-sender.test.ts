@@ -13,6 +13,7 @@ import { createSendRateLimiter } from "./send-rate.js";
 import { DeliveryEngine } from "./delivery-engine.js";
 import { senderLockName, startDeliverySender, type DeliverySender } from "./delivery-sender.js";
 import type { NewOutboxMessage } from "./outbox.js";
+import { telegramSender } from "../bot/telegram-sender.js";
 
 const TOKEN = "123456789:AAFtestTokenForTheDeliverySender000000";
 const logger = createLogger("silent");
@@ -165,7 +166,7 @@ describe.runIf(onPostgres)("several instances on one PostgreSQL", () => {
       // Each instance allows itself the full rate, as SEND_RATE_PER_SECOND=28 would.
       const engine = new DeliveryEngine({
         store: createOutboxRepository(db.prisma),
-        api: new Api(TOKEN, { fetch: sim.fetch as unknown as typeof fetch }),
+        sender: telegramSender(new Api(TOKEN, { fetch: sim.fetch as unknown as typeof fetch })),
         limiter: createSendRateLimiter({ globalPerSecond: 28 }),
         logger,
         idlePollMs: 50,
