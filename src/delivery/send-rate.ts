@@ -72,27 +72,30 @@ export interface RateOptions {
 export const PER_CHAT_INTERVAL_MS = 1_050;
 
 /**
- * Unused slots of the last third of a second (10 at Telegram's 30 a second)
- * may still be taken at once: the most that can go out together, a burst
- * Telegram's bucket absorbs.
- * - A timer was late (a busy event loop): the missed slots are caught up, so
- *   the rate is not lowered.
- * - Replies find the bot idle: that many go at once, with no timer to wait for.
- *   Bulk sends after a quiet spell start afresh, evenly spaced from now.
+ * Slots left unused in the last moments that may still be taken at once: the
+ * most that can go out together, a burst Telegram's bucket absorbs.
+ * - Bulk sends: ten. A timer was late (a busy event loop): the missed slots
+ *   are caught up, so the rate is not lowered; after a quiet spell they start
+ *   afresh, evenly spaced from now.
+ * - Replies: a third of a second of the rate (ten at Telegram's 30 a second,
+ *   more only where the rate is set higher). Replies that find the bot idle go
+ *   at once, with no timer to wait for.
  */
-export function catchUpSlots(perSecond: number): number {
-  return Math.max(1, Math.floor(perSecond / 3));
+export const CATCH_UP_SLOTS = 10;
+
+export function catchUpSlots(perSecond: number, priority: SendPriority): number {
+  return priority === "reply" ? Math.max(CATCH_UP_SLOTS, Math.floor(perSecond / 3)) : CATCH_UP_SLOTS;
 }
 
 /** Even spacing at `perSecond`, within this process (see catchUpSlots for the slots left unused). */
 export function localSlotSchedule(perSecond: number, now: () => number = Date.now): SlotSchedule {
   const interval = 1000 / perSecond;
-  const unused = catchUpSlots(perSecond) * interval;
   let next = -Infinity;
   return {
     reserve(priority) {
       const at = now();
-      const slot = next >= at - unused ? next : priority === "reply" ? at - unused : at;
+      const earliest = at - catchUpSlots(perSecond, priority) * interval;
+      const slot = priority === "reply" ? Math.max(next, earliest) : next >= earliest ? next : at;
       next = slot + interval;
       return { delayMs: slot - at };
     },
