@@ -99,7 +99,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const services: Services = createServices({ config, database, clinic, safety, library: () => library, logger, now, processMetrics: true });
   const { deps, engine } = services;
   const inFlight = new UpdatesInFlight();
-  const menus = new CommandMenuRegistry(commandMenus(deps.i18n, clinic.defaultLanguage, config), logger);
+  const menus = new CommandMenuRegistry(commandMenus(deps.i18n, clinic.defaultLanguage, config), logger, clinic.defaultLanguage);
   const bot = createBot(config, deps, { inFlight, commandMenus: menus });
   const scheduler = createScheduler(logger, now);
   let stopFollowingBlog = () => {};

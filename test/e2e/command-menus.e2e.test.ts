@@ -96,4 +96,52 @@ describe("command menus of the real bot process", () => {
     await sim.waitFor(() => sim.countText(newcomer.id, "What I can do") > 0, 10_000);
     expect(sim.callsTo("setMyCommands").filter((call) => (call.params.scope as { chat_id?: number }).chat_id === newcomer.id)).toHaveLength(6);
   });
+
+  /** Sends the command and presses the button named `name` on the bot's answer, until the answer says `done`. */
+  async function answer(person: typeof ana, command: string, name: string, done: string) {
+    const earlier = sim.delivered(person.id).length;
+    sim.sendCommand(person, command);
+    await sim.waitFor(() => sim.delivered(person.id).length > earlier, 10_000);
+    const question = sim.delivered(person.id)[earlier]!;
+    const button = sim.buttonsOf(question).find((entry) => entry.text === name)!;
+    sim.pressButton(person, question, button.callback_data!);
+    await sim.waitFor(() => sim.message(person.id, question.message_id)?.text?.includes(done) === true, 10_000);
+  }
+  const choose = (person: typeof ana, name: string, saved: string) => answer(person, "language", name, saved);
+  const madeFor = (chatId: number) => sim.callsTo("setMyCommands").filter((call) => call.status === 200 && (call.params.scope as { chat_id?: number }).chat_id === chatId);
+
+  it("a patient who chooses another language than their app's gets the menu in the language they chose", async () => {
+    await choose(ana, "Français", "je vous répondrai en français");
+    await sim.waitFor(() => sim.commandMenuShown(ana.id, ana)[2]?.description === "Demander un rendez-vous", 10_000);
+    expect(sim.commandMenuShown(ana.id, ana)).toEqual(menu(PATIENT, "fr"));
+    // Hers alone: every other patient's menu still follows their app.
+    expect(sim.commandMenuShown(kim.id, kim)).toEqual(menu(PATIENT, "en"));
+    expect(madeFor(ana.id)).toHaveLength(1);
+
+    // Another update changes nothing more; choosing English again brings the English menu back.
+    sim.sendCommand(ana, "help");
+    await sim.waitFor(() => sim.countText(ana.id, "Ce que je peux faire") > 0, 10_000);
+    expect(madeFor(ana.id)).toHaveLength(1);
+    await choose(ana, "English", "I'll speak English with you");
+    await sim.waitFor(() => madeFor(ana.id).length === 2, 10_000);
+    expect(sim.commandMenuShown(ana.id, ana)).toEqual(menu(PATIENT, "en"));
+    expect(sim.commandMenuShown(ana.id, { id: ana.id, language_code: "fr" })).toEqual(menu(PATIENT, "en"));
+
+    // Her data erased, her choice goes with it: back as a new patient, the menu follows her app again.
+    await answer(ana, "forget", "Yes, erase my data", "your personal data has been erased");
+    sim.sendCommand(ana, "start");
+    await sim.waitFor(() => sim.callsTo("deleteMyCommands").length === 1, 10_000);
+    expect(sim.commandMenuShown(ana.id, { id: ana.id, language_code: "fr" })).toEqual(menu(PATIENT, "fr"));
+    expect(sim.commandMenuShown(ana.id, ana)).toEqual(menu(PATIENT, "en"));
+  });
+
+  it("a staff member who chooses a language gets the staff menu in it, whatever their app's language", async () => {
+    const before = madeFor(rose.id).length;
+    await choose(rose, "English", "I'll speak English with you");
+    await sim.waitFor(() => madeFor(rose.id).length === before + 3, 10_000);
+    expect(sim.commandMenuShown(rose.id, rose)).toEqual(menu([...PATIENT, ...STAFF], "en"));
+    expect(sim.commandMenuShown(rose.id, { id: rose.id, language_code: "en" })).toEqual(menu([...PATIENT, ...STAFF], "en"));
+    // The staff group keeps following each member's app.
+    expect(sim.commandMenuShown(STAFF_CHAT_ID, rose)).toEqual(menu(STAFF_GROUP, "fr"));
+  });
 });
