@@ -15,9 +15,11 @@ async function note(stage: string) {
 }
 
 await note("node");
-const { applyPendingMigrations } = await import("../db/migrations.js");
-await applyPendingMigrations(url);
-await note("migrations applied (wasm schema engine)");
+// As `npm start` does: in a short-lived child process, whose memory (the wasm schema engine) goes back when it exits.
+const { applyMigrationsInChild } = await import("../db/migrate-in-child.js");
+const quiet = { info: () => undefined, debug: () => undefined };
+await applyMigrationsInChild(url, quiet);
+await note("migrations applied (in a child process, which has exited)");
 const { openDatabase } = await import("../db/database.js");
 const database = await openDatabase(url);
 await database.ping();
