@@ -1,7 +1,6 @@
 import type { ContentLogger } from "../article.js";
 import type { BlogArticleRepository } from "./blog-article-repository.js";
 import type { FetchFn, FetchLimits } from "./fetch-source.js";
-import { importSource } from "./import-source.js";
 import { SourceError } from "./source-error.js";
 import { storeBlogPosts, type StoreSummary } from "./store-blog-posts.js";
 import { DAY_MS } from "../../shared/time.js";
@@ -39,6 +38,9 @@ export async function checkBlogOnce(deps: BlogFollowerDeps): Promise<CheckOutcom
   const state = await blog.feedState(url);
   const validators = state ? { ...(state.etag ? { etag: state.etag } : {}), ...(state.lastModified ? { lastModified: state.lastModified } : {}) } : undefined;
   try {
+    // Loaded on the first check, not at start: the HTML and feed parsers it brings (linkedom, Readability,
+    // sanitize-html) hold about 20 MB, and a clinic that follows no blog never needs them.
+    const { importSource } = await import("./import-source.js");
     const result = await importSource(url, { fetch: deps.fetch, limits: deps.limits, validators });
     const now = deps.now();
     if (result.notModified) {
