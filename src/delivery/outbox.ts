@@ -81,6 +81,8 @@ export interface OutboxStore {
    */
   markSending(id: number, now: Date, claimer?: string): Promise<boolean>;
   markSent(id: number, telegramMessageId: number | null, now: Date): Promise<void>;
+  /** markSent for several rows at once (one statement, not one a row). */
+  markSentMany(sent: ReadonlyArray<{ id: number; telegramMessageId: number | null }>, now: Date): Promise<void>;
   /** Back to pending (nothing was delivered), to be tried again at `dueAt`. */
   release(id: number, dueAt: Date, attempts: number, lastError: string | null): Promise<void>;
   markFailed(id: number, reason: FailureReason, detail: string): Promise<void>;
