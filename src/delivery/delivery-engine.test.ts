@@ -5,7 +5,7 @@ import { createTestDatabase, testProviders, type TestDatabase } from "../../test
 import { BotApiSimulator } from "../bot-api-peer/index.js";
 import { createOutboxRepository } from "./outbox-repository.js";
 import { createSendRateLimiter } from "./send-rate.js";
-import { DeliveryEngine, type DeliveryEngineOptions } from "./delivery-engine.js";
+import { concurrencyFor, DeliveryEngine, type DeliveryEngineOptions, type MessageSender } from "./delivery-engine.js";
 import type { NewOutboxMessage, OutboxStore } from "./outbox.js";
 import { telegramSender } from "../bot/telegram-sender.js";
 
@@ -150,5 +150,50 @@ describe.each(testProviders)("delivery engine on %s", (provider) => {
     await Promise.all([first.drain(), second.drain()]);
     expect(sim.stats().delivered).toBe(300);
     expect([...sim.deliveryCounts().values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it("records the rows it sent together, each with its own message id: a statement for many rows, not one a row", async () => {
+    setup({ latencyMs: { min: 1, max: 3 } });
+    await store.enqueue(Array.from({ length: 200 }, (_, i) => note(`many-${i}`, 2000 + i)));
+    const statements: number[] = [];
+    const counted: OutboxStore = {
+      ...store,
+      markSent: (...args) => (statements.push(1), store.markSent(...args)),
+      markSentMany: (sent, now) => (statements.push(sent.length), store.markSentMany(sent, now)),
+    };
+    expect(await engine({ store: counted, concurrency: concurrencyFor(1000) }).drain()).toBe(200);
+    expect(statements.reduce((sum, rows) => sum + rows, 0)).toBe(200);
+    // At 1000/s, sends answered within the same 25 ms share a statement.
+    expect(statements.length).toBeLessThanOrEqual(200 / 5);
+    const rows = await database.prisma.outboxMessage.findMany({ where: { key: { startsWith: "many-" } } });
+    expect(rows.every((row) => row.status === "sent" && row.sentAt !== null)).toBe(true);
+    for (const row of rows) expect(row.telegramMessageId).toBe(sim.lastMessageTo(Number(row.chatId))!.message_id);
+  });
+
+  it("keeps a quarter of a second of the rate waiting for its slots, so a slot never finds nobody ready", async () => {
+    setup();
+    expect(concurrencyFor(30)).toBe(8);
+    expect(concurrencyFor(294)).toBe(74);
+    await store.enqueue(Array.from({ length: 120 }, (_, i) => note(`held-${i}`, 3000 + i)));
+    // Telegram never answers (until released): every place holds a call.
+    let calls = 0;
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const sender: MessageSender = {
+      send: async () => {
+        calls++;
+        await answered;
+        return { ok: true, messageId: null };
+      },
+    };
+    const busy = engine({ sender, concurrency: concurrencyFor(294) });
+    busy.start();
+    await sim.waitFor(() => calls >= 74, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(calls).toBe(74);
+    answer();
+    await sim.waitFor(() => calls >= 120, 5_000);
+    await busy.stop();
+    expect(Object.values(await statuses()).filter((status) => status === "sent")).toHaveLength(120);
   });
 });

@@ -58,6 +58,23 @@ describe("send rate limiter", () => {
     expect(mostInAnySecond(sentAt)).toBeLessThanOrEqual(100);
   });
 
+  it("catches up late bulk slots at twice the rate, not in one burst", async () => {
+    const limiter = createSendRateLimiter({ globalPerSecond: 100, perChatIntervalMs: 0 });
+    const sentAt: number[] = [];
+    const all = Promise.all(Array.from({ length: 60 }, (_, chat) => limiter.acquire(chat).then(() => sentAt.push(Date.now()))));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The event loop is busy for 200 ms: twenty slots are late, ten of them are caught up.
+    const busyUntil = Date.now() + 200;
+    while (Date.now() < busyUntil);
+    await all;
+    const after = sentAt.filter((time) => time >= busyUntil);
+    // Half an interval (5 ms) apart at least, give or take the clock's millisecond; a burst left in the same millisecond.
+    const gaps = after.slice(1).map((time, i) => time - after[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(4);
+    // Still caught up: faster than the rate right after the stall.
+    expect(after[10]! - after[0]!).toBeLessThan(10 * 10);
+  });
+
   it("keeps one chat to its own interval while other chats go ahead", async () => {
     const limiter = createSendRateLimiter({ globalPerSecond: 1000, perChatIntervalMs: 100 });
     const started = Date.now();
