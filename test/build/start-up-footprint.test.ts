@@ -46,6 +46,10 @@ describe("what the bot loads at start", () => {
     for (const parser of ["linkedom", "@mozilla/readability", "sanitize-html", "fast-xml-parser", "franc-min"]) {
       expect(atStart.has(parser), `${parser} is loaded at start (${relative(PROJECT_ROOT, dist)}/app.js imports it statically)`).toBe(false);
     }
+    // node-postgres (and, through it, Node's fetch implementation) only where DATABASE_URL is PostgreSQL.
+    for (const driver of ["pg", "@prisma/adapter-pg"]) {
+      expect(atStart.has(driver), `${driver} is loaded at start, on SQLite too`).toBe(false);
+    }
     // The import script still has them from its first line.
     expect(packagesLoadedWith(join(dist, "scripts", "content-import.js")).has("linkedom")).toBe(true);
   });
