@@ -19,13 +19,17 @@ describe.runIf(testProviders.includes("postgresql"))("the per-chat lock across i
     const second = createPostgresChatLock(location.url);
     locks.push(first, second);
     const events: string[] = [];
+    let aStarted!: () => void;
+    const aIsRunning = new Promise<void>((resolve) => (aStarted = resolve));
     const slow = (name: string) => async () => {
       events.push(`${name} start`);
+      if (name === "A") aStarted();
       await sleep(150);
       events.push(`${name} end`);
     };
-    const sameChat = [first.run("chat:1", slow("A")), sleep(20).then(() => second.run("chat:1", slow("B")))];
-    const otherChat = sleep(40).then(() => second.run("chat:2", slow("C")));
+    // B and C come once A holds chat 1 (however long the first connection took to open).
+    const sameChat = [first.run("chat:1", slow("A")), aIsRunning.then(() => second.run("chat:1", slow("B")))];
+    const otherChat = aIsRunning.then(() => second.run("chat:2", slow("C")));
     await Promise.all([...sameChat, otherChat]);
     // B waited for A; C ran while A (or B) was still going.
     expect(events.indexOf("B start")).toBeGreaterThan(events.indexOf("A end"));

@@ -1,6 +1,12 @@
-import pg from "pg";
+import { createRequire } from "node:module";
+import type pg from "pg";
 import type { PostgresqlUrl } from "./database-url.js";
-import { CharAsTextClient } from "./prisma-adjustments.js";
+
+// node-postgres is loaded when the first pool is made, not with this module: the modules that
+// make pools (the chat lock, the shared send budget) are part of every bot, and on SQLite
+// node-postgres would only take memory (it also loads Node's fetch implementation, undici).
+const require = createRequire(import.meta.url);
+const loadPg = (): typeof pg => require("pg") as typeof pg;
 
 export interface PgPoolOptions {
   /** Most connections the pool opens (node-postgres default: 10). */
@@ -10,11 +16,11 @@ export interface PgPoolOptions {
   /** Told when an idle connection fails (it is dropped; the next query opens another). */
   onError?: (error: Error) => void;
   /**
-   * Let columns of PostgreSQL's internal one-byte `"char"` type through
-   * @prisma/adapter-pg, which rejects them (see prisma-adjustments.ts). Only for
-   * the schema engine, whose catalog queries read such columns.
+   * The connection class, when not node-postgres's own: the schema engine passes
+   * CharAsTextClient (prisma-adjustments.ts), which lets columns of PostgreSQL's
+   * internal one-byte `"char"` type through @prisma/adapter-pg.
    */
-  charAsText?: boolean;
+  client?: typeof pg.Client;
 }
 
 /**
@@ -33,8 +39,8 @@ export function createPgPool(target: PostgresqlUrl, options: PgPoolOptions = {})
   const config: pg.PoolConfig = { connectionString: url.toString() };
   if (options.max !== undefined) config.max = options.max;
   if (options.connectionTimeoutMillis !== undefined) config.connectionTimeoutMillis = options.connectionTimeoutMillis;
-  if (options.charAsText) config.Client = CharAsTextClient as unknown as typeof pg.Client;
-  const pool = new pg.Pool(config);
+  if (options.client) config.Client = options.client;
+  const pool = new (loadPg().Pool)(config);
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on("error", (error) => options.onError?.(error));
   return pool;

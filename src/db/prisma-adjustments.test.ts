@@ -11,7 +11,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { parseDatabaseUrl, type PostgresqlUrl } from "./database-url.js";
 import { createPgPool } from "./pg-pool.js";
-import { adjustPgAdapter, loadSchemaEngine, SQLITE_STATEMENT_CACHE_SIZE } from "./prisma-adjustments.js";
+import { adjustPgAdapter, CharAsTextClient, loadSchemaEngine, SQLITE_STATEMENT_CACHE_SIZE } from "./prisma-adjustments.js";
 import { PROJECT_ROOT } from "./schema-files.js";
 import { createTestDatabase, scratchLocation, testProviders } from "../../test/kit/test-database.js";
 
@@ -61,7 +61,7 @@ describe.runIf(testProviders.includes("postgresql"))("the pg adapter, as the sch
   async function adjustedAdapter() {
     const location = scratchLocation("postgresql");
     const target = parseDatabaseUrl(location.url) as PostgresqlUrl;
-    const pool = createPgPool(target, { max: 2, charAsText: true });
+    const pool = createPgPool(target, { max: 2, client: CharAsTextClient });
     const adapter = await new PrismaPg(pool).connect();
     adjustPgAdapter(adapter);
     return {

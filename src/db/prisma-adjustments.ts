@@ -68,10 +68,10 @@ function unrefSetTimeout(callback: () => void, milliseconds: number): NodeJS.Tim
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
 
-/** Appended to the name of a `"char"` column by the charAsText pool. */
+/** Appended to the name of a `"char"` column by a pool of CharAsTextClient connections. */
 export const CHAR_COLUMN_MARK = "\u0000pg-char";
 
-/** A pg.Client that reports `"char"` columns as text, marked (the pool's `charAsText` option). */
+/** A pg.Client that reports `"char"` columns as text, marked (for createPgPool's `client` option). */
 export class CharAsTextClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
     super(config);
@@ -104,7 +104,7 @@ function markCharColumns(result: unknown): unknown {
 
 /**
  * Two adjustments to @prisma/adapter-pg for the engine:
- * - second half of the `"char"` workaround (see createPgPool's charAsText):
+ * - second half of the `"char"` workaround (CharAsTextClient above):
  *   columns the pool marked get back their name and the Character type the
  *   engine expects, on the adapter and on its transactions;
  * - migration scripts are sent whole, as one simple-protocol query (so

@@ -4,7 +4,7 @@ import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMig
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import { parseDatabaseUrl, type ParsedDatabaseUrl } from "./database-url.js";
 import { createPgPool } from "./pg-pool.js";
-import { adjustPgAdapter, loadSchemaEngine } from "./prisma-adjustments.js";
+import { adjustPgAdapter, CharAsTextClient, loadSchemaEngine } from "./prisma-adjustments.js";
 import type { Provider } from "./schema-files.js";
 
 /**
@@ -89,7 +89,7 @@ function adapterFactoryFor(target: ParsedDatabaseUrl): { factory: SqlMigrationAw
     inner = new PrismaBetterSqlite3({ url: target.filePath, timeout: 10_000 });
   } else {
     // "char" columns as text, restored by adjustPgAdapter (see prisma-adjustments.ts).
-    const pool = createPgPool(target, { max: 2, charAsText: true });
+    const pool = createPgPool(target, { max: 2, client: CharAsTextClient });
     closers.push(() => pool.end());
     inner = new PrismaPg(pool, target.schema === "public" ? undefined : { schema: target.schema });
   }

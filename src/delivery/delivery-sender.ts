@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import type { Logger } from "../logger.js";
 import { parseDatabaseUrl, type PostgresqlUrl } from "../db/database-url.js";
 import { describeError } from "../shared/errors.js";
@@ -180,7 +180,9 @@ class ElectedSender implements DeliverySender {
 
   private async connect(): Promise<pg.Client> {
     this.broken = undefined;
-    const client = new pg.Client({
+    // Loaded here, on PostgreSQL only: on SQLite node-postgres would only take memory.
+    const { default: pgModule } = await import("pg");
+    const client = new pgModule.Client({
       connectionString: this.target.connectionString,
       application_name: "clinic-bot delivery sender",
       connectionTimeoutMillis: 5_000,

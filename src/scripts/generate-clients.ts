@@ -15,7 +15,7 @@
  * `npm ci` with only package*.json, prisma/, prisma.config.ts and src/scripts/.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +60,7 @@ async function generate(provider: (typeof providers)[number]): Promise<void> {
   const output = outputOf(provider);
   rmSync(source, { recursive: true, force: true });
   await run(`prisma generate for prisma/${provider}/schema.prisma`, [prismaCli, "generate", "--schema", join(root, "prisma", provider, "schema.prisma")]);
+  const wasm = await loadQueryCompilerFromFile(provider, source);
   const files = readdirSync(source, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts")).map((file) => join(source, file));
   // A file prisma no longer writes must not linger.
   rmSync(output, { recursive: true, force: true });
@@ -67,8 +68,34 @@ async function generate(provider: (typeof providers)[number]): Promise<void> {
     tsc, "--rootDir", source, "--outDir", output, "--declaration", "--module", "NodeNext", "--moduleResolution", "NodeNext",
     "--target", "ES2022", "--lib", "ES2023", "--types", "node", "--skipLibCheck", "--strict", "false", ...files,
   ]);
+  writeFileSync(join(output, "internal", QUERY_COMPILER_FILE), wasm);
   rmSync(source, { recursive: true, force: true });
   console.log(`generated the ${provider} client in generated/${provider}`);
+}
+
+const QUERY_COMPILER_FILE = "query-compiler.wasm";
+
+/**
+ * Prisma's client for Node embeds its wasm query compiler as a base64 string in a
+ * module it imports; an ES module is never unloaded, so the string and that module's
+ * source (2.2 MB each) stayed in the heap for the life of the process. The client
+ * reads the compiler from a .wasm file beside it instead: the same bytes, decoded
+ * once here. Returns those bytes; fails loudly if a new Prisma generates otherwise.
+ */
+async function loadQueryCompilerFromFile(provider: string, source: string): Promise<Buffer> {
+  const classFile = join(source, "internal", "class.ts");
+  const code = readFileSync(classFile, "utf8");
+  const embedded = /const \{ wasm \} = await import\("(@prisma\/client\/runtime\/[^"]+\.wasm-base64\.mjs)"\);?\s*return await decodeBase64AsWasm\(wasm\);?/.exec(code);
+  if (!embedded) throw new Error(`${classFile}: the ${provider} client no longer loads its query compiler as expected (see loadQueryCompilerFromFile)`);
+  const { wasm } = (await import(require.resolve(embedded[1]!))) as { wasm: string };
+  writeFileSync(
+    classFile,
+    code.replace(
+      embedded[0],
+      `const { readFile } = await import("node:fs/promises");\n        return new WebAssembly.Module(await readFile(new URL("./${QUERY_COMPILER_FILE}", import.meta.url)));`,
+    ),
+  );
+  return Buffer.from(wasm, "base64");
 }
 
 const models = readFileSync(join(root, "prisma", "models.prisma"), "utf8").trimEnd();
