@@ -8,6 +8,7 @@ import type { SafetyRules } from "./safety/red-flags.js";
 import type { ContentLibrary } from "./content/article.js";
 import type { Database } from "./db/database.js";
 import { createUserRepository } from "./db/repositories/user-repository.js";
+import { createFiguresRepository } from "./db/repositories/figures-repository.js";
 import type { BotDeps } from "./bot/deps.js";
 import { createI18n, languageFor } from "./bot/i18n.js";
 import { createOutboxRepository } from "./delivery/outbox-repository.js";
@@ -194,6 +195,7 @@ export function createServices(input: ServicesInput): Services {
     clinic,
     i18n,
     users,
+    figures: createFiguresRepository(database.prisma, database.provider),
     tips,
     tipCatalog,
     tipLibrary,

@@ -230,11 +230,11 @@ export function createAppointmentRepository(db: Db): AppointmentRepository {
 
     async countUpcoming(userId, now) {
       const id = BigInt(userId);
-      const [requests, appointments] = await Promise.all([
-        db.appointmentRequest.count({ where: { userId: id, status: { in: ["requested", "proposed"] } } }),
-        db.appointment.count({ where: { userId: id, status: "confirmed", startsAt: { gt: now } } }),
-      ]);
-      return requests + appointments;
+      // One statement for both counts (every /book asks it): open requests, and confirmed appointments ahead.
+      const [row] = await db.$queryRaw<Array<{ requests: number | bigint; appointments: number | bigint }>>`
+        SELECT (SELECT COUNT(*) FROM appointment_requests WHERE user_id = ${id} AND status IN ('requested', 'proposed')) AS requests,
+          (SELECT COUNT(*) FROM appointments WHERE user_id = ${id} AND status = 'confirmed' AND starts_at > ${now}) AS appointments`;
+      return Number(row?.requests ?? 0) + Number(row?.appointments ?? 0);
     },
 
     async upcomingOf(userId, now) {

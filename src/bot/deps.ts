@@ -1,6 +1,7 @@
 import type { StorageAdapter } from "grammy";
 import type { ClinicProfile } from "../clinic/clinic-profile.js";
 import type { UserRepository } from "../db/repositories/user-repository.js";
+import type { FiguresRepository } from "../db/repositories/figures-repository.js";
 import type { Logger } from "../logger.js";
 import type { Translator } from "./i18n.js";
 import type { TipRepository } from "../tips/tip-repository.js";
@@ -23,6 +24,8 @@ export interface BotDeps {
   clinic: ClinicProfile;
   i18n: Translator;
   users: UserRepository;
+  /** The clinic's figures for /stats, read in one statement. */
+  figures: FiguresRepository;
   tips: TipRepository;
   tipCatalog: TipCatalog;
   /** The tip library (content/ files and published blog articles); refresh() picks up what another instance published. */

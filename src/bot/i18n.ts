@@ -17,7 +17,7 @@ export function languageFor(chosen: string | null | undefined, telegramCode: str
 }
 
 export function createI18n(defaultLanguage: Language) {
-  return new I18n<Context & Partial<AppFlavor>>({
+  const i18n = new I18n<Context & Partial<AppFlavor>>({
     defaultLocale: defaultLanguage,
     directory: LOCALES_DIR,
     useSession: false,
@@ -26,6 +26,41 @@ export function createI18n(defaultLanguage: Language) {
     fluentBundleOptions: { useIsolating: false },
     localeNegotiator: (ctx) => languageFor(ctx.patient?.language, ctx.from?.language_code, defaultLanguage),
   });
+  rememberBundleMatches(i18n.fluent);
+  return i18n;
+}
+
+/** The part of @grammyjs/i18n's Fluent that rememberBundleMatches wraps (both are members of its class). */
+export interface BundleMatching {
+  matchBundles?: (locales: string[]) => Set<unknown>;
+  addBundle?: (...args: unknown[]) => unknown;
+}
+
+/**
+ * @grammyjs/i18n works out which of its bundles serve a locale on every single translation (a language
+ * negotiation, a few arrays and a Set each time: most of what a `t()` costs). The answer for a locale only
+ * changes when a bundle is added, so it is remembered until then.
+ */
+export function rememberBundleMatches(fluent: object): void {
+  const target = fluent as BundleMatching;
+  const match = target.matchBundles;
+  const addBundle = target.addBundle;
+  if (typeof match !== "function" || typeof addBundle !== "function") return;
+  const known = new Map<string, Set<unknown>>();
+  target.matchBundles = (locales) => {
+    const key = locales.join("\n");
+    let bundles = known.get(key);
+    if (bundles === undefined) {
+      bundles = match.call(fluent, locales);
+      // Locales come from the bot's own languages; a bound keeps anything else from growing it.
+      if (known.size < 100) known.set(key, bundles);
+    }
+    return bundles;
+  };
+  target.addBundle = (...args) => {
+    known.clear();
+    return addBundle.apply(fluent, args);
+  };
 }
 
 export type Translator = ReturnType<typeof createI18n>;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FluentBundle, FluentResource } from "@fluent/bundle";
-import { LOCALES_DIR } from "./i18n.js";
+import { createI18n, LOCALES_DIR, type BundleMatching } from "./i18n.js";
 
 const SOURCE_DIR = join(LOCALES_DIR, "..");
 
@@ -67,5 +67,31 @@ describe("locales", () => {
       }
     }
     expect(offenders).toEqual([]);
+  });
+});
+
+describe("translations with the bundle matches remembered", () => {
+  it("speak each language, again and again, and hook into the plugin's own matching", () => {
+    const i18n = createI18n("en");
+    const fluent = i18n.fluent as unknown as BundleMatching;
+    // A plugin upgrade that renames these would silently lose the saving: say so here.
+    expect(typeof fluent.matchBundles).toBe("function");
+    expect(typeof fluent.addBundle).toBe("function");
+    const english = i18n.t("en", "menu-inactive");
+    const french = i18n.t("fr", "menu-inactive");
+    expect(english).not.toBe(french);
+    for (let round = 0; round < 3; round++) {
+      expect(i18n.t("en", "menu-inactive")).toBe(english);
+      expect(i18n.t("fr", "menu-inactive")).toBe(french);
+    }
+    // Not a language of the bot: the default one, as the plugin does.
+    expect(i18n.t("de" as never, "menu-inactive")).toBe(english);
+  });
+
+  it("finds a bundle added later", () => {
+    const i18n = createI18n("en");
+    expect(i18n.t("en", "test-only-message")).toBe("{test-only-message}");
+    i18n.loadLocaleSync("es", { source: "test-only-message = hola" });
+    expect(i18n.t("es" as never, "test-only-message")).toBe("hola");
   });
 });

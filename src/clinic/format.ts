@@ -6,7 +6,28 @@ import { inZone } from "../shared/time.js";
 /** Canadian locales: "2:00 p.m." in English, "14 h 00" in French. */
 export const LOCALE_OF: Record<Language, string> = { en: "en-CA", fr: "fr-CA" };
 
+/**
+ * Names that depend on nothing but their arguments (a time of day, a weekday, a language) are worded once:
+ * a keyboard of hours or days words a dozen of them per update, and each costs luxon a DateTime and Intl a
+ * formatting. At most 1,440 minutes and 7 days per language.
+ */
+const wordedOnce = new Map<string, string>();
+
+function once(key: string, word: () => string): string {
+  let worded = wordedOnce.get(key);
+  if (worded === undefined) {
+    worded = word();
+    wordedOnce.set(key, worded);
+  }
+  return worded;
+}
+
 export function formatTimeOfDay(minutes: number, language: Language): string {
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes >= 24 * 60) return formatClockMinutes(minutes, language);
+  return once(`time:${language}:${minutes}`, () => formatClockMinutes(minutes, language));
+}
+
+function formatClockMinutes(minutes: number, language: Language): string {
   return formatClock(DateTime.fromObject({ hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: "utc" }), language);
 }
 
@@ -27,8 +48,9 @@ export function formatDate(instant: Date, zone: string, language: Language): str
 
 export function weekdayName(weekday: Weekday | number, language: Language): string {
   const isoWeekday = typeof weekday === "number" ? weekday : WEEKDAYS.indexOf(weekday) + 1;
+  const word = () => DateTime.fromObject({ year: 2024, month: 1, day: isoWeekday }, { zone: "utc" }).setLocale(LOCALE_OF[language]).toFormat("cccc");
   // 2024-01-01 was a Monday.
-  return DateTime.fromObject({ year: 2024, month: 1, day: isoWeekday }, { zone: "utc" }).setLocale(LOCALE_OF[language]).toFormat("cccc");
+  return Number.isInteger(isoWeekday) && isoWeekday >= 1 && isoWeekday <= 7 ? once(`weekday:${language}:${isoWeekday}`, word) : word();
 }
 
 /** One line per weekday: "Monday: 8:00 a.m.–8:00 p.m." or "Sunday: closed" (closedLabel is localized by the caller). */

@@ -49,13 +49,15 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
 
   // Only the configured database's client and driver are loaded: each weighs tens of megabytes of memory.
   if (target.provider === "sqlite") {
-    const [{ PrismaClient: SqlitePrismaClient }, { PrismaBetterSqlite3 }] = await Promise.all([
+    const [{ PrismaClient: SqlitePrismaClient }, { PrismaBetterSqlite3 }, { keepSqliteStatements }] = await Promise.all([
       import("#generated/sqlite/client.js"),
       import("@prisma/adapter-better-sqlite3"),
+      import("./prisma-adjustments.js"),
     ]);
     mkdirSync(dirname(target.filePath), { recursive: true });
     const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
-    prisma = new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: target.filePath, timeout: busyTimeoutMs }) });
+    // Each SQL text prepared once per connection, not once per query (see prisma-adjustments.ts).
+    prisma = new SqlitePrismaClient({ adapter: keepSqliteStatements(new PrismaBetterSqlite3({ url: target.filePath, timeout: busyTimeoutMs })) });
     try {
       // WAL: readers do not block the writer; NORMAL sync is safe with WAL.
       await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");

@@ -11,9 +11,9 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { parseDatabaseUrl, type PostgresqlUrl } from "./database-url.js";
 import { createPgPool } from "./pg-pool.js";
-import { adjustPgAdapter, CharAsTextClient, loadSchemaEngine } from "./prisma-adjustments.js";
+import { adjustPgAdapter, CharAsTextClient, loadSchemaEngine, SQLITE_STATEMENT_CACHE_SIZE } from "./prisma-adjustments.js";
 import { PROJECT_ROOT } from "./schema-files.js";
-import { scratchLocation, testProviders } from "../../test/kit/test-database.js";
+import { createTestDatabase, scratchLocation, testProviders } from "../../test/kit/test-database.js";
 
 const require = createRequire(import.meta.url);
 const versionOf = (packageJson: string) => (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
@@ -111,6 +111,83 @@ describe.runIf(testProviders.includes("postgresql"))("the pg adapter, as the sch
       }
     } finally {
       await close();
+    }
+  });
+});
+
+describe("the SQLite adapter's kept statements", () => {
+  /** better-sqlite3's own prepare, counted: what keepSqliteStatements saves. */
+  function countPrepares() {
+    const { prototype } = createRequire(require.resolve("@prisma/adapter-better-sqlite3"))("better-sqlite3") as { prototype: { prepare(sql: string): unknown } };
+    const original = prototype.prepare;
+    const prepared: string[] = [];
+    prototype.prepare = function (this: unknown, sql: string) {
+      prepared.push(sql);
+      return original.call(this, sql);
+    };
+    return { prepared, restore: () => void (prototype.prepare = original) };
+  }
+
+  it("prepares each SQL text once and runs it with each query's own arguments", async () => {
+    const counter = countPrepares();
+    const database = await createTestDatabase("sqlite");
+    try {
+      const { prisma } = database;
+      await prisma.user.createMany({ data: [1, 2, 3].map((id) => ({ id, chatId: id, firstName: `P${id}` })) });
+      const before = counter.prepared.length;
+      for (const id of [1, 2, 3, 2, 1]) expect((await prisma.user.findUnique({ where: { id: BigInt(id) } }))?.firstName).toBe(`P${id}`);
+      expect(await prisma.user.findUnique({ where: { id: 4n } })).toBeNull();
+      for (const name of ["A", "B"]) await prisma.user.update({ where: { id: 1n }, data: { firstName: name } });
+      expect((await prisma.user.findUnique({ where: { id: 1n } }))?.firstName).toBe("B");
+      // Nine queries of three texts (findUnique, update, the row update reads back).
+      const texts = new Set(counter.prepared.slice(before));
+      expect(counter.prepared.length - before).toBe(texts.size);
+      expect(texts.size).toBeGreaterThanOrEqual(2);
+      expect(texts.size).toBeLessThanOrEqual(3);
+    } finally {
+      counter.restore();
+      await database.drop();
+    }
+  });
+
+  it("keeps working after a refused write, inside transactions and after a rollback", async () => {
+    const database = await createTestDatabase("sqlite");
+    try {
+      const { prisma } = database;
+      await prisma.user.create({ data: { id: 1n, chatId: 1n, firstName: "A" } });
+      await expect(prisma.user.create({ data: { id: 1n, chatId: 1n, firstName: "A" } })).rejects.toMatchObject({ code: "P2002" });
+      await prisma.user.create({ data: { id: 2n, chatId: 2n, firstName: "B" } });
+      await expect(
+        prisma.$transaction(async (tx) => {
+          await tx.user.update({ where: { id: 2n }, data: { firstName: "changed" } });
+          throw new Error("rolled back");
+        }),
+      ).rejects.toThrow("rolled back");
+      await prisma.$transaction(async (tx) => {
+        await tx.user.update({ where: { id: 1n }, data: { firstName: "kept" } });
+      });
+      expect((await prisma.user.findMany({ orderBy: { id: "asc" } })).map((user) => user.firstName)).toEqual(["kept", "B"]);
+      expect(await prisma.$queryRawUnsafe<Array<{ n: bigint }>>("SELECT COUNT(*) AS n FROM users WHERE id > ?", 0)).toEqual([{ n: 2n }]);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it("forgets the least recently used text beyond its size", async () => {
+    const counter = countPrepares();
+    const database = await createTestDatabase("sqlite");
+    try {
+      const { prisma } = database;
+      const texts = Array.from({ length: SQLITE_STATEMENT_CACHE_SIZE + 10 }, (_, i) => `SELECT ${i} AS n`);
+      for (const text of texts) await prisma.$queryRawUnsafe(text);
+      const before = counter.prepared.length;
+      await prisma.$queryRawUnsafe(texts.at(-1)!);
+      expect(counter.prepared.length).toBe(before);
+      await prisma.$queryRawUnsafe(texts[0]!);
+      expect(counter.prepared.length).toBe(before + 1);
+    } finally {
+      counter.restore();
+      await database.drop();
     }
   });
 });

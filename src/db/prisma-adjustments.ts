@@ -10,13 +10,17 @@
  *   (relkind, contype…) and @prisma/adapter-pg rejects, pass through as marked text and get their type back;
  * - migration scripts go to PostgreSQL whole, as one simple-protocol query (so PostgreSQL runs them in one
  *   implicit transaction, as the native engine does), instead of being split at every ";", which breaks on
- *   semicolons inside strings, comments or function bodies.
+ *   semicolons inside strings, comments or function bodies;
+ * - @prisma/adapter-better-sqlite3 prepares a new statement for every query (`client.prepare(sql).bind(args)`,
+ *   a statement binds once only); the bot's SQLite connection keeps its statements and runs them again with the
+ *   next query's arguments.
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import pg from "pg";
 import { ColumnTypeEnum, DriverAdapterError, type SqlDriverAdapter, type SqlQueryable, type SqlResultSet } from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 
 type WasmExports = Record<string, unknown>;
 
@@ -156,3 +160,78 @@ function restoreMarked(result: SqlResultSet): SqlResultSet {
   return result;
 }
 
+
+// ---------------------------------------------------------------------------
+// Prepared statements kept by @prisma/adapter-better-sqlite3's connection
+
+/** The part of a better-sqlite3 statement the adapter uses. */
+interface SqliteStatement {
+  readonly reader: boolean;
+  columns(): Array<{ name: string; type: string | null }>;
+  raw(toggle?: boolean): SqliteStatement;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
+  bind(...params: unknown[]): SqliteStatement;
+}
+
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+
+/** Distinct SQL texts a connection keeps prepared; the least recently used goes first (IN lists of every length...). */
+export const SQLITE_STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The SQLite adapter factory whose connection prepares each SQL text once. The adapter runs every query as
+ * `client.prepare(sql).bind(args)` then `run()`, or `reader`, `columns()` and `raw().all()`; preparing costs about
+ * as much as running a small query, and each statement is garbage after one use. Here `prepare` hands out the
+ * kept statement behind an object with those members, the arguments given to `run`/`all` instead of bound
+ * (better-sqlite3 binds a statement once for good). SQLite re-prepares a kept statement itself when the
+ * schema changed. Transactions run on the same connection, so they share the statements.
+ */
+export function keepSqliteStatements<F extends SqlMigrationAwareDriverAdapterFactory>(factory: F, size = SQLITE_STATEMENT_CACHE_SIZE): F {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const connection = (adapter as unknown as { client?: SqliteConnection }).client;
+    if (!connection || typeof connection.prepare !== "function") {
+      throw new Error("@prisma/adapter-better-sqlite3 no longer keeps its better-sqlite3 connection as `client`: see keepSqliteStatements in prisma-adjustments.ts");
+    }
+    connection.prepare = statementCache(connection.prepare.bind(connection), size);
+    return adapter;
+  };
+  return factory;
+}
+
+function statementCache(prepare: (sql: string) => SqliteStatement, size: number): (sql: string) => SqliteStatement {
+  const kept = new Map<string, SqliteStatement>();
+  return (sql) => {
+    let statement = kept.get(sql);
+    if (statement) {
+      kept.delete(sql);
+    } else {
+      statement = prepare(sql);
+      if (kept.size >= size) kept.delete(kept.keys().next().value!);
+    }
+    kept.set(sql, statement);
+    return withArguments(statement, []);
+  };
+}
+
+/** A kept statement as the adapter uses it, run with `params` each time. */
+function withArguments(statement: SqliteStatement, params: unknown[]): SqliteStatement {
+  const used: SqliteStatement = {
+    get reader() {
+      return statement.reader;
+    },
+    columns: () => statement.columns(),
+    raw: (toggle = true) => {
+      statement.raw(toggle);
+      return used;
+    },
+    all: () => statement.all(...params),
+    run: () => statement.run(...params),
+    bind: (...given) => withArguments(statement, given),
+  };
+  return used;
+}

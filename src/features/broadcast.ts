@@ -161,25 +161,25 @@ privateChats.command("broadcasts", async (ctx) => {
 });
 
 privateChats.command("stats", async (ctx) => {
-  const { users, tips, broadcasts } = ctx.deps;
-  const statuses = await users.countByStatus();
-  const recent = await broadcasts.recent(3);
+  const { figures, broadcasts } = ctx.deps;
   const today = inZone(ctx.deps.now(), ctx.deps.clinic.timeZone);
-  const [day, week] = [dayBounds(today), weekBounds(today)];
+  // Every count in one statement (figures-repository.ts), then the latest announcements.
+  const counts = await figures.clinic({ tipsSince: new Date(ctx.deps.now().getTime() - 7 * DAY_MS), day: dayBounds(today), week: weekBounds(today) });
+  const recent = await broadcasts.recent(3);
   const lines: string[] = [];
   for (const broadcast of recent) {
-    const figures = await broadcasts.figures(broadcast.id);
-    lines.push(`#${broadcast.id} ${broadcast.status}: ${figures.sent}/${broadcast.recipientCount}`);
+    const progress = await broadcasts.figures(broadcast.id);
+    lines.push(`#${broadcast.id} ${broadcast.status}: ${progress.sent}/${broadcast.recipientCount}`);
   }
   await ctx.reply(
     ctx.t("stats-text", {
-      active: String(statuses.active),
-      blocked: String(statuses.blocked),
-      subscribers: String(await tips.countActive()),
-      tips: String(await tips.countDeliveredSince(new Date(ctx.deps.now().getTime() - 7 * DAY_MS))),
-      pending: String(await ctx.deps.booking.appointments.countPending()),
-      today: String(await ctx.deps.booking.appointments.countAppointmentsBetween(day.start, day.end)),
-      week: String(await ctx.deps.booking.appointments.countAppointmentsBetween(week.start, week.end)),
+      active: String(counts.active),
+      blocked: String(counts.blocked),
+      subscribers: String(counts.subscribers),
+      tips: String(counts.tips),
+      pending: String(counts.pending),
+      today: String(counts.today),
+      week: String(counts.week),
       broadcasts: lines.join("\n") || "—",
     }),
     { parse_mode: "HTML" },

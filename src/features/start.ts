@@ -12,7 +12,8 @@ import { tipsButtons } from "./tips-buttons.js";
 export const startFeature = new Composer<BotContext>();
 
 startFeature.chatType("private").command("start", async (ctx) => {
-  ctx.patient = await ctx.deps.users.upsertFromTelegram(ctx.from, ctx.chat.id);
+  // The row read for this update is passed along: a /start that tells nothing new writes nothing.
+  ctx.patient = await ctx.deps.users.upsertFromTelegram(ctx.from, ctx.chat.id, ctx.patient);
   await ctx.i18n.renegotiateLocale();
   await ctx.reply(
     ctx.t("start-greeting", { name: escapeHtml(ctx.from.first_name), clinic: escapeHtml(ctx.deps.clinic.name[contextLanguage(ctx)]) }),

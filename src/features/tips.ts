@@ -6,6 +6,7 @@ import { tipsButtons } from "./tips-buttons.js";
 import { contextLanguage } from "../bot/i18n.js";
 import { formatDateTime, formatTimeOfDay, weekdayName } from "../clinic/format.js";
 import { nextWeeklySlot } from "../tips/weekly-schedule.js";
+import { isValidTimeZone } from "../shared/time.js";
 import type { TipSubscription } from "../tips/tip-repository.js";
 
 /**
@@ -79,7 +80,7 @@ privateChats.callbackQuery(tipsButtons.filter("zones"), async (ctx) => {
 
 privateChats.callbackQuery(tipsButtons.filter("tz"), async (ctx) => {
   const { zone } = tipsButtons.parse("tz", ctx.callbackQuery.data)!;
-  if (!IANAZone.isValidZone(zone)) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
+  if (!isValidTimeZone(zone)) return ctx.answerCallbackQuery({ text: ctx.t("menu-inactive") });
   await ctx.answerCallbackQuery();
   const text = await changeZone(ctx, zone);
   await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: settingsKeyboard(ctx) });
@@ -88,7 +89,7 @@ privateChats.callbackQuery(tipsButtons.filter("tz"), async (ctx) => {
 privateChats.command("timezone", async (ctx) => {
   const zone = ctx.match.trim();
   if (!zone) return ctx.reply(ctx.t("tips-zone-how"), { parse_mode: "HTML" });
-  if (!IANAZone.isValidZone(zone) || !zone.includes("/")) {
+  if (!isValidTimeZone(zone) || !zone.includes("/")) {
     return ctx.reply(ctx.t("tips-zone-invalid", { zone: escapeHtml(zone.slice(0, 64)) }), { parse_mode: "HTML" });
   }
   await ctx.reply(await changeZone(ctx, new IANAZone(zone).name), { parse_mode: "HTML", reply_markup: settingsKeyboard(ctx) });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, dayBounds, fromEpochMinutes, HOUR_MS, inZone, localDate, minutesOfDay, toEpochMinutes, weekBounds } from "./time.js";
+import { DAY_MS, dayBounds, fromEpochMinutes, HOUR_MS, inZone, isValidTimeZone, localDate, minutesOfDay, toEpochMinutes, weekBounds } from "./time.js";
 
 describe("shared time", () => {
+  it("knows IANA time zone names, asked once or many times", () => {
+    for (let round = 0; round < 2; round++) {
+      expect(isValidTimeZone("America/Toronto")).toBe(true);
+      expect(isValidTimeZone("Europe/Paris")).toBe(true);
+      expect(isValidTimeZone("Mars/Olympus_Mons")).toBe(false);
+      expect(isValidTimeZone("")).toBe(false);
+    }
+  });
+
   it("reads an instant on a zone's wall clock and calendar", () => {
     // 03:30 UTC on 2 December is still the evening of 1 December in Ottawa.
     const instant = new Date("2026-12-02T03:30:00Z");

@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { DateTime, IANAZone } from "luxon";
 
 /**
  * Time as every layer counts it: durations in milliseconds, instants on a
@@ -9,6 +9,17 @@ import { DateTime } from "luxon";
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
+
+/** Zone names found valid: luxon checks one by building an Intl formatter each time it is asked. */
+const validZones = new Set<string>();
+
+/** Whether Intl knows this IANA time zone name (valid names remembered: there are a few hundred). */
+export function isValidTimeZone(name: string): boolean {
+  if (validZones.has(name)) return true;
+  if (!IANAZone.isValidZone(name)) return false;
+  validZones.add(name);
+  return true;
+}
 
 /** An instant on a zone's wall clock. */
 export function inZone(instant: Date, zone: string): DateTime {

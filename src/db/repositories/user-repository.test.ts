@@ -49,6 +49,35 @@ describe.each(testProviders)("user repository on %s", (provider) => {
     expect(updated).toMatchObject({ firstName: "Lea", username: "lea", languageCode: null, chatId: BigInt(BIG_CHAT + 1), language: "en", timeZone: "Europe/Paris", status: "active", blockedAt: null });
   });
 
+  it("writes nothing when the row read in the update already says what Telegram tells, and writes any change", async () => {
+    const from = { id: BIG_ID, first_name: "Léa", last_name: "Martin", username: "lea_m", language_code: "fr" };
+    const known = await users.upsertFromTelegram(from, BIG_CHAT);
+    // A row that differs from the database's shows whether it was written: returned as it is, nothing changed.
+    const marked = { ...known, timeZone: "Europe/Paris" };
+    expect(await users.upsertFromTelegram(from, BIG_CHAT, marked)).toBe(marked);
+    expect((await users.findById(BIG_ID))?.timeZone).toBeNull();
+    const changes: Array<[typeof from, number]> = [
+      [{ ...from, first_name: "Lea" }, BIG_CHAT],
+      [{ ...from, last_name: "Roy" }, BIG_CHAT],
+      [{ ...from, username: "lea" }, BIG_CHAT],
+      [{ ...from, language_code: "en" }, BIG_CHAT],
+      [from, BIG_CHAT + 1],
+    ];
+    for (const [told, chat] of changes) {
+      const written = await users.upsertFromTelegram(told, chat, known);
+      expect(written).toMatchObject({ firstName: told.first_name, lastName: told.last_name, username: told.username, languageCode: told.language_code, chatId: BigInt(chat) });
+      expect(await users.findById(BIG_ID)).toEqual(written);
+    }
+    // Blocked: someone who writes has not blocked the bot, so the row is written.
+    await users.upsertFromTelegram(from, BIG_CHAT);
+    await users.setStatus(BIG_ID, "blocked");
+    const blocked = (await users.findById(BIG_ID))!;
+    expect(await users.upsertFromTelegram(from, BIG_CHAT, blocked)).toMatchObject({ status: "active", blockedAt: null });
+    expect(await users.findById(BIG_ID)).toMatchObject({ status: "active", blockedAt: null });
+    // Someone else's row is no row of theirs.
+    expect((await users.upsertFromTelegram({ ...from, id: BIG_ID + 1 }, BIG_CHAT, blocked)).id).toBe(BigInt(BIG_ID + 1));
+  });
+
   it("setStatus says whether anything changed and stamps blockedAt", async () => {
     await users.upsertFromTelegram({ id: BIG_ID, first_name: "Léa" }, BIG_CHAT);
     expect(await users.setStatus(BIG_ID, "active")).toBe(false);

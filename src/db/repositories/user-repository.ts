@@ -30,8 +30,10 @@ export interface UserRepository {
    * Records the user, or refreshes their names, chat and Telegram language.
    * Marks them active again: someone who writes to the bot has not blocked it.
    * Keeps what they chose in the bot (language, time zone).
+   * `known`: their row as read earlier in this update; when Telegram tells nothing new and they are
+   * active already, it is returned as it is, with no write.
    */
-  upsertFromTelegram(from: TelegramUserInfo, chatId: UserId): Promise<User>;
+  upsertFromTelegram(from: TelegramUserInfo, chatId: UserId, known?: User | null): Promise<User>;
   findById(id: UserId): Promise<User | null>;
   /** Returns whether the status changed (false if already so, or no such user). */
   setStatus(id: UserId, status: UserStatus): Promise<boolean>;
@@ -54,8 +56,9 @@ export function createUserRepository(db: Db, now: () => Date = () => new Date())
   };
 
   return {
-    async upsertFromTelegram(from, chatId) {
+    async upsertFromTelegram(from, chatId, known) {
       const id = BigInt(from.id);
+      if (known && unchanged(known, from, chatId)) return known;
       const fields = {
         chatId: BigInt(chatId),
         firstName: from.first_name,
@@ -101,6 +104,20 @@ export function createUserRepository(db: Db, now: () => Date = () => new Date())
       return counts;
     },
   };
+}
+
+/** Whether the row already says what Telegram tells about the user, and that they are active. */
+function unchanged(row: User, from: TelegramUserInfo, chatId: UserId): boolean {
+  return (
+    row.id === BigInt(from.id) &&
+    row.chatId === BigInt(chatId) &&
+    row.firstName === from.first_name &&
+    row.lastName === (from.last_name ?? null) &&
+    row.username === (from.username ?? null) &&
+    row.languageCode === (from.language_code ?? null) &&
+    row.status === "active" &&
+    row.blockedAt === null
+  );
 }
 
 function isUserStatus(value: string): value is UserStatus {
