@@ -15,7 +15,7 @@ import { createOutboxRepository } from "./delivery/outbox-repository.js";
 import { createSendRateLimiter } from "./delivery/send-rate.js";
 import { keepAliveSafeFetch } from "./http/keep-alive-fetch.js";
 import { createSharedSendBudget } from "./delivery/shared-send-budget.js";
-import { concurrencyFor, DeliveryEngine } from "./delivery/delivery-engine.js";
+import { concurrencyFor, DeliveryEngine, sendingGroupFor } from "./delivery/delivery-engine.js";
 import { telegramSender } from "./bot/telegram-sender.js";
 import { createTipRepository } from "./tips/tip-repository.js";
 import { createPersonalDataRepository } from "./privacy/personal-data-repository.js";
@@ -154,6 +154,7 @@ export function createServices(input: ServicesInput): Services {
     sender: telegramSender(new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 30, fetch: telegramFetch, ...input.client })),
     limiter,
     concurrency: concurrencyFor(config.sendRatePerSecond),
+    sendingGroup: sendingGroupFor(config.sendRatePerSecond),
     logger: logger.child({ component: "delivery" }),
     now,
     render: (row) => broadcastService.render(row),

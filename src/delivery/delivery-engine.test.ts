@@ -5,7 +5,7 @@ import { createTestDatabase, testProviders, type TestDatabase } from "../../test
 import { BotApiSimulator } from "../bot-api-peer/index.js";
 import { createOutboxRepository } from "./outbox-repository.js";
 import { createSendRateLimiter } from "./send-rate.js";
-import { concurrencyFor, DeliveryEngine, type DeliveryEngineOptions, type MessageSender } from "./delivery-engine.js";
+import { concurrencyFor, DeliveryEngine, sendingGroupFor, type DeliveryEngineOptions, type MessageSender } from "./delivery-engine.js";
 import type { NewOutboxMessage, OutboxStore } from "./outbox.js";
 import { telegramSender } from "../bot/telegram-sender.js";
 
@@ -168,6 +168,45 @@ describe.each(testProviders)("delivery engine on %s", (provider) => {
     const rows = await database.prisma.outboxMessage.findMany({ where: { key: { startsWith: "many-" } } });
     expect(rows.every((row) => row.status === "sent" && row.sentAt !== null)).toBe(true);
     for (const row of rows) expect(row.telegramMessageId).toBe(sim.lastMessageTo(Number(row.chatId))!.message_id);
+  });
+
+  it("at a high rate marks the rows next in line sending with the one whose slot came: one statement for several", async () => {
+    setup({ latencyMs: { min: 1, max: 3 } });
+    expect(sendingGroupFor(30)).toBe(1);
+    expect(sendingGroupFor(294)).toBe(5);
+    await store.enqueue(Array.from({ length: 100 }, (_, i) => note(`group-${i}`, 4000 + i)));
+    let statements = 0;
+    let rows = 0;
+    const counted: OutboxStore = {
+      ...store,
+      markSending: (...args) => (statements++, rows++, store.markSending(...args)),
+      markSendingMany: (ids, now, claimer) => (statements++, (rows += ids.length), store.markSendingMany(ids, now, claimer)),
+    };
+    expect(await engine({ store: counted, concurrency: concurrencyFor(294), sendingGroup: sendingGroupFor(294) }, 294).drain()).toBe(100);
+    expect(rows).toBe(100);
+    expect(statements).toBeLessThanOrEqual(100 / 5 + 2);
+    expect(sim.stats().delivered).toBe(100);
+    expect([...sim.deliveryCounts().values()].every((count) => count === 1)).toBe(true);
+    expect(Object.values(await statuses()).every((status) => status === "sent")).toBe(true);
+  });
+
+  it("hands back, on stop, the rows marked sending ahead that never got their slot: none is left sending", async () => {
+    setup();
+    await store.enqueue(Array.from({ length: 60 }, (_, i) => note(`ahead-${i}`, 5000 + i)));
+    // 20 a second: the stop comes while most rows wait for their slot, some of them marked already.
+    const slow = engine({ concurrency: 30, sendingGroup: 5 }, 20);
+    slow.start();
+    await sim.waitFor(() => sim.stats().delivered >= 8, 5_000);
+    await slow.stop();
+    const byStatus = Object.values(await statuses()).reduce<Record<string, number>>((counts, status) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+    expect(byStatus.sending ?? 0).toBe(0);
+    expect(byStatus.claimed ?? 0).toBe(0);
+    expect(byStatus.sent).toBe(sim.stats().delivered);
+    expect((byStatus.sent ?? 0) + (byStatus.pending ?? 0)).toBe(60);
+    // And the rest go out after a restart, once each.
+    await engine().drain();
+    expect(sim.stats().delivered).toBe(60);
+    expect([...sim.deliveryCounts().values()].every((count) => count === 1)).toBe(true);
   });
 
   it("keeps a quarter of a second of the rate waiting for its slots, so a slot never finds nobody ready", async () => {

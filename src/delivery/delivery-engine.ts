@@ -55,6 +55,8 @@ export interface DeliveryEngineOptions {
    */
   sentFlushMs?: number;
   sentBatchSize?: number;
+  /** Rows marked "sending" in one statement: the one whose slot came and those next in line (default 1; see sendingGroupFor). */
+  sendingGroup?: number;
   idlePollMs?: number;
   /** Attempts for transient server errors before giving up. */
   maxAttempts?: number;
@@ -69,6 +71,16 @@ export interface DeliveryEngineOptions {
  */
 export function concurrencyFor(ratePerSecond: number): number {
   return Math.max(8, Math.ceil(ratePerSecond / 4));
+}
+
+/**
+ * How many rows are marked "sending" together at a send rate: those whose slots come within 20 ms
+ * (5 at 294/s). Below 100/s, one: each row is marked right before its own call, as at Telegram's 30/s.
+ * One statement a send was a quarter of the process's CPU at 294/s; a row marked ahead and then
+ * caught by a crash is reported unknown without having been sent, so the group stays this small.
+ */
+export function sendingGroupFor(ratePerSecond: number): number {
+  return Math.max(1, Math.floor(ratePerSecond / 50));
 }
 
 interface SentRecord {
@@ -99,6 +111,10 @@ export class DeliveryEngine {
   private wakeUp: (() => void) | undefined;
   private claimCounter = 0;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Sends waiting for their slot, in the order they asked for it. */
+  private readonly waitingForSlot = new Set<{ row: OutboxRow; claimer: string }>();
+  /** Rows marked "sending" with an earlier row's group, before their own slot: whether that worked. */
+  private readonly markedAhead = new Map<number, Promise<boolean>>();
   private sentToRecord: SentRecord[] = [];
   private sentTimer: NodeJS.Timeout | undefined;
 
@@ -111,6 +127,7 @@ export class DeliveryEngine {
       maxAttempts: 4,
       sentFlushMs: 25,
       sentBatchSize: 50,
+      sendingGroup: 1,
       ...options,
     };
   }
@@ -209,12 +226,21 @@ export class DeliveryEngine {
 
   private async deliverOne(row: OutboxRow, claimer: string, signal?: AbortSignal): Promise<void> {
     const { store, limiter, logger } = this.options;
+    const waiting = { row, claimer };
+    this.waitingForSlot.add(waiting);
     try {
       await limiter.acquire(Number(row.chatId), { signal });
     } catch {
-      return; // stopping: the row stays claimed and is released by stop()
+      // Stopping: the row stays claimed and is released by stop(); one marked "sending" with an earlier
+      // row's group never left either, so it goes back to claimed first.
+      this.waitingForSlot.delete(waiting);
+      const marked = this.markedAhead.get(row.id);
+      this.markedAhead.delete(row.id);
+      if (marked && (await marked)) await store.unmarkSending([row.id], claimer);
+      return;
     }
-    if (!(await store.markSending(row.id, this.options.now(), claimer))) {
+    this.waitingForSlot.delete(waiting);
+    if (!(await this.markSending(row, claimer))) {
       await this.report(row, { result: "skipped" });
       return;
     }
@@ -242,6 +268,34 @@ export class DeliveryEngine {
         break;
     }
     await this.report(row, outcome);
+  }
+
+  /**
+   * claimed → sending, right before the call. At a high rate (`sendingGroup` > 1) the rows next in line
+   * for a slot are marked with it, in one statement: their slots come within the next few
+   * milliseconds (sendingGroupFor). A crash before those slots leaves them unknown, never resent, as it
+   * would a row whose call was out; a stop hands them back (deliverOne).
+   */
+  private async markSending(row: OutboxRow, claimer: string): Promise<boolean> {
+    const ahead = this.markedAhead.get(row.id);
+    if (ahead) {
+      this.markedAhead.delete(row.id);
+      return ahead;
+    }
+    const ids = [row.id];
+    for (const next of this.waitingForSlot) {
+      if (ids.length >= this.options.sendingGroup) break;
+      if (next.claimer === claimer && !this.markedAhead.has(next.row.id)) ids.push(next.row.id);
+    }
+    if (ids.length === 1) return this.options.store.markSending(row.id, this.options.now(), claimer);
+    const marking = this.options.store.markSendingMany(ids, this.options.now(), claimer).then((marked) => new Set(marked));
+    for (const id of ids.slice(1)) {
+      const mine = marking.then((marked) => marked.has(id));
+      // A failed statement is told to the row that waits for it (its own turn, or its stop).
+      mine.catch(() => undefined);
+      this.markedAhead.set(id, mine);
+    }
+    return (await marking).has(row.id);
   }
 
   /**

@@ -72,6 +72,19 @@ export function createOutboxRepository(db: Db): OutboxStore {
       return count === 1;
     },
 
+    async markSendingMany(ids, now, claimer) {
+      const marked = await db.outboxMessage.updateManyAndReturn({
+        where: { id: { in: [...ids] }, status: "claimed", claimedBy: claimer },
+        data: { status: "sending", claimedAt: now },
+        select: { id: true },
+      });
+      return marked.map((row) => row.id);
+    },
+
+    async unmarkSending(ids, claimer) {
+      await db.outboxMessage.updateMany({ where: { id: { in: [...ids] }, status: "sending", claimedBy: claimer }, data: { status: "claimed" } });
+    },
+
     async markSent(id, telegramMessageId, now) {
       await db.outboxMessage.updateMany({ where: { id }, data: { status: "sent", sentAt: now, telegramMessageId, lastError: null } });
     },

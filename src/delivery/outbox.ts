@@ -80,6 +80,10 @@ export interface OutboxStore {
    * another sender is never sent by both.
    */
   markSending(id: number, now: Date, claimer?: string): Promise<boolean>;
+  /** markSending for several rows in one statement; returns the ids it moved to sending. */
+  markSendingMany(ids: readonly number[], now: Date, claimer: string): Promise<number[]>;
+  /** sending → claimed, for rows marked sending whose call never started (a stop while they waited for their slot). */
+  unmarkSending(ids: readonly number[], claimer: string): Promise<void>;
   markSent(id: number, telegramMessageId: number | null, now: Date): Promise<void>;
   /** markSent for several rows at once (one statement, not one a row). */
   markSentMany(sent: ReadonlyArray<{ id: number; telegramMessageId: number | null }>, now: Date): Promise<void>;
