@@ -28,4 +28,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # The same command as package.json's "start" (a test keeps the two alike).
-CMD ["node", "--max-semi-space-size=2", "--heap-growing-percent=50", "--liftoff-only", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--heap-growing-percent=50", "--liftoff-only", "--v8-pool-size=1", "dist/main.js"]

@@ -22,7 +22,7 @@ describe("how the bot is started", () => {
 
   it("names each node option that keeps memory low, and none that caps the heap", () => {
     const options = startCommand().slice(0, -1);
-    expect(options).toEqual(expect.arrayContaining(["--max-semi-space-size=2", "--heap-growing-percent=50", "--liftoff-only"]));
+    expect(options).toEqual(expect.arrayContaining(["--max-semi-space-size=2", "--heap-growing-percent=50", "--liftoff-only", "--v8-pool-size=1"]));
     expect(options.some((option) => option.startsWith("--max-old-space-size") || option.startsWith("--max-heap-size"))).toBe(false);
   });
 });
