@@ -195,7 +195,7 @@ export function createServices(input: ServicesInput): Services {
     clinic,
     i18n,
     users,
-    figures: createFiguresRepository(database.prisma, database.provider),
+    figures: createFiguresRepository(database.prisma),
     tips,
     tipCatalog,
     tipLibrary,

@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
 import { z } from "zod";
 import { readYamlFile } from "../content/yaml-file.js";
-import { minutesOfDay } from "../shared/time.js";
+import { isValidTimeZone, minutesOfDay } from "../shared/time.js";
 
 /**
  * The clinic's own profile (content/clinic.yml): who it is, when it is open,
@@ -21,7 +21,7 @@ const localized = z.object({ en: z.string().trim().min(1), fr: z.string().trim()
 });
 export type Localized = z.output<typeof localized>;
 
-const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
+const timeZone = z.string().refine((zone) => isValidTimeZone(zone), {
   message: "must be an IANA time zone name such as America/Toronto",
 });
 

@@ -18,9 +18,15 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import pg from "pg";
-import { ColumnTypeEnum, DriverAdapterError, type SqlDriverAdapter, type SqlQueryable, type SqlResultSet } from "@prisma/driver-adapter-utils";
+import {
+  ColumnTypeEnum,
+  DriverAdapterError,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQueryable,
+  type SqlResultSet,
+} from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
-import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 
 type WasmExports = Record<string, unknown>;
 
@@ -159,7 +165,6 @@ function restoreMarked(result: SqlResultSet): SqlResultSet {
   });
   return result;
 }
-
 
 // ---------------------------------------------------------------------------
 // Prepared statements kept by @prisma/adapter-better-sqlite3's connection

@@ -158,7 +158,6 @@ describe.each(testProviders)("delivery engine on %s", (provider) => {
     const statements: number[] = [];
     const counted: OutboxStore = {
       ...store,
-      markSent: (...args) => (statements.push(1), store.markSent(...args)),
       markSentMany: (sent, now) => (statements.push(sent.length), store.markSentMany(sent, now)),
     };
     expect(await engine({ store: counted, concurrency: concurrencyFor(1000) }).drain()).toBe(200);

@@ -85,10 +85,6 @@ export function createOutboxRepository(db: Db): OutboxStore {
       await db.outboxMessage.updateMany({ where: { id: { in: [...ids] }, status: "sending", claimedBy: claimer }, data: { status: "claimed" } });
     },
 
-    async markSent(id, telegramMessageId, now) {
-      await db.outboxMessage.updateMany({ where: { id }, data: { status: "sent", sentAt: now, telegramMessageId, lastError: null } });
-    },
-
     async markSentMany(sent, now) {
       // One statement for many rows: a statement costs about as much for one row as for thirty (Prisma's
       // per-query work, SQLite's commit), and updateMany cannot give each row its own message id.

@@ -84,8 +84,7 @@ export interface OutboxStore {
   markSendingMany(ids: readonly number[], now: Date, claimer: string): Promise<number[]>;
   /** sending → claimed, for rows marked sending whose call never started (a stop while they waited for their slot). */
   unmarkSending(ids: readonly number[], claimer: string): Promise<void>;
-  markSent(id: number, telegramMessageId: number | null, now: Date): Promise<void>;
-  /** markSent for several rows at once (one statement, not one a row). */
+  /** sending → sent, with each row's message id, for several rows at once (one statement, not one a row). */
   markSentMany(sent: ReadonlyArray<{ id: number; telegramMessageId: number | null }>, now: Date): Promise<void>;
   /** Back to pending (nothing was delivered), to be tried again at `dueAt`. */
   release(id: number, dueAt: Date, attempts: number, lastError: string | null): Promise<void>;

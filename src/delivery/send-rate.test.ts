@@ -10,7 +10,7 @@ async function microtasksOnly(): Promise<void> {
 describe("send rate limiter", () => {
   it("lets the first replies after a quiet spell go at once, without waiting for any timer, and spaces the rest", async () => {
     const limiter = createSendRateLimiter({ globalPerSecond: 30 });
-    const burst = catchUpSlots(30, "reply");
+    const burst = catchUpSlots(30);
     // A third of a second of the rate, and the one due now.
     expect(burst).toBe(10);
     const granted: number[] = [];

@@ -87,7 +87,7 @@ export const PER_CHAT_INTERVAL_MS = 1_050;
  */
 export const CATCH_UP_SLOTS = 10;
 
-export function catchUpSlots(perSecond: number, _priority: SendPriority): number {
+export function catchUpSlots(perSecond: number): number {
   return Math.max(CATCH_UP_SLOTS, Math.floor(perSecond / 3));
 }
 
@@ -98,7 +98,7 @@ export function localSlotSchedule(perSecond: number, now: () => number = Date.no
   return {
     reserve(priority) {
       const at = now();
-      const earliest = at - catchUpSlots(perSecond, priority) * interval;
+      const earliest = at - catchUpSlots(perSecond) * interval;
       const slot = priority === "reply" ? Math.max(next, earliest) : next >= earliest ? next : at;
       next = slot + interval;
       return { delayMs: slot - at };
@@ -201,9 +201,8 @@ export function createSendRateLimiter(options: RateOptions): SendRateLimiter {
         // arrives, a few ms after it left here, so a burst that leaves within the second's allowance may
         // still land in one window with the sends of the next second.
         const spacing = candidate.priority === "bulk" ? catchUpSpacing : 0;
-        for (let wait = Math.max(windowWait(now()), lastGrantAt + spacing - now()); wait > 0; wait = Math.max(windowWait(now()), lastGrantAt + spacing - now())) {
-          await sleep(wait);
-        }
+        const grantWait = () => Math.max(windowWait(now()), lastGrantAt + spacing - now());
+        for (let wait = grantWait(); wait > 0; wait = grantWait()) await sleep(wait);
         const sendAt = now();
         // A 429 arrived while we waited: the slot is lost, wait out the pause.
         if (pausedUntil > sendAt) continue;

@@ -33,10 +33,10 @@ describe.runIf(testProviders.includes("postgresql"))("the send budget shared by 
     expect(times).toHaveLength(90);
     // The first 11 go at once (the slots left unused while idle), the other 79 at 30 a second: 2.6 s together,
     // where alone each would send its 45 in 1.1 s.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(((90 - catchUpSlots(30, "reply") - 1) / 30) * 1000 - 100);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(((90 - catchUpSlots(30) - 1) / 30) * 1000 - 100);
     // Telegram's bucket (30, refilled at 30 a second) never runs dry: the idle burst and a late timer's catch-up are a few at most.
     expect(lowestBucketLevel(times, 30)).toBeGreaterThanOrEqual(0);
-    expect(mostInAnySecond(times)).toBeLessThanOrEqual(30 + catchUpSlots(30, "reply") + 1);
+    expect(mostInAnySecond(times)).toBeLessThanOrEqual(30 + catchUpSlots(30) + 1);
   });
 
   it("gives one instance's replies the slots before another instance's bulk sends", async () => {

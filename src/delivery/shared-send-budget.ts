@@ -51,14 +51,14 @@ export function createSharedSendBudget(databaseUrl: string, perSecond: number): 
       const { rows } = await pool.query<{ delay: number | null; wait: number }>(
         `WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now),
               current AS (SELECT b.next_at, b.paused_until, b.holder, clock.now,
-                                 GREATEST(CASE WHEN $4::text = 'reply' THEN GREATEST(b.next_at, clock.now - $1::float8 * $6::int) WHEN b.next_at >= clock.now - $1::float8 * $2::int THEN b.next_at ELSE clock.now END, b.paused_until) AS slot
+                                 GREATEST(CASE WHEN $4::text = 'reply' THEN GREATEST(b.next_at, clock.now - $1::float8 * $2::int) WHEN b.next_at >= clock.now - $1::float8 * $2::int THEN b.next_at ELSE clock.now END, b.paused_until) AS slot
                           FROM send_budget b, clock WHERE b.id = 1 FOR UPDATE OF b),
               taken AS (UPDATE send_budget SET next_at = current.slot + $1::float8, holder = $3::text
                         FROM current
                         WHERE send_budget.id = 1 AND ($4::text = 'reply' OR current.holder = $3::text OR current.slot <= current.now + $1::float8 - $5::float8)
                         RETURNING current.slot - current.now AS delay)
          SELECT (SELECT delay FROM taken) AS delay, current.slot - current.now AS wait FROM current`,
-        [interval, catchUpSlots(perSecond, "bulk"), me, priority, margin, catchUpSlots(perSecond, "reply")],
+        [interval, catchUpSlots(perSecond), me, priority, margin],
       );
       const row = rows[0];
       if (!row) throw new Error("send_budget has no row");

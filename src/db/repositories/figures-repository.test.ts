@@ -20,7 +20,7 @@ describe.each(testProviders)("the clinic's figures on %s", (provider) => {
   afterAll(() => database.drop());
 
   it("start at zero on an empty database", async () => {
-    expect(await createFiguresRepository(database.prisma, database.provider).clinic({ tipsSince, day, week })).toEqual({
+    expect(await createFiguresRepository(database.prisma).clinic({ tipsSince, day, week })).toEqual({
       active: 0,
       blocked: 0,
       subscribers: 0,
@@ -85,6 +85,6 @@ describe.each(testProviders)("the clinic's figures on %s", (provider) => {
     };
     // The data reaches every case: none of the figures is trivially zero.
     expect(expected).toEqual({ active: 3, blocked: 2, subscribers: 1, tips: 3, pending: 12, today: 6, week: 14 });
-    expect(await createFiguresRepository(prisma, database.provider).clinic({ tipsSince, day, week })).toEqual(expected);
+    expect(await createFiguresRepository(prisma).clinic({ tipsSince, day, week })).toEqual(expected);
   });
 });

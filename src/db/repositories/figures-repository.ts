@@ -1,5 +1,4 @@
 import type { Db } from "../database.js";
-import type { Provider } from "../schema-files.js";
 
 /** The clinic's figures staff read in /stats. */
 export interface ClinicFigures {
@@ -26,26 +25,22 @@ export interface FiguresRepository {
   clinic(input: { tipsSince: Date; day: { start: Date; end: Date }; week: { start: Date; end: Date } }): Promise<ClinicFigures>;
 }
 
-export function createFiguresRepository(db: Db, provider: Provider): FiguresRepository {
-  // SQLite binds `?` in order of appearance; PostgreSQL numbers them, and is told they are timestamps.
-  const at = (n: number) => (provider === "postgresql" ? `CAST($${n} AS timestamp(3))` : "?");
-  const sql = `
-    SELECT patients.active, patients.blocked,
-      (SELECT COUNT(*) FROM tip_subscriptions JOIN users AS subscriber ON subscriber.id = tip_subscriptions.user_id
-        WHERE tip_subscriptions.active = true AND subscriber.status = 'active') AS subscribers,
-      (SELECT COUNT(*) FROM tip_deliveries WHERE delivered_at >= ${at(1)}) AS tips,
-      (SELECT COUNT(*) FROM appointment_requests WHERE status IN ('requested', 'proposed')) AS pending,
-      (SELECT COUNT(*) FROM appointments WHERE starts_at >= ${at(2)} AND starts_at < ${at(3)} AND status <> 'cancelled') AS today,
-      (SELECT COUNT(*) FROM appointments WHERE starts_at >= ${at(4)} AND starts_at < ${at(5)} AND status <> 'cancelled') AS week
-    FROM (
-      SELECT COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) AS active,
-        COALESCE(SUM(CASE WHEN status = 'blocked' THEN 1 ELSE 0 END), 0) AS blocked
-      FROM users
-    ) AS patients`;
-
+export function createFiguresRepository(db: Db): FiguresRepository {
   return {
     async clinic({ tipsSince, day, week }) {
-      const [row] = await db.$queryRawUnsafe<Array<Record<keyof ClinicFigures, number | bigint | string>>>(sql, tipsSince, day.start, day.end, week.start, week.end);
+      const [row] = await db.$queryRaw<Array<Record<keyof ClinicFigures, number | bigint | string>>>`
+        SELECT patients.active, patients.blocked,
+          (SELECT COUNT(*) FROM tip_subscriptions JOIN users AS subscriber ON subscriber.id = tip_subscriptions.user_id
+            WHERE tip_subscriptions.active = true AND subscriber.status = 'active') AS subscribers,
+          (SELECT COUNT(*) FROM tip_deliveries WHERE delivered_at >= ${tipsSince}) AS tips,
+          (SELECT COUNT(*) FROM appointment_requests WHERE status IN ('requested', 'proposed')) AS pending,
+          (SELECT COUNT(*) FROM appointments WHERE starts_at >= ${day.start} AND starts_at < ${day.end} AND status <> 'cancelled') AS today,
+          (SELECT COUNT(*) FROM appointments WHERE starts_at >= ${week.start} AND starts_at < ${week.end} AND status <> 'cancelled') AS week
+        FROM (
+          SELECT COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) AS active,
+            COALESCE(SUM(CASE WHEN status = 'blocked' THEN 1 ELSE 0 END), 0) AS blocked
+          FROM users
+        ) AS patients`;
       const figure = (name: keyof ClinicFigures) => Number(row?.[name] ?? 0);
       return {
         active: figure("active"),
