@@ -11,6 +11,7 @@ const TIMING_SENSITIVE = [
   "test/e2e/instances.e2e.test.ts",
   "src/delivery/delivery-sender.test.ts",
   "src/delivery/shared-send-budget.test.ts",
+  "src/delivery/send-rate.test.ts",
 ];
 
 export default defineConfig({
