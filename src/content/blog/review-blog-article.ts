@@ -11,9 +11,12 @@ export const REVIEW_TRANSITIONS: Record<ReviewAction, { from: readonly BlogStatu
 
 export type ReviewOutcome = { ok: true; row: BlogArticleRow } | { ok: false; row: BlogArticleRow | null };
 
-/** A staff member's Publish, Skip or Unpublish; the first press wins, a repeated or stale one is told where things stand. */
-export async function reviewBlogArticle(repo: BlogArticleRepository, id: number, action: ReviewAction, staffId: number): Promise<ReviewOutcome> {
+/**
+ * A staff member's Publish, Skip or Unpublish; the first press wins, a repeated or stale one is told where things
+ * stand. With `revision`, only that revision of the article (the one staff saw) changes.
+ */
+export async function reviewBlogArticle(repo: BlogArticleRepository, id: number, action: ReviewAction, staffId: number, revision?: number): Promise<ReviewOutcome> {
   const { from, to } = REVIEW_TRANSITIONS[action];
-  const row = await repo.transition(id, from, to, staffId);
+  const row = await repo.transition(id, from, to, staffId, revision);
   return row ? { ok: true, row } : { ok: false, row: await repo.find(id) };
 }
