@@ -236,7 +236,7 @@ export function createServices(input: ServicesInput): Services {
       for (const row of drafts) {
         const messages = blogPreviewMessages(row, { i18n, clinic, staffLanguage });
         await outbox.enqueue(
-          messages.map((message, index) => ({ key: `blog-preview:${row.id}:${index}`, kind: "notice", chatId: staffChatId, message, dueAt: at })),
+          messages.map((message, index) => ({ key: `blog-preview:${row.id}:${row.revision}:${index}`, kind: "notice", chatId: staffChatId, message, dueAt: at })),
         );
         logger.info({ articleId: row.id, title: row.article.title }, "blog draft preview queued for staff");
       }

@@ -48,7 +48,7 @@ describe("the bot's buttons", () => {
   });
 
   it("of staff features are marked so, and no patient button shares their prefix", () => {
-    expect(codecs.filter((codec) => codec.staff).map((codec) => codec.prefix).sort()).toEqual(["bc", "blog", "rq", "today"]);
+    expect(codecs.filter((codec) => codec.staff).map((codec) => codec.prefix).sort()).toEqual(["bc", "blog", "blogedit", "rq", "today"]);
     expect(codecs.find((codec) => codec.prefix === "ap")?.staff).toBe(false);
   });
 

@@ -59,6 +59,8 @@ describe.each(testProviders)("forged buttons on %s", (provider) => {
       offerId: [boOffer.id, boOffer.id + 1, never],
       broadcastId: [draft.id, never],
       articleId: [1, never],
+      revision: [1, 2, never],
+      tip: [0, 1, never],
       minutes: [minutes],
     };
     const valuesOf = (name: string, kind: FieldKind): Array<string | number> => {
