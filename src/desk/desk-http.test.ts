@@ -9,6 +9,7 @@ import { startHttpServer, type RunningHttpServer } from "../http/server.js";
 import { confirmRequest } from "../booking/confirm-request.js";
 import { cancelAppointment } from "../booking/cancel-appointment.js";
 import { loadClinicProfile } from "../clinic/clinic-profile.js";
+import { storeBlogPosts } from "../content/blog/store-blog-posts.js";
 
 // Tuesday 1 December 2026, 08:00 in Ottawa.
 const START = new Date("2026-12-01T13:00:00Z");
@@ -63,6 +64,46 @@ describe.each(testProviders)("the staff desk's API on %s", (provider) => {
   afterAll(async () => {
     await http?.close();
     await t?.close();
+  });
+
+  describe("the Articles view", () => {
+    it("lists a draft with each tip card as patients get it, and applies only staff edits made on the current revision", async () => {
+      const url = "https://clinic.example/neck-at-night/";
+      const section = (heading: string, bodyHtml: string) => ({ id: heading.toLowerCase().replace(/[^a-z]+/g, "-"), heading, bodyMarkdown: "", bodyHtml, line: 0, isTip: true });
+      const { added } = await storeBlogPosts(t.services.deps.blog, {
+        posts: [{ key: url, article: {
+          slug: "neck-at-night", title: "neck at night", date: "2025-10-01", language: "en", tags: [], url, file: url, imported: true, intro: "",
+          sections: [section("One pillow", "One pillow keeps the neck <b>level</b>."), section("Share on Facebook", "Tweet"), section("Side sleeping", "A pillow between the knees.")],
+        } }],
+        skipped: [],
+      });
+      const id = added[0]!.id;
+      const listed = (await call("/desk/api/articles")).json!.articles.find((article: { id: number }) => article.id === id);
+      expect(listed).toMatchObject({ status: "draft", revision: 1, editable: true, title: "neck at night" });
+      expect(listed.tips.map((tip: { heading: string }) => tip.heading)).toEqual(["One pillow", "Share on Facebook", "Side sleeping"]);
+      expect(listed.tips[0].card).toBe(`<b>One pillow</b>\n\nOne pillow keeps the neck <b>level</b>.\n\n<a href="${url}">Read the whole article</a>\n\n<i>${t.services.deps.clinic.disclaimer.en}</i>`);
+      expect(listed.tips[0].text).toBe("One pillow keeps the neck level.");
+
+      // A patient's genuine launch data, a missing signature: refused, nothing changes.
+      const patient = `tma ${signedLaunchData(TEST_TOKEN, { id: ana.id, first_name: "Ana" }, { authDate: clock })}`;
+      expect((await call(`/desk/api/articles/${id}/tips/1/drop`, { auth: patient, body: { revision: 1 } })).status).toBe(403);
+      expect((await call(`/desk/api/articles/${id}/publish`, { auth: null, body: { revision: 1 } })).status).toBe(401);
+      expect((await call(`/desk/api/articles/${id}/tips/1/drop`, { body: {} })).status).toBe(400);
+
+      const dropped = await call(`/desk/api/articles/${id}/tips/1/drop`, { body: { revision: 1 } });
+      expect(dropped.status).toBe(200);
+      expect(dropped.json!.article.tips.map((tip: { heading: string }) => tip.heading)).toEqual(["One pillow", "Side sleeping"]);
+      // The same edit again, made on the revision it no longer is: 409, and the second tip stays.
+      const stale = await call(`/desk/api/articles/${id}/tips/1/drop`, { body: { revision: 1 } });
+      expect(stale.status).toBe(409);
+      expect(stale.json).toMatchObject({ error: "stale", revision: 2 });
+      const tooLong = await call(`/desk/api/articles/${id}/tips/0/edit`, { body: { revision: 2, heading: "One pillow", text: "x".repeat(1200) } });
+      expect(tooLong).toMatchObject({ status: 400, json: { error: "too-long", limit: 1000 } });
+      const published = await call(`/desk/api/articles/${id}/publish`, { body: { revision: 2 } });
+      expect(published.json!.article).toMatchObject({ status: "published", editable: false });
+      expect((await call(`/desk/api/articles/${id}/title`, { body: { revision: published.json!.article.revision, title: "Later" } })).json).toMatchObject({ error: "published" });
+      expect((await t.services.deps.blog.find(id))!.published!.sections.map((tip) => tip.heading)).toEqual(["One pillow", "Side sleeping"]);
+    });
   });
 
   describe("who may call it", () => {

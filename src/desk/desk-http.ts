@@ -17,6 +17,8 @@ import { deskAgenda, parseAgendaRange } from "./desk-agenda.js";
 import { announcementDelivery, announcementList, tipsByWeek } from "./desk-figures.js";
 import { calendarFeed, feedWindow } from "./calendar-feed.js";
 import { DESK_STRINGS } from "./desk-strings.js";
+import { deskArticle, deskArticleAction, deskArticles, type DeskArticleAction } from "./desk-articles.js";
+import type { DraftRefusal } from "../content/blog/draft-change.js";
 import { localDate } from "../shared/time.js";
 
 /**
@@ -195,6 +197,36 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
       return { weeks: await tipsByWeek(desk, clinic.timeZone, deps.now()), activeSubscribers: await deps.tips.countActive() };
     }
 
+    if (method === "GET" && path === "/articles") return { articles: await deskArticles(deps) };
+    if ((match = /^\/articles\/(\d{1,9})\/(?:(title|publish)|tips\/(\d{1,4})\/(edit|drop|merge))$/.exec(path)) && method === "POST") {
+      const articleId = Number(match[1]);
+      const body = await readJson(req);
+      const revision = body.revision;
+      if (typeof revision !== "number" || !Number.isInteger(revision)) throw new HttpError(400, "bad-revision", "revision must be the article's revision the page shows");
+      const text = (name: string) => {
+        const value = body[name];
+        if (typeof value !== "string") throw new HttpError(400, "bad-text", `${name} must be a string`);
+        return value;
+      };
+      const tip = Number(match[3]);
+      const kind = (match[2] ?? match[4]) as DeskArticleAction["kind"];
+      const action: DeskArticleAction =
+        kind === "title" ? { kind, title: text("title") }
+        : kind === "publish" ? { kind }
+        : kind === "edit" ? { kind, tip, heading: text("heading"), text: text("text") }
+        : { kind, tip };
+      const outcome = await deskArticleAction(deps, { articleId, revision, staffId: staff.id }, action);
+      if (!outcome.ok) {
+        deps.logger.info({ articleId, action: kind, reason: outcome.reason, by: staff.id }, "desk article edit changed nothing");
+        throw new HttpError(REFUSAL_STATUS[outcome.reason], outcome.reason, REFUSAL_MESSAGE[outcome.reason], {
+          ...(outcome.length !== undefined ? { length: outcome.length, limit: outcome.limit } : {}),
+          ...(outcome.row ? { revision: outcome.row.revision, status: outcome.row.status } : {}),
+        });
+      }
+      deps.logger.info({ articleId, action: kind, revision: outcome.row.revision, by: staff.id }, "desk article edited");
+      return { ok: true, article: deskArticle(outcome.row, deps) };
+    }
+
     if (method === "GET" && path === "/calendar-feeds") {
       const tokens = await desk.feedTokens(clinic.practitioners.map((person) => person.id));
       return {
@@ -269,8 +301,22 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
   };
 }
 
+const REFUSAL_STATUS: Record<DraftRefusal, number> = {
+  unknown: 404, stale: 409, published: 409, "no-tip": 409, empty: 400, "too-long": 400, "last-tip": 409, "first-tip": 409,
+};
+const REFUSAL_MESSAGE: Record<DraftRefusal, string> = {
+  unknown: "no such article",
+  stale: "the article changed since the page showed it: reload the articles",
+  published: "the article is published and nothing waits for review",
+  "no-tip": "no such tip in this revision of the article",
+  empty: "the text is empty",
+  "too-long": "the text is longer than a tip card or title may be",
+  "last-tip": "the article's only tip cannot be dropped: skip the article instead",
+  "first-tip": "the first tip has no tip before it",
+};
+
 /** Page strings keep their placeables as {name}, which the page fills in. */
-const placeables = ["count", "name", "by", "date", "time", "practitioner", "service", "reason", "sent", "total"];
+const placeables = ["count", "name", "by", "date", "time", "practitioner", "service", "reason", "sent", "total", "tips", "language", "heading", "length", "limit", "number", "title"];
 const placeholders = Object.fromEntries(placeables.map((name) => [name, `{${name}}`]));
 
 function unknownRequest(requestId: number): HttpError {
