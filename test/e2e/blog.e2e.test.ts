@@ -54,7 +54,7 @@ describe.each(testProviders)("the clinic's blog with the real bot process on %s"
     expect(card.text).not.toMatch(/Conclusion|book an assessment/);
     await sam.waitFor(/Add one minute a week/, 20_000);
     const ask = await sam.waitFor(/Publish “Running again after a back injury”\?/, 20_000);
-    expect(ask.buttons.map((button) => button.text)).toEqual(["Publish", "Skip"]);
+    expect(ask.buttons.map((button) => button.text)).toEqual(["✏️ Edit title", "Publish", "Skip"]);
 
     // A patient pressing staff buttons (forged from the preview's data, in her own chat) changes nothing.
     await ana.forgePress(buttonData(ask, /Publish/));
