@@ -143,6 +143,37 @@ describe("staff review of the seed article", () => {
     expect(previewedCard).toMatch(/^Feet flat on the floor\n\nRest both feet on the floor & keep your knees at hip height\./);
   });
 
+  it("shows staff what changed when a published post changes on the blog, and patients keep the published text meanwhile", async () => {
+    t = await createTestBot();
+    const blog = t.services.deps.blog;
+    await storeBlogPosts(blog, { posts: [postedArticle()], skipped: [] }, { publish: true });
+    // Imported again unchanged (the hourly re-read): nothing to review.
+    expect((await storeBlogPosts(blog, { posts: [postedArticle()], skipped: [] })).unchanged).toBe(1);
+    expect(await t.services.runBlogPreviews(new Date())).toBe(0);
+
+    const changed = postedArticle();
+    changed.article.sections[1]!.bodyHtml = "Raise the screen until your eyes meet its top edge.";
+    changed.article.sections.splice(2, 1);
+    expect((await storeBlogPosts(blog, { posts: [changed], skipped: [] })).updated).toBe(1);
+    expect(await t.services.runBlogPreviews(new Date())).toBe(1);
+    await t.services.engine.drain();
+    const preview = t.sentTo(STAFF_CHAT_ID);
+    expect(preview[0]!.text).toBe(
+      "🔄 An article changed on the blog, waiting for your review again:\nsitting well at work\n2025-11-20 · English · 3 tips\n" +
+        "Patients keep getting the version you published until you publish this one. What changed:\n" +
+        "• changed tip: Screen at eye level\n• tip no longer in the post: Home Office Photo 2",
+    );
+    // Nothing to skip: it stays published until staff publish the new version.
+    expect(buttonsOf(preview.at(-1)!).map((button) => button.text)).toEqual(["✏️ Edit title", "Publish"]);
+    await t.send(command(patient, "/tip"));
+    await t.send(command(patient, "/tip"));
+    expect(t.lastTextTo(patient.id)).toMatch(/^Screen at eye level\n\nRaise the screen so your eyes meet its top third\./);
+
+    await t.send(t.sim.pushUpdate(callbackQuery(staff, buttonsOf(preview.at(-1)!)[1]!.callback_data, preview.at(-1))));
+    expect(t.lastTextTo(STAFF_CHAT_ID)).toBe("✅ Published by Sam: “sitting well at work” is in the tip library.");
+    expect((await blog.published())[0]!.sections.map((section) => section.heading)).toEqual(["Feet flat", "Screen at eye level", "Stand every half hour"]);
+  });
+
   it("tells staff in one message that the blog has kept failing", async () => {
     t = await createTestBot();
     await t.services.notifyFeedFailing("https://maplespine.example/feed/: answered HTTP 503 Service Unavailable", new Date("2026-11-30T08:00:00Z"));
