@@ -42,6 +42,7 @@ const MAX_BODY_BYTES = 8 * 1024;
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/desk/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/desk/desk.js": { file: "desk.js", type: "text/javascript; charset=utf-8" },
+  "/desk/desk-articles.js": { file: "desk-articles.js", type: "text/javascript; charset=utf-8" },
   "/desk/desk.css": { file: "desk.css", type: "text/css; charset=utf-8" },
 };
 

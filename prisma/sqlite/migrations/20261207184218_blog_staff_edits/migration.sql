@@ -23,15 +23,15 @@ CREATE TABLE "new_blog_articles" (
     "url" TEXT,
     "model" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'draft',
-    "edits" TEXT NOT NULL DEFAULT '{}',
-    "revision" INTEGER NOT NULL DEFAULT 1,
-    "published_model" TEXT,
-    "changes" TEXT,
     "previewed_at" DATETIME,
     "reviewed_by" BIGINT,
     "reviewed_at" DATETIME,
     "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updated_at" DATETIME NOT NULL
+    "updated_at" DATETIME NOT NULL,
+    "edits" TEXT NOT NULL DEFAULT '{}',
+    "revision" INTEGER NOT NULL DEFAULT 1,
+    "published_model" TEXT,
+    "changes" TEXT
 );
 INSERT INTO "new_blog_articles" ("created_at", "date", "id", "language", "model", "previewed_at", "reviewed_at", "reviewed_by", "slug", "source_key", "status", "title", "updated_at", "url") SELECT "created_at", "date", "id", "language", "model", "previewed_at", "reviewed_at", "reviewed_by", "slug", "source_key", "status", "title", "updated_at", "url" FROM "blog_articles";
 DROP TABLE "blog_articles";

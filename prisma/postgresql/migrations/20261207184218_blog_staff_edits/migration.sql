@@ -1,8 +1,9 @@
 -- AlterTable
-ALTER TABLE "blog_articles" ADD COLUMN     "changes" TEXT,
-ADD COLUMN     "edits" TEXT NOT NULL DEFAULT '{}',
+-- In the models' order, so the columns stand where a database built from the models has them.
+ALTER TABLE "blog_articles" ADD COLUMN     "edits" TEXT NOT NULL DEFAULT '{}',
+ADD COLUMN     "revision" INTEGER NOT NULL DEFAULT 1,
 ADD COLUMN     "published_model" TEXT,
-ADD COLUMN     "revision" INTEGER NOT NULL DEFAULT 1;
+ADD COLUMN     "changes" TEXT;
 
 -- CreateTable
 CREATE TABLE "blog_edit_steps" (
