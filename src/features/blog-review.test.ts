@@ -163,6 +163,8 @@ describe("staff review of the seed article", () => {
         "Patients keep getting the version you published until you publish this one. What changed:\n" +
         "• changed tip: Screen at eye level\n• tip no longer in the post: Home Office Photo 2",
     );
+    await t.send(command(staff, "/articles"));
+    expect(t.lastTextTo(STAFF_ID)).toMatch(/sitting well at work — 2025-11-20, English, 3 tips: published; changed on the blog since, waiting for your review/);
     // Nothing to skip: it stays published until staff publish the new version.
     expect(buttonsOf(preview.at(-1)!).map((button) => button.text)).toEqual(["✏️ Edit title", "Publish"]);
     await t.send(command(patient, "/tip"));

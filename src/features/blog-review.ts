@@ -183,7 +183,7 @@ blogReviewFeature.command("articles", async (ctx) => {
       date: row.article.date,
       language: ctx.t(`blog-language-${row.article.language}`),
       tips: tipCount(row),
-      status: ctx.t(`blog-status-${row.status}`),
+      status: ctx.t(row.status === "published" && row.changes ? "blog-status-changed" : `blog-status-${row.status}`),
     });
   });
   await ctx.reply([ctx.t("blog-list-header"), ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });

@@ -15,6 +15,7 @@ blog-unknown = This article is no longer in the list.
 blog-status-draft = waiting for review
 blog-status-published = published
 blog-status-skipped = skipped
+blog-status-changed = published; changed on the blog since, waiting for your review
 blog-status-unpublished = unpublished
 blog-list-header = <b>Blog articles</b>, newest first:
 blog-list-item = { $number }. <b>{ $title }</b> — { $date }, { $language }, { $tips } tips: { $status }

@@ -15,6 +15,7 @@ blog-unknown = Cet article n'est plus dans la liste.
 blog-status-draft = en attente de relecture
 blog-status-published = publié
 blog-status-skipped = ignoré
+blog-status-changed = publié ; modifié sur le blogue depuis, en attente de votre relecture
 blog-status-unpublished = retiré
 blog-list-header = <b>Articles du blogue</b>, du plus récent au plus ancien :
 blog-list-item = { $number }. <b>{ $title }</b> — { $date }, { $language }, { $tips } conseils : { $status }
