@@ -65,8 +65,9 @@ describe("staff edits of a blog post with the real bot process", () => {
     await sam.waitFor(/The article as patients will get it now/);
     const editedInChat = await sam.waitFor(/^Add one minute a week\n\nOne more minute of running each week, and only while it stays painless\./);
     expect(editedInChat.text).toContain("Read the whole article");
-    // The first preview's Publish is for an older revision: it publishes nothing.
+    // The first preview's Publish is for an older revision: it publishes nothing, and says why.
     await sam.press(ask, buttonData(ask, /Publish/));
+    await e2e.peer.waitForCall((call) => call.method === "answerCallbackQuery" && /the article changed since this preview/.test(String(call.params.text)));
 
     // From the desk: the Articles view shows the same cards; staff rename the article and publish it.
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
@@ -75,7 +76,8 @@ describe("staff edits of a blog post with the real bot process", () => {
     await page.locator('#view[data-view="articles"][data-ready="true"]').waitFor();
     const listed = page.locator("section.article", { hasText: "Running again after a back injury" });
     await expect.poll(() => listed.locator(".badge").innerText()).toBe("Waiting for review");
-    const article = page.locator(`section.article[data-article-id="${await listed.getAttribute("data-article-id")}"]`);
+    const articleId = await listed.getAttribute("data-article-id");
+    const article = page.locator(`section.article[data-article-id="${articleId}"]`);
     const cards = article.locator(".tip-card");
     expect(await cards.count()).toBe(2);
     expect(await cards.nth(1).innerText()).toBe(editedInChat.text);
@@ -83,10 +85,23 @@ describe("staff edits of a blog post with the real bot process", () => {
     expect(await cards.nth(1).locator("b").first().innerText()).toBe("Add one minute a week");
     expect(await cards.nth(1).locator("a").getAttribute("href")).toMatch(/^https?:\/\//);
 
+    // A colleague has the same article open in another desk.
+    const other = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    await other.goto(deskLaunchUrl(deskUrl, signedLaunchData(E2E_TOKEN, { id: STAFF, first_name: "Sam" })));
+    await other.getByRole("tab", { name: "Articles" }).click();
+    await other.locator('#view[data-view="articles"][data-ready="true"]').waitFor();
+
     await article.getByRole("button", { name: "Edit title" }).click();
     await article.getByRole("textbox", { name: "Title" }).fill("Back to running after a back injury");
     await article.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => page.locator("#notice").innerText()).toContain("Saved.");
+    // The colleague's page still shows the revision before the rename: their Drop changes nothing, and says why.
+    const otherArticle = other.locator(`section.article[data-article-id="${articleId}"]`);
+    await otherArticle.locator(".tip").nth(1).getByRole("button", { name: "Drop" }).click();
+    await expect.poll(() => other.locator("#notice").innerText()).toBe("Nothing changed: the article changed since this preview. Use the newest one.");
+    await expect.poll(() => otherArticle.locator("h2").innerText()).toBe("Back to running after a back injury");
+    expect(await otherArticle.locator(".tip-card").count()).toBe(2);
+    await other.close();
     const renamed = article;
     await expect.poll(() => article.locator("h2").innerText()).toBe("Back to running after a back injury");
     await renamed.getByRole("button", { name: "Publish" }).click();
