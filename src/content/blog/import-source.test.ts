@@ -71,8 +71,9 @@ function route(request: IncomingMessage, response: ServerResponse): void {
       return send(404, "text/html", "<h1>Not found</h1>");
     case "/broken-feed.xml":
       return send(200, "application/rss+xml", "<rss><channel><item><title>Half a feed");
-    case "/latin1":
-      return send(200, "text/plain; charset=iso-8859-1", Buffer.from([0x4d, 0x61, 0x73, 0x73, 0x61, 0x67, 0x65, 0x20, 0xe9, 0x74, 0xe9]));
+    case "/mislabelled":
+      // Latin-1 bytes served as UTF-8: refused, never imported garbled.
+      return send(200, "text/html; charset=utf-8", Buffer.from([0x4d, 0x61, 0x73, 0x73, 0x61, 0x67, 0x65, 0x20, 0xe9, 0x74, 0xe9]));
     case "/no-article":
       return send(200, "text/html", "<!doctype html><html lang=en><head><title>Contact</title></head><body><nav>Home</nav><p>Call us.</p></body></html>");
     default:
@@ -321,7 +322,7 @@ describe("bad input: one line naming the source and the problem", () => {
     ["/gone", /\/gone: answered HTTP 404/],
     ["/loop", /\/loop: redirects in a loop/],
     ["/broken-feed.xml", /\/broken-feed\.xml: is not valid XML \(line \d+/],
-    ["/latin1", /\/latin1: is not UTF-8 text/],
+    ["/mislabelled", /\/mislabelled: is not UTF-8 text/],
     ["/no-article", /\/no-article: has no article to import/],
   ])("%s", async (path, expected) => {
     const message = await failure(`${base}${path}`);

@@ -1,92 +1,523 @@
 import { escapeHtml } from "../../shared/html.js";
+import { DATE_IN_WORDS, cleanTitle, firstSentence, parseDate, slugify } from "./blog-article.js";
 import type { PageMetadata } from "./page-blocks.js";
+import { stripShortcodes } from "./shortcodes.js";
 
 /**
- * Text copied from a blog page has no markup, only the shape the page had:
- * the site's name and a skip link above the title, a byline with the date
- * under it, short heading lines, numbered items with their text indented
- * below. This reads that shape as the equivalent HTML, so pasted text goes
- * through the same article model as a page, a feed or a WordPress post.
+ * Text copied from a blog page has no markup, only the shape the page had.
+ * This reads that shape as the equivalent HTML, so pasted text goes through
+ * the same article model as a page, a feed or a WordPress post:
+ *
+ * - the site around the post is told by the shape, place and kind of each
+ *   line (a skip link, a phone/e-mail/address block, a byline, a date, a
+ *   reading time, an image's file name or credit, a share or follow line, a
+ *   banner), never by the words of one site; a line no rule is sure of stays;
+ * - the title is the heading-like line above the post's first sentence (the
+ *   one repeated, else the one next to the byline or date, else the fullest),
+ *   or, when the copy has none, the first sentence, shortened;
+ * - headings are short lines of their own (bare, ALL CAPS, questions, ending
+ *   in a colon), numbered items are "1." / "1)" / "1-" / "Step 1:" lines with
+ *   what follows them, bullets keep their bold-style lead-in ("Position: …"),
+ *   and a line broken in the middle of a sentence is joined again.
  */
 
-interface Paragraph {
-  lines: string[];
-  indent: number;
+export interface PlainTextPost {
+  html: string;
+  metadata: PageMetadata;
 }
 
-const NUMBERED = /^(\d{1,2})[.)]\s+(\S.{0,100})$/;
-const BYLINE = /^(by|par)\b.{0,80}$|^(posted|published|publié)\b.{0,80}$/i;
-
-export function plainTextToHtml(text: string): { html: string; metadata: PageMetadata } {
-  const paragraphs = splitParagraphs(text);
-  const bylineIndex = paragraphs.findIndex((paragraph) => paragraph.lines.length === 1 && BYLINE.test(paragraph.lines[0]!) && /\d{4}/.test(paragraph.lines[0]!));
-  const titleIndex = bylineIndex > 0 ? bylineIndex - 1 : paragraphs.findIndex((paragraph) => isHeadingLike(paragraph));
-  const title = titleIndex >= 0 ? paragraphs[titleIndex]!.lines.join(" ") : undefined;
-  const metadata: PageMetadata = { ...(title ? { title } : {}), ...(bylineIndex > 0 ? { date: paragraphs[bylineIndex]!.lines[0]! } : {}) };
-
-  let rest = paragraphs.slice(Math.max(titleIndex, bylineIndex) + 1);
-  // Category and tag lines between the byline and the first sentence of the post.
-  const firstProse = rest.findIndex((paragraph) => isProse(paragraph));
-  if (firstProse > 0 && rest.slice(0, firstProse).every((paragraph) => isHeadingLike(paragraph))) rest = rest.slice(firstProse);
-
-  const html: string[] = [];
-  for (let index = 0; index < rest.length; index++) {
-    const paragraph = rest[index]!;
-    const numbered = paragraph.lines.length === 1 ? NUMBERED.exec(paragraph.lines[0]!) : null;
-    if (numbered && !isProse(paragraph)) {
-      const items: string[] = [];
-      while (index < rest.length) {
-        const item = rest[index]!.lines.length === 1 ? NUMBERED.exec(rest[index]!.lines[0]!) : null;
-        if (!item || isProse(rest[index]!)) break;
-        const itemIndent = rest[index]!.indent;
-        const body: string[] = [];
-        index++;
-        // The item's text: what is indented under it, or (flush-left text) the paragraphs up to the next item.
-        while (index < rest.length && !NUMBERED.test(rest[index]!.lines[0]!)) {
-          const next = rest[index]!;
-          const isLastItem = !rest.slice(index).some((later) => NUMBERED.test(later.lines[0]!));
-          if (isLastItem && next.indent <= itemIndent && body.length > 0) break;
-          body.push(`<p>${escapeHtml(next.lines.join(" "))}</p>`);
-          index++;
-        }
-        items.push(`<li><strong>${escapeHtml(item[2]!)}</strong>${body.join("")}</li>`);
-      }
-      index--;
-      html.push(`<ol>${items.join("")}</ol>`);
-    } else if (isHeadingLike(paragraph) && index + 1 < rest.length) {
-      html.push(`<h2>${escapeHtml(paragraph.lines.join(" "))}</h2>`);
-    } else {
-      html.push(`<p>${escapeHtml(paragraph.lines.join(" "))}</p>`);
-    }
+/** A page listing several posts whose excerpts cannot be told apart into whole posts. */
+export class ArchivePage extends Error {
+  constructor(readonly excerpts: number) {
+    super(`is a list of ${excerpts} posts with "Read more" links, not one post: copy one post's own page (or import the blog's feed)`);
   }
-  return { html: html.join("\n"), metadata };
 }
 
-function splitParagraphs(text: string): Paragraph[] {
-  const paragraphs: Paragraph[] = [];
-  let current: Paragraph | null = null;
-  for (const raw of text.replace(/\r\n?/g, "\n").split("\n")) {
-    const line = raw.replace(/\t/g, "    ");
-    if (line.trim() === "") {
-      current = null;
+type Kind = "heading" | "prose" | "bullet" | "numbered" | "chrome" | "byline";
+
+interface Unit {
+  text: string;
+  indent: number;
+  kind: Kind;
+  /** The paragraph (run of lines without a blank one) the line belongs to. */
+  paragraph: number;
+  /** A numbered item's number, or a bullet's / numbered item's bold-style lead-in. */
+  number?: number;
+  lead?: string;
+  rest?: string;
+}
+
+const BULLET = /^(?:[•·▪◦●○■□►▸▹✓✔✗✘➤➢→⁃∙*+]|[-–—](?=\s))\s*(\S.*)$/u;
+const LONE_BULLET = /^(?:[•·▪◦●○■□►▸▹✓✔➤➢→⁃∙*+]|[-–—])$/u;
+const NUMBERED = /^(?:(\d{1,2})\s*[.)\-–:]|\((\d{1,2})\)|(?:step|étape|exercise|exercice|tip|conseil|astuce|tip #|conseil n[°o])\s*#?\s*(\d{1,2})\s*[:.)\-–]?)\s*(\S.*)$/iu;
+const LEAD_IN = /^([^:.!?]{2,50}?)\s*:\s+(\S.*)$/u;
+const SENTENCE_END = /[.!…]["”’»)]*$|\.{3}$/u;
+const READ_MORE = /^(read more|continue reading|keep reading|read the (full )?(article|post)|lire la suite|en savoir plus|lire l['’]article|voir l['’]article)\b.{0,20}$/iu;
+const TRUNCATED = /(\[(…|\.\.\.)\]|…|\.\.\.)\s*$/u;
+/** Once the post has begun, a line after which the page holds comments, other posts or the footer. */
+const END_OF_POST =
+  /^(©|\(c\)\s|copyright\b|all rights reserved|tous droits réservés|leave a (reply|comment)|laisser un commentaire|laissez un commentaire|\d+ (comments?|commentaires?)|comments?$|commentaires$|related (posts|articles)|recent posts|you (may|might) also like|articles? (similaires|récents|reliés|connexes)|à lire aussi|vous aimerez aussi|post navigation|previous (post|article)|next (post|article)|article (précédent|suivant)|← |« )/iu;
+
+export function plainTextPosts(text: string): PlainTextPost[] {
+  const units = classify(readLines(text));
+  const segments = splitArchive(units);
+  return segments.map((segment) => postOf(segment));
+}
+
+/** One post's text, for callers that expect exactly one. */
+export function plainTextToHtml(text: string): PlainTextPost {
+  return plainTextPosts(text)[0]!;
+}
+
+// ---------------------------------------------------------------- lines
+
+interface Line {
+  text: string;
+  indent: number;
+  paragraph: number;
+}
+
+function readLines(raw: string): Line[] {
+  const text = stripShortcodes(raw)
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u00a0\u2007\u202f]/g, " ")
+    .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, "")
+    .replace(/\t/g, "    ")
+    // An address hidden by the site's spam protection is not text.
+    .replace(/\[\s*email[\s\u00a0]*protected\s*\]/giu, "");
+  const lines: Line[] = [];
+  let paragraph = 0;
+  let previousBlank = true;
+  for (const rawLine of text.split("\n")) {
+    const trimmed = rawLine.trim().replace(/\s+/g, " ");
+    if (trimmed === "") {
+      if (!previousBlank) paragraph++;
+      previousBlank = true;
       continue;
     }
-    if (!current) {
-      current = { lines: [], indent: line.length - line.trimStart().length };
-      paragraphs.push(current);
-    }
-    current.lines.push(line.trim());
+    previousBlank = false;
+    lines.push({ text: trimmed, indent: rawLine.length - rawLine.trimStart().length, paragraph });
   }
-  return paragraphs;
+  // A bullet on a line of its own belongs to the line after it.
+  const joined: Line[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    const next = lines[index + 1];
+    if (LONE_BULLET.test(line.text) && next && !LONE_BULLET.test(next.text)) {
+      joined.push({ ...next, text: `• ${next.text}`, indent: line.indent });
+      index++;
+    } else if (/^\d{1,2}[.)]$/.test(line.text) && next) {
+      joined.push({ ...next, text: `${line.text} ${next.text}`, indent: line.indent });
+      index++;
+    } else joined.push(line);
+  }
+  // A sentence broken across lines: the next line, in the same paragraph, goes on in lower case.
+  const merged: Line[] = [];
+  for (const line of joined) {
+    const previous = merged.at(-1);
+    if (
+      previous &&
+      previous.paragraph === line.paragraph &&
+      /^[a-zà-ÿ(]/u.test(line.text) &&
+      !/[.!?:;]["”’»)]*$/u.test(previous.text) &&
+      !BULLET.test(line.text) &&
+      (NUMBERED.test(previous.text) || BULLET.test(previous.text) || previous.text.length > 40)
+    ) {
+      previous.text = `${previous.text} ${line.text}`;
+    } else merged.push({ ...line });
+  }
+  return merged;
 }
 
-/** A short line of its own without a sentence's ending: a title, a heading, a category. */
-function isHeadingLike(paragraph: Paragraph): boolean {
-  const line = paragraph.lines.join(" ");
-  return paragraph.lines.length === 1 && line.length <= 100 && !/[.!]$/.test(line);
+// ---------------------------------------------------------------- what each line is
+
+function classify(lines: Line[]): Unit[] {
+  const units: Unit[] = lines.map((line) => ({ ...line, kind: kindOf(line.text) }));
+  markContactBlocks(units);
+  for (const unit of units) {
+    if (unit.kind === "bullet") {
+      const body = BULLET.exec(unit.text)![1]!;
+      const lead = LEAD_IN.exec(body);
+      unit.text = body;
+      if (lead && isLeadPhrase(lead[1]!)) [unit.lead, unit.rest] = [lead[1]!.trim(), lead[2]!];
+    } else if (unit.kind === "numbered") {
+      const match = NUMBERED.exec(unit.text)!;
+      unit.number = Number(match[1] ?? match[2] ?? match[3]);
+      unit.text = match[4]!.replace(/^[.)\-–:]\s*/u, "");
+    }
+  }
+  return units;
 }
 
-function isProse(paragraph: Paragraph): boolean {
-  const line = paragraph.lines.join(" ");
-  return line.length > 100 || /[.!]["”’)]?$/.test(line);
+function kindOf(text: string): Kind {
+  if (isChromeLine(text)) return "chrome";
+  if (isByline(text)) return "byline";
+  if (isDateLine(text)) return "byline";
+  if (BULLET.test(text)) return "bullet";
+  if (NUMBERED.test(text) && !/^\d{1,2}[.:]\d/.test(text) && !/^\d{1,2}\s*-\s*\d/.test(text)) return "numbered";
+  return isHeadingLike(text) ? "heading" : "prose";
+}
+
+/** A short line of its own without a sentence's ending: a title, a heading, a question, "Key advice:". */
+function isHeadingLike(text: string): boolean {
+  if (/^[a-zà-ÿ]/u.test(text)) return false;
+  if (/\?["”’»)]*$/u.test(text)) return text.length <= 160;
+  if (text.length > 100) return false;
+  if (/:$/u.test(text)) return text.length <= 90;
+  return !SENTENCE_END.test(text) || (isAllCaps(text) && text.length <= 90);
+}
+
+function isAllCaps(text: string): boolean {
+  const letters = text.replace(/[^\p{L}]/gu, "");
+  return letters.length >= 4 && letters === letters.toUpperCase();
+}
+
+function isLeadPhrase(phrase: string): boolean {
+  return phrase.split(/\s+/).length <= 7 && !/^(https?|www)$/i.test(phrase.trim());
+}
+
+const PHONE = /(?:^|[\s:(])(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?(?:[\s.-]?\d{2,4}){2,4}\s*$/u;
+const PHONE_ANYWHERE = /(?:\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|\b0\d(?:[\s.]\d{2}){4}\b|\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b/u;
+const EMAIL = /\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/u;
+const POSTCODE = /\b[A-CEGHJ-NPR-TVXY]\d[A-CEGHJ-NPR-TV-Z][\s-]?\d[A-CEGHJ-NPR-TV-Z]\d\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|\b(?:[A-Z]{2}|[A-Z][a-z]+)\s+\d{5}(?:-\d{4})?\b|\b\d{5}\s+[A-ZÉÈ][\p{L}'-]+|\b(?:QLD|NSW|VIC|WA|SA|TAS|ACT|NT)\s+\d{4}\b/u;
+const STREET = /^\d{1,5}[a-z]?,?\s+(?:[\p{L}'-]+\s+){0,4}(rue|avenue|av\.?|boulevard|boul\.?|bd|chemin|ch\.|route|place|allée|impasse|quai|cours|street|st\.?|road|rd\.?|lane|ln\.?|drive|dr\.?|way|court|ct\.?|crescent|terrace|parade|highway|hwy|suite|unit|bureau)\b/iu;
+const STOCK_PHOTO = /\b(unsplash|pexels|shutterstock|istock(photo)?|getty ?images|adobe ?stock|freepik|pixabay|depositphotos|dreamstime|123rf|canva)\b/iu;
+
+/** A line that belongs to the site, not to the post, told by its shape alone. */
+function isChromeLine(text: string): boolean {
+  const short = text.length <= 80;
+  const words = text.split(/\s+/).length;
+  if (short && /^(skip|jump) to\b|^(aller|passer|sauter) (directement )?(au|à|aux)\b|^(top|bottom) of (the )?page$|^back to (the )?top$|^(retour|remonter) (en )?haut|^(menu|search|rechercher|recherche|close|fermer|toggle navigation|main menu|menu principal)$/iu.test(text)) return true;
+  // Reading time, relative dates, view and comment counts, ratings.
+  if (short && /\b\d+\s*(min(ute)?s?|mn)\.?\s*(read|de lecture|lecture)\b|^(reading time|temps de lecture|durée de lecture)\b/iu.test(text)) return true;
+  if (short && /^(il y a \d+|\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$|(updated|last updated|mis à jour|modifié)( le| on)?\s*:?)/iu.test(text) && words <= 8) return true;
+  if (/^[|•·\s]*\d+([.,]\d)?\s*(\/\s*5|stars?|étoiles|★+)?[|•·\s]*$/u.test(text)) return true;
+  if (short && /^(\d+|no|aucun)\s+(comments?|commentaires?|likes?|j['’]aime|views?|vues|responses?|réponses?|shares?|partages?)\s*$/iu.test(text)) return true;
+  if (/^[★☆⭐✩✪\s]+/u.test(text) && short) return true;
+  // Share and follow lines, and a row of social networks.
+  if (short && /^(share|partager|partagez|partage|follow|suivez|suivre)\b(?!\s+(the|your|a|les|vos|ce|cette)\b)/iu.test(text) && words <= 8) return true;
+  if (short && (text.match(/\b(facebook|instagram|twitter|linkedin|youtube|pinterest|tiktok|whatsapp|x\.com|e-?mail|print|imprimer|copy link)\b/giu)?.length ?? 0) >= 2 && words <= 10) return true;
+  // Images: a file name, a credit, an alt text the copy kept.
+  if (/\S+\.(jpe?g|png|gif|webp|svg|avif|heic|tiff?)\b/iu.test(text) && words <= 8) return true;
+  if (short && (STOCK_PHOTO.test(text) || /^(photo|image|crédit|credit|illustration|source)s?\s*(photo\s*)?(by|de|par|:|©|credit)\b/iu.test(text) || /\b(source image|image source)\b/iu.test(text))) return true;
+  // Categories, tags, "filed under" lines and meta rows with bars.
+  if (short && /^(posted|filed|classé|publié|published|catégorisé)\s+(in|under|dans|sous|en)\b|^(categories|category|catégories?|tags?|étiquettes?|mots[- ]clés|topics?|sujets?)\s*:/iu.test(text)) return true;
+  if (text.length <= 160 && (text.match(/\|/g)?.length ?? 0) >= 1 && !SENTENCE_END.test(text) && parseDate(text) !== null) return true;
+  // Banners: a cookie notice, a shop's offer, a newsletter box, a lone button.
+  if (text.length <= 200 && /\bcookies?\b/iu.test(text) && /\b(use|uses|utilise|utilisons|accept|accepter|consent|consentement)\b/iu.test(text)) return true;
+  if (short && /\b(free shipping|livraison gratuite|promo code|code promo|\d+\s?% off|shop now|add to cart|ajouter au panier|gift cards?|cartes?[- ]cadeaux?)\b/iu.test(text)) return true;
+  if (short && /\b(subscribe|newsletter|infolettre|abonnez-vous|inscrivez-vous|sign up)\b/iu.test(text) && words <= 12) return true;
+  if (words <= 5 && /^(book( now| online| an appointment| your appointment)?|shop|buy now|order now|call now|contact us|nous joindre|contactez-nous|réserver( en ligne| maintenant)?|prendre rendez-vous( en ligne)?|prenez rendez-vous( en ligne)?|get started|learn more|en savoir plus)\s*[!.→»>]*$/iu.test(text)) return true;
+  if (READ_MORE.test(text)) return true;
+  // A phone number, an e-mail address or a street address on a short line of its own.
+  if (short && !SENTENCE_END.test(text) && (PHONE.test(text) || EMAIL.test(text) || POSTCODE.test(text) || STREET.test(text)) && words <= 10) return true;
+  if (/^(tel|tél|phone|téléphone|fax|mobile|cell|email|e-mail|courriel|adresse|address)\b\.?\s*:?\s*\S/iu.test(text) && short) return true;
+  if (/^(hours|heures d['’]ouverture|horaires?|opening hours)\s*:?/iu.test(text) && short) return true;
+  return false;
+}
+
+/** "By Anne Roy", "Par Dr Luc Martin, ostéopathe", "Reviewed by …", "Written by … | March 4, 2021". */
+function isByline(text: string): boolean {
+  if (text.length > 120) return false;
+  if (/^(by|par|written by|écrit par|rédigé par|posted by|publié par|author|auteur|autrice|auteure)\s*:?\s+(\p{Lu}|\d|dr\b|le |la |l['’])/iu.test(text) && !/[.!?]["”’»)]*$/u.test(text.replace(/\b(dr|st|inc|ltd|jr|sr|m)\.$/iu, ""))) return true;
+  if (/^(medically |clinically )?(reviewed|fact[- ]checked|verified|approved|edited)\s+by\b|^(révisé|relu|vérifié|validé|approuvé|revu)e?s?\s+par\b/iu.test(text)) return true;
+  return false;
+}
+
+/** A line that is a date with at most a few words of the page's own around it ("Posted on March 4, 2021", "21. February 2022"). */
+function isDateLine(text: string): boolean {
+  if (text.length > 140 || /[.!?]["”’»)]*$/u.test(text.replace(/\d\.$/, ""))) return false;
+  const withoutDates = text.replace(new RegExp(DATE_IN_WORDS, "giu"), " ").replace(/\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|janv|févr|avr|mai|juin|juil|août|déc)[a-zé]*\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)[a-zé]*\.?\b/giu, " ");
+  if (withoutDates === text) return false;
+  const rest = withoutDates.replace(/[|•·,–—:-]/g, " ").trim();
+  return rest.split(/\s+/).filter(Boolean).length <= 6 && !/[.!?]/.test(rest);
+}
+
+/**
+ * A block of short lines with a phone number, an e-mail or an address: the
+ * clinic's card. Its other short lines (the clinic's name, "Suite 200") go with it.
+ */
+function markContactBlocks(units: Unit[]): void {
+  const byParagraph = new Map<number, Unit[]>();
+  for (const unit of units) byParagraph.set(unit.paragraph, [...(byParagraph.get(unit.paragraph) ?? []), unit]);
+  for (const lines of byParagraph.values()) {
+    if (lines.length < 2) continue;
+    const hasContact = lines.some((unit) => unit.kind === "chrome" && (PHONE.test(unit.text) || EMAIL.test(unit.text) || POSTCODE.test(unit.text) || STREET.test(unit.text)));
+    const allShort = lines.every((unit) => unit.text.length <= 60 && !SENTENCE_END.test(unit.text));
+    if (hasContact && allShort) for (const unit of lines) unit.kind = "chrome";
+  }
+}
+
+// ---------------------------------------------------------------- archives
+
+/**
+ * A blog's list or tag page: several posts one after the other. Whole posts
+ * (a title, then a date or byline, then their text) are cut apart; a list of
+ * excerpts with "Read more" cannot be, and says so.
+ */
+function splitArchive(units: Unit[]): Unit[][] {
+  const raw = units.map((unit) => unit.text);
+  const truncated = units.filter((unit, index) => unit.kind !== "chrome" && TRUNCATED.test(unit.text) && unit.text.length > 60 && !/^\s*(…|\.\.\.)/.test(raw[index + 1] ?? "")).length;
+  const readMore = units.filter((unit) => READ_MORE.test(unit.text)).length;
+  const starts: number[] = [];
+  for (let index = 0; index < units.length; index++) {
+    const unit = units[index]!;
+    const next = units.slice(index + 1).find((later) => later.kind !== "chrome");
+    if (unit.kind === "heading" && next?.kind === "byline") starts.push(index);
+  }
+  const excerpts = Math.max(truncated, readMore);
+  if (starts.length >= 2) {
+    const segments = starts.map((start, position) => units.slice(start, starts[position + 1] ?? units.length));
+    const whole = segments.filter((segment) => segment.filter((unit) => unit.kind === "prose" || unit.kind === "bullet" || unit.kind === "numbered").length >= 3);
+    if (whole.length === segments.length && excerpts < 2) return segments;
+  }
+  if (excerpts >= 2 && (starts.length >= 2 || readMore >= 2 || truncated >= 2)) {
+    const body = units.filter((unit) => unit.kind === "prose" && !TRUNCATED.test(unit.text)).length;
+    if (body <= excerpts * 2) throw new ArchivePage(excerpts);
+  }
+  return [units];
+}
+
+// ---------------------------------------------------------------- one post
+
+function postOf(all: Unit[]): PlainTextPost {
+  // Everything after the end of the post (comments, related posts, the footer) goes.
+  const firstProse = all.findIndex((unit) => unit.kind === "prose");
+  const end = all.findIndex((unit, index) => index > firstProse && firstProse >= 0 && END_OF_POST.test(unit.text) && unit.text.length <= 120);
+  const units = (end === -1 ? all : all.slice(0, end)).filter((unit) => unit.kind !== "chrome");
+
+  const bodyStart = units.findIndex((unit) => unit.kind === "prose" || unit.kind === "bullet" || (unit.kind === "numbered" && isSentence(unit.text)));
+  const top = bodyStart === -1 ? units : units.slice(0, bodyStart);
+  const { title, titleIndex } = chooseTitle(top);
+  const dateLine = top.find((unit) => unit.kind === "byline" && parseDate(unit.text) !== null) ?? units.find((unit, index) => index < 12 && unit.kind === "byline" && parseDate(unit.text) !== null);
+  const metadata: PageMetadata = {
+    ...(title ? { title } : {}),
+    ...(dateLine ? { date: dateLine.text } : {}),
+  };
+
+  // Between the title and the first sentence: categories, tags, a subtitle, an image's alt text. The last heading
+  // there stays when the post has others (it is the first section's), unless it is a list of tags.
+  let rest = units.slice(bodyStart === -1 ? titleIndex + 1 : bodyStart).filter((unit) => unit.kind !== "byline");
+  if (bodyStart > 0) {
+    const between = top.slice(titleIndex + 1).filter((unit) => unit.kind === "heading" && !sameAs(unit.text, title));
+    const last = between.at(-1);
+    const laterHeadings = rest.filter((unit) => unit.kind === "heading").length;
+    if (last && laterHeadings > 0 && !isTagList(last.text) && top.at(-1) === last) rest = [last, ...rest];
+  }
+  rest = rest.filter((unit) => !(unit.kind === "heading" && title && sameAs(unit.text, title)));
+  if (!title) {
+    const first = rest.find((unit) => unit.kind === "prose");
+    if (first) metadata.title = firstSentence(first.text);
+  }
+  return { html: toHtml(dropImageAltText(rest)), metadata };
+}
+
+function chooseTitle(top: Unit[]): { title: string | undefined; titleIndex: number } {
+  const candidates = top
+    .map((unit, index) => ({ unit, index }))
+    .filter(({ unit }) => (unit.kind === "heading" || (unit.kind === "numbered" && !isSentence(unit.text))) && unit.text.length >= 3);
+  if (candidates.length === 0) return { title: undefined, titleIndex: -1 };
+  const text = (candidate: (typeof candidates)[number]) => (candidate.unit.kind === "numbered" ? `${candidate.unit.number} ${candidate.unit.text}` : candidate.unit.text);
+  const repeated = candidates.find((candidate) => candidates.some((other) => other !== candidate && sameAs(text(other), text(candidate))));
+  const byline = top.findIndex((unit) => unit.kind === "byline");
+  let chosen: (typeof candidates)[number];
+  if (repeated) chosen = candidates.filter((candidate) => sameAs(text(candidate), text(repeated))).at(-1)!;
+  else if (byline >= 0 && candidates.some((candidate) => candidate.index < byline)) chosen = candidates.filter((candidate) => candidate.index < byline).at(-1)!;
+  else if (byline >= 0) chosen = candidates.find((candidate) => candidate.index > byline)!;
+  else chosen = candidates.reduce((best, candidate) => (words(text(candidate)) >= words(text(best)) ? candidate : best));
+  // A title written in capitals reads as a sentence in a tip's header.
+  const raw = cleanTitle(text(chosen));
+  return { title: isAllCaps(raw) && raw.length > 12 ? sentenceCase(raw) : raw, titleIndex: chosen.index };
+}
+
+function sentenceCase(text: string): string {
+  const lower = text.toLocaleLowerCase();
+  return lower.charAt(0).toLocaleUpperCase() + lower.slice(1);
+}
+
+function words(text: string): number {
+  return text.split(/\s+/).length;
+}
+
+function sameAs(a: string, b: string | undefined): boolean {
+  if (!b) return false;
+  const x = slugify(cleanTitle(a));
+  const y = slugify(cleanTitle(b));
+  return x !== "" && (x === y || (x.length > 15 && (y.startsWith(x) || x.startsWith(y)) && Math.min(x.length, y.length) / Math.max(x.length, y.length) > 0.8));
+}
+
+/** "Massage Therapy, Relaxing, Deep Tissue": the post's categories. */
+function isTagList(text: string): boolean {
+  const parts = text.split(/\s*[,|/]\s*/);
+  return parts.length >= 3 && parts.every((part) => words(part) <= 4);
+}
+
+function isSentence(text: string): boolean {
+  return SENTENCE_END.test(text) || text.length > 100;
+}
+
+/**
+ * An image's alt text kept by the copy: a short line starting in lower case
+ * between a heading and its text ("woman stretching at her desk"). Lines that
+ * end a sentence, ask a question or introduce a list are the post's and stay.
+ */
+function dropImageAltText(units: Unit[]): Unit[] {
+  return units.filter((unit, index) => {
+    if (unit.kind !== "prose" || unit.text.length > 90 || /[.!?:;]["”’»)]*$/u.test(unit.text) || !/^[a-zà-ÿ]/u.test(unit.text)) return true;
+    const previous = units[index - 1];
+    return previous !== undefined && /[:,]$/u.test(previous.text);
+  });
+}
+
+// ---------------------------------------------------------------- HTML
+
+function toHtml(units: Unit[]): string {
+  const html: string[] = [];
+  let seenHeading = false;
+  for (let index = 0; index < units.length; index++) {
+    const unit = units[index]!;
+    const next = units[index + 1];
+    if (unit.kind === "numbered") {
+      const run = numberedRun(units, index, seenHeading);
+      html.push(run.html);
+      index = run.end - 1;
+      continue;
+    }
+    if (unit.kind === "bullet") {
+      const items: string[] = [];
+      while (index < units.length && units[index]!.kind === "bullet") items.push(itemHtml(units[index++]!));
+      index--;
+      html.push(`<ul>${items.join("")}</ul>`);
+      continue;
+    }
+    if (unit.kind === "heading") {
+      const introducesList = /:$/u.test(unit.text) && next !== undefined && (next.kind === "bullet" || next.kind === "numbered" || isBareListRun(units, index + 1));
+      if (introducesList && seenHeading) {
+        html.push(`<p>${escapeHtml(unit.text)}</p>`);
+        const run = bareListRun(units, index + 1);
+        if (run.items.length > 0) {
+          html.push(`<ul>${run.items.map((item) => `<li>${escapeHtml(item.text)}</li>`).join("")}</ul>`);
+          index = run.end - 1;
+        }
+        continue;
+      }
+      if (introducesList && isBareListRun(units, index + 1)) {
+        const run = bareListRun(units, index + 1);
+        html.push(`<h2>${escapeHtml(unit.text.replace(/\s*:$/u, ""))}</h2>`, `<ul>${run.items.map((item) => `<li>${escapeHtml(item.text)}</li>`).join("")}</ul>`);
+        seenHeading = true;
+        index = run.end - 1;
+        continue;
+      }
+      if (next === undefined) {
+        html.push(`<p>${escapeHtml(unit.text)}</p>`);
+        continue;
+      }
+      html.push(`<h2>${escapeHtml(unit.text.replace(/\s*:$/u, ""))}</h2>`);
+      seenHeading = true;
+      continue;
+    }
+    // A paragraph ending in a colon followed by short lines: a list without bullets.
+    if (/:$/u.test(unit.text) && isBareListRun(units, index + 1)) {
+      const run = bareListRun(units, index + 1);
+      html.push(`<p>${escapeHtml(unit.text)}</p>`, `<ul>${run.items.map((item) => `<li>${escapeHtml(item.text)}</li>`).join("")}</ul>`);
+      index = run.end - 1;
+      continue;
+    }
+    html.push(paragraphHtml(unit));
+  }
+  return html.join("\n");
+}
+
+function isBareListRun(units: Unit[], start: number): boolean {
+  return bareListRun(units, start).items.length >= 2;
+}
+
+/** Short lines one after the other under "…include:": items of a list written without bullets. */
+function bareListRun(units: Unit[], start: number): { items: Unit[]; end: number } {
+  const items: Unit[] = [];
+  let index = start;
+  while (index < units.length) {
+    const unit = units[index]!;
+    if (!(unit.kind === "heading" || unit.kind === "prose") || unit.text.length > 90 || /:$/u.test(unit.text)) break;
+    if (unit.kind === "prose" && unit.text.length > 90) break;
+    items.push(unit);
+    index++;
+  }
+  // A single following heading-like line and then text is a heading, not a list of one.
+  return items.length >= 2 ? { items, end: index } : { items: [], end: start };
+}
+
+function paragraphHtml(unit: Unit): string {
+  const lead = LEAD_IN.exec(unit.text);
+  if (lead && isLeadPhrase(lead[1]!) && !/https?$/i.test(lead[1]!)) return `<p><strong>${escapeHtml(lead[1]!.trim())}:</strong> ${escapeHtml(lead[2]!)}</p>`;
+  return `<p>${escapeHtml(unit.text)}</p>`;
+}
+
+function itemHtml(unit: Unit): string {
+  return unit.lead ? `<li><strong>${escapeHtml(unit.lead)}</strong> ${escapeHtml(unit.rest ?? "")}</li>` : `<li>${escapeHtml(unit.text)}</li>`;
+}
+
+/**
+ * A run of numbered items. An item whose line is a heading ("1. Cat-cow",
+ * "2. DON'T lift with a round back") or that opens with a short sentence
+ * followed by more ("1. Limit sitting. Sitting puts…") is a tip with its text;
+ * items that are single sentences under an exercise are its steps.
+ */
+function numberedRun(units: Unit[], start: number, inSection: boolean): { html: string; end: number } {
+  const items: string[] = [];
+  let index = start;
+  let anyLead = false;
+  const stepsOnly = units.slice(start).findIndex((unit) => unit.kind !== "numbered");
+  const plainSteps = units.slice(start, stepsOnly === -1 ? units.length : start + stepsOnly);
+  // Steps of an exercise: sentences, one after the other, under a heading.
+  if (inSection && plainSteps.length >= 2 && plainSteps.every((unit) => isSentence(unit.text) && !leadSentence(unit.text))) {
+    return { html: `<ol>${plainSteps.map((unit) => `<li>${escapeHtml(unit.text)}</li>`).join("")}</ol>`, end: start + plainSteps.length };
+  }
+  while (index < units.length && units[index]!.kind === "numbered") {
+    const item = units[index]!;
+    const itemIndent = item.indent;
+    index++;
+    const body: string[] = [];
+    let lead: string | null = null;
+    if (!isSentence(item.text)) lead = item.text.replace(/\s*:$/u, "");
+    else {
+      const split = leadSentence(item.text);
+      if (split) {
+        lead = split.lead;
+        body.push(`<p>${escapeHtml(split.rest)}</p>`);
+      } else if (inSection) {
+        items.push(`<li>${escapeHtml(item.text)}</li>`);
+        continue;
+      } else {
+        lead = null;
+        body.push(`<p>${escapeHtml(item.text)}</p>`);
+      }
+    }
+    // The item's text: what is indented under it, or (flush-left text) what comes up to the next item.
+    while (index < units.length && units[index]!.kind !== "numbered" && units[index]!.kind !== "heading") {
+      const next = units[index]!;
+      const isLastItem = !units.slice(index).some((later) => later.kind === "numbered");
+      if (isLastItem && next.indent <= itemIndent && body.length > 0 && next.kind === "prose") break;
+      if (next.kind === "bullet") {
+        const bullets: string[] = [];
+        while (index < units.length && units[index]!.kind === "bullet") bullets.push(itemHtml(units[index++]!));
+        body.push(`<ul>${bullets.join("")}</ul>`);
+        continue;
+      }
+      body.push(paragraphHtml(next));
+      index++;
+    }
+    if (lead) anyLead = true;
+    items.push(lead ? `<li><strong>${escapeHtml(lead)}</strong>${body.join("")}</li>` : `<li>${body.join("")}</li>`);
+  }
+  return { html: anyLead ? `<ol>${items.join("")}</ol>` : `<ol>${items.join("")}</ol>`, end: index };
+}
+
+/** "Limit your sitting time. Sitting can put tension…": a short first sentence as the item's heading. */
+function leadSentence(text: string): { lead: string; rest: string } | null {
+  const match = /^(.{3,80}?[.!?])\s+(\S.{20,})$/u.exec(text);
+  if (!match) return null;
+  const lead = match[1]!.replace(/[.]$/u, "");
+  if (/\b(e\.g|i\.e|etc|dr|st|no|vs|env|cf)$/iu.test(lead)) return null;
+  return { lead, rest: match[2]! };
 }
