@@ -92,7 +92,8 @@ export function blogPreviewMessages(row: BlogArticleRow, input: { i18n: Translat
   const { i18n, clinic, staffLanguage } = input;
   const { article } = row;
   const t = (key: string, args?: Record<string, string | number>) => i18n.t(staffLanguage, key, args);
-  const figures = { title: escapeHtml(article.title), date: article.date, language: t(`blog-language-${article.language}`), tips: tipCount(row) };
+  const date = article.dateByImport ? t("blog-date-by-import", { date: article.date }) : article.date;
+  const figures = { title: escapeHtml(article.title), date, language: t(`blog-language-${article.language}`), tips: tipCount(row) };
   const header: OutgoingMessage = { method: "sendMessage", params: { text: t("blog-preview-header", figures), parse_mode: "HTML" } };
   const cards = tipsOf(article).map((tip) =>
     tipMessage(tip, article.language, { disclaimer: clinic.disclaimer, readMoreLabel: (language) => i18n.t(language, "tips-read-more") }),

@@ -80,7 +80,9 @@ export function createBlogArticleRepository(db: Db): BlogArticleRepository {
           return { row: toRow((await db.blogArticle.findUnique({ where: { sourceKey: post.key } }))!), outcome: "unchanged" };
         }
       }
-      const data = columns(post);
+      // A post that shows no date keeps the day it was first imported: importing it again is not an edit.
+      const previous = JSON.parse(existing.model) as Article;
+      const data = columns(post.article.dateByImport && previous.dateByImport ? { ...post, article: { ...post.article, date: previous.date } } : post);
       if (existing.model === data.model) return { row: toRow(existing), outcome: "unchanged" };
       return { row: toRow(await db.blogArticle.update({ where: { id: existing.id }, data })), outcome: "updated" };
     },

@@ -99,9 +99,13 @@ function numberedTips(blocks: Block[]): Found | null {
   while (last + 1 < blocks.length && isTipItem(blocks[last + 1]!)) last++;
   const tips = blocks.slice(first, last + 1).map((block) => {
     const item = block as Block & { kind: "item" };
-    return { heading: item.lead!, blocks: item.body };
+    return { heading: item.lead!, blocks: [...item.body] };
   });
-  return { ...splitLeading(blocks.slice(0, first)), tips, after: blocks.slice(last + 1).filter((block) => block.kind !== "heading") };
+  const after: Block[] = blocks.slice(last + 1).filter((block) => block.kind !== "heading");
+  // The call to book written at the end of the last item belongs to the closing.
+  const lastTip = tips.at(-1)!;
+  while (lastTip.blocks.length > 1 && isPromotion(lastTip.blocks.at(-1)!)) after.unshift(lastTip.blocks.pop()!);
+  return { ...splitLeading(blocks.slice(0, first)), tips, after };
 }
 
 /** Sections under h2/h3 headings; a "Conclusion" heading and what follows it is the closing. */
@@ -183,7 +187,7 @@ function wholePostTip(blocks: Block[], title: string): Found | null {
  * than that and stays a tip.
  */
 const ASKS_TO_BOOK =
-  /\b(book(ing|ed)?|schedule|appointments?|contact|call|phone|email|e-mail|visit us|reach us|get in touch|our (team|clinic|practice|therapists?|physiotherapists?|osteopaths?|chiropractors?)|rendez-vous|rdv|réserv\w*|prendre? rendez|contactez|appelez|écrivez|notre (équipe|clinique|cabinet|centre)|nos (thérapeutes|physiothérapeutes|ostéopathes|kinésithérapeutes|massothérapeutes|services))\b/i;
+  /\b(book(ing|ed)?|schedule an?|appointments?|assessment|consultation|contact (us|the clinic|our)|call (us|the clinic|our|today|now)|come in|visit us|reach us|get in touch|our (team|clinic|practice|therapists?|physiotherapists?|osteopaths?|chiropractors?)|rendez-vous|rdv|réserv\w*|consultez-nous|contactez|appelez|écrivez-nous|notre (équipe|clinique|cabinet|centre)|nos (thérapeutes|physiothérapeutes|ostéopathes|kinésithérapeutes|massothérapeutes|services))\b/i;
 const CONTACT_DETAIL = /(\+?\d[\d .()-]{7,}\d)|\b[\w.+-]+@[\w-]+\.[\w.]+\b|https?:\/\/|\bwww\./i;
 
 function isPromotion(block: Block): boolean {

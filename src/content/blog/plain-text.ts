@@ -121,7 +121,8 @@ function readLines(raw: string): Line[] {
       /^[a-zà-ÿ(]/u.test(line.text) &&
       !/[.!?:;]["”’»)]*$/u.test(previous.text) &&
       !BULLET.test(line.text) &&
-      (NUMBERED.test(previous.text) || BULLET.test(previous.text) || previous.text.length > 40)
+      (NUMBERED.test(previous.text) || BULLET.test(previous.text) || (previous.text.length > 40 && !isAllCaps(previous.text))) &&
+      /\s/.test(line.text)
     ) {
       previous.text = `${previous.text} ${line.text}`;
     } else merged.push({ ...line });
@@ -134,6 +135,15 @@ function readLines(raw: string): Line[] {
 function classify(lines: Line[]): Unit[] {
   const units: Unit[] = lines.map((line) => ({ ...line, kind: kindOf(line.text) }));
   markContactBlocks(units);
+  // "Good for: tight hips" right under a heading is the section's first line, with a bold-style lead-in, not a heading.
+  const firstSentenceAt = units.findIndex((unit) => unit.kind === "prose" && SENTENCE_END.test(unit.text));
+  for (let index = Math.max(1, firstSentenceAt + 1); firstSentenceAt >= 0 && index < units.length; index++) {
+    const unit = units[index]!;
+    const lead = LEAD_IN.exec(unit.text);
+    const previous = units[index - 1]!;
+    if (unit.kind === "heading" && lead && isLeadPhrase(lead[1]!) && words(lead[1]!) <= 3 && (previous.kind === "heading" || previous.kind === "numbered")) unit.kind = "prose";
+  }
+  numberLostFirstItem(units);
   for (const unit of units) {
     if (unit.kind === "bullet") {
       const body = BULLET.exec(unit.text)![1]!;
@@ -147,6 +157,26 @@ function classify(lines: Line[]): Unit[] {
     }
   }
   return units;
+}
+
+/** "Pelvic tilts", then "2. Knee-to-chest", "3. Bridge": the first item of a numbered list that lost its number is the heading before "2.". */
+function numberLostFirstItem(units: Unit[]): void {
+  for (let index = 0; index < units.length; index++) {
+    const unit = units[index]!;
+    if (unit.kind !== "numbered" || !/^\s*2\s*[.)\-–]/u.test(unit.text) || isSentence(unit.text)) continue;
+    // The nearest heading that starts a block of its own (not an item of a list written without bullets).
+    for (let back = index - 1; back >= 0; back--) {
+      const candidate = units[back]!;
+      if (candidate.kind === "numbered") break;
+      const before = units[back - 1];
+      const startsBlock = !before || !(before.kind === "heading" || /:$/u.test(before.text));
+      if (candidate.kind === "heading" && !/[:?]$/u.test(candidate.text) && startsBlock) {
+        candidate.kind = "numbered";
+        candidate.text = `1. ${candidate.text}`;
+        break;
+      }
+    }
+  }
 }
 
 function kindOf(text: string): Kind {
@@ -177,7 +207,6 @@ function isLeadPhrase(phrase: string): boolean {
 }
 
 const PHONE = /(?:^|[\s:(])(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?(?:[\s.-]?\d{2,4}){2,4}\s*$/u;
-const PHONE_ANYWHERE = /(?:\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|\b0\d(?:[\s.]\d{2}){4}\b|\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b/u;
 const EMAIL = /\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/u;
 const POSTCODE = /\b[A-CEGHJ-NPR-TVXY]\d[A-CEGHJ-NPR-TV-Z][\s-]?\d[A-CEGHJ-NPR-TV-Z]\d\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|\b(?:[A-Z]{2}|[A-Z][a-z]+)\s+\d{5}(?:-\d{4})?\b|\b\d{5}\s+[A-ZÉÈ][\p{L}'-]+|\b(?:QLD|NSW|VIC|WA|SA|TAS|ACT|NT)\s+\d{4}\b/u;
 const STREET = /^\d{1,5}[a-z]?,?\s+(?:[\p{L}'-]+\s+){0,4}(rue|avenue|av\.?|boulevard|boul\.?|bd|chemin|ch\.|route|place|allée|impasse|quai|cours|street|st\.?|road|rd\.?|lane|ln\.?|drive|dr\.?|way|court|ct\.?|crescent|terrace|parade|highway|hwy|suite|unit|bureau)\b/iu;
@@ -197,12 +226,12 @@ function isChromeLine(text: string): boolean {
   // Share and follow lines, and a row of social networks.
   if (short && /^(share|partager|partagez|partage|follow|suivez|suivre)\b(?!\s+(the|your|a|les|vos|ce|cette)\b)/iu.test(text) && words <= 8) return true;
   if (short && (text.match(/\b(facebook|instagram|twitter|linkedin|youtube|pinterest|tiktok|whatsapp|x\.com|e-?mail|print|imprimer|copy link)\b/giu)?.length ?? 0) >= 2 && words <= 10) return true;
+  if (/^(facebook|instagram|twitter|x|linkedin|youtube|pinterest|tiktok|whatsapp|threads|bluesky|e-?mail|courriel|print|imprimer|copy link|copier le lien)$/iu.test(text)) return true;
   // Images: a file name, a credit, an alt text the copy kept.
   if (/\S+\.(jpe?g|png|gif|webp|svg|avif|heic|tiff?)\b/iu.test(text) && words <= 8) return true;
   if (short && (STOCK_PHOTO.test(text) || /^(photo|image|crédit|credit|illustration|source)s?\s*(photo\s*)?(by|de|par|:|©|credit)\b/iu.test(text) || /\b(source image|image source)\b/iu.test(text))) return true;
   // Categories, tags, "filed under" lines and meta rows with bars.
   if (short && /^(posted|filed|classé|publié|published|catégorisé)\s+(in|under|dans|sous|en)\b|^(categories|category|catégories?|tags?|étiquettes?|mots[- ]clés|topics?|sujets?)\s*:/iu.test(text)) return true;
-  if (text.length <= 160 && (text.match(/\|/g)?.length ?? 0) >= 1 && !SENTENCE_END.test(text) && parseDate(text) !== null) return true;
   // Banners: a cookie notice, a shop's offer, a newsletter box, a lone button.
   if (text.length <= 200 && /\bcookies?\b/iu.test(text) && /\b(use|uses|utilise|utilisons|accept|accepter|consent|consentement)\b/iu.test(text)) return true;
   if (short && /\b(free shipping|livraison gratuite|promo code|code promo|\d+\s?% off|shop now|add to cart|ajouter au panier|gift cards?|cartes?[- ]cadeaux?)\b/iu.test(text)) return true;
@@ -218,6 +247,8 @@ function isChromeLine(text: string): boolean {
 
 /** "By Anne Roy", "Par Dr Luc Martin, ostéopathe", "Reviewed by …", "Written by … | March 4, 2021". */
 function isByline(text: string): boolean {
+  // A meta row with bars and a date: "2025-03-18T09:12:44+00:00March 18th, 2025|Back Health, General|".
+  if (text.length <= 160 && /\|/.test(text) && !SENTENCE_END.test(text) && parseDate(text) !== null) return true;
   if (text.length > 120) return false;
   if (/^(by|par|written by|écrit par|rédigé par|posted by|publié par|author|auteur|autrice|auteure)\s*:?\s+(\p{Lu}|\d|dr\b|le |la |l['’])/iu.test(text) && !/[.!?]["”’»)]*$/u.test(text.replace(/\b(dr|st|inc|ltd|jr|sr|m)\.$/iu, ""))) return true;
   if (/^(medically |clinically )?(reviewed|fact[- ]checked|verified|approved|edited)\s+by\b|^(révisé|relu|vérifié|validé|approuvé|revu)e?s?\s+par\b/iu.test(text)) return true;
@@ -286,9 +317,10 @@ function postOf(all: Unit[]): PlainTextPost {
   const end = all.findIndex((unit, index) => index > firstProse && firstProse >= 0 && END_OF_POST.test(unit.text) && unit.text.length <= 120);
   const units = (end === -1 ? all : all.slice(0, end)).filter((unit) => unit.kind !== "chrome");
 
-  const bodyStart = units.findIndex((unit) => unit.kind === "prose" || unit.kind === "bullet" || (unit.kind === "numbered" && isSentence(unit.text)));
+  const bodyStart = units.findIndex((unit) => (unit.kind === "prose" && (isSentence(unit.text) || /^\p{Lu}/u.test(unit.text))) || unit.kind === "bullet" || (unit.kind === "numbered" && isSentence(unit.text)));
   const top = bodyStart === -1 ? units : units.slice(0, bodyStart);
-  const { title, titleIndex } = chooseTitle(top);
+  const laterQuestions = bodyStart === -1 ? 0 : units.slice(bodyStart).filter((unit) => unit.kind === "heading" && /\?$/u.test(unit.text)).length;
+  const { title, titleIndex } = chooseTitle(top, laterQuestions);
   const dateLine = top.find((unit) => unit.kind === "byline" && parseDate(unit.text) !== null) ?? units.find((unit, index) => index < 12 && unit.kind === "byline" && parseDate(unit.text) !== null);
   const metadata: PageMetadata = {
     ...(title ? { title } : {}),
@@ -301,8 +333,11 @@ function postOf(all: Unit[]): PlainTextPost {
   if (bodyStart > 0) {
     const between = top.slice(titleIndex + 1).filter((unit) => unit.kind === "heading" && !sameAs(unit.text, title));
     const last = between.at(-1);
-    const laterHeadings = rest.filter((unit) => unit.kind === "heading").length;
-    if (last && laterHeadings > 0 && !isTagList(last.text) && top.at(-1) === last) rest = [last, ...rest];
+    const laterHeadings = rest.filter((unit) => unit.kind === "heading");
+    // Kept when shaped like the later headings: a question among questions, a "…:" heading among such.
+    const afterByline = top.slice(titleIndex + 1).some((unit) => unit.kind === "byline") && /[?:]$/u.test(last?.text ?? "");
+    const shapedLikeLater = afterByline || (/\?$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /\?$/u.test(unit.text))) || (/:$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /:$/u.test(unit.text)));
+    if (last && shapedLikeLater && !isTagList(last.text) && top.at(-1) === last) rest = [last, ...rest];
   }
   rest = rest.filter((unit) => !(unit.kind === "heading" && title && sameAs(unit.text, title)));
   if (!title) {
@@ -312,21 +347,38 @@ function postOf(all: Unit[]): PlainTextPost {
   return { html: toHtml(dropImageAltText(rest)), metadata };
 }
 
-function chooseTitle(top: Unit[]): { title: string | undefined; titleIndex: number } {
-  const candidates = top
-    .map((unit, index) => ({ unit, index }))
-    .filter(({ unit }) => (unit.kind === "heading" || (unit.kind === "numbered" && !isSentence(unit.text))) && unit.text.length >= 3);
+function chooseTitle(top: Unit[], laterQuestions: number): { title: string | undefined; titleIndex: number } {
+  const text = (unit: Unit) => (unit.kind === "numbered" ? `${unit.number ?? ""} ${unit.text}`.trim() : unit.text);
+  const all = top.map((unit, index) => ({ unit, index }));
+  // A title copied in lower case counts when the page repeats it; other short lower-case lines are alt texts and labels.
+  const isCandidate = ({ unit }: { unit: Unit }) =>
+    unit.text.length >= 3 &&
+    (unit.kind === "heading" || (unit.kind === "numbered" && !isSentence(unit.text)) || (unit.kind === "prose" && !isSentence(unit.text) && top.some((other) => other !== unit && sameAs(other.text, unit.text))));
+  let candidates = all.filter(isCandidate);
   if (candidates.length === 0) return { title: undefined, titleIndex: -1 };
-  const text = (candidate: (typeof candidates)[number]) => (candidate.unit.kind === "numbered" ? `${candidate.unit.number} ${candidate.unit.text}` : candidate.unit.text);
-  const repeated = candidates.find((candidate) => candidates.some((other) => other !== candidate && sameAs(text(other), text(candidate))));
+  // The last heading above the text, shaped like the post's later headings (a question among questions), is its first section.
+  const last = candidates.at(-1)!;
+  if (candidates.length > 1 && top.at(-1) === last.unit && /\?$/u.test(last.unit.text) && laterQuestions > 0) candidates = candidates.slice(0, -1);
   const byline = top.findIndex((unit) => unit.kind === "byline");
   let chosen: (typeof candidates)[number];
-  if (repeated) chosen = candidates.filter((candidate) => sameAs(text(candidate), text(repeated))).at(-1)!;
-  else if (byline >= 0 && candidates.some((candidate) => candidate.index < byline)) chosen = candidates.filter((candidate) => candidate.index < byline).at(-1)!;
-  else if (byline >= 0) chosen = candidates.find((candidate) => candidate.index > byline)!;
-  else chosen = candidates.reduce((best, candidate) => (words(text(candidate)) >= words(text(best)) ? candidate : best));
+  const beforeByline = candidates.filter((candidate) => candidate.index < byline).at(-1);
+  const afterBylineCandidate = candidates.find((candidate) => candidate.index > byline);
+  // "Claire Dubé", a date, "3 min read", then the title: the author's name sits above the date on some platforms.
+  const isAuthorName = beforeByline !== undefined && afterBylineCandidate !== undefined && beforeByline.index === byline - 1 && /^\p{Lu}[\p{L}'’-]+(\s\p{Lu}[\p{L}'’.-]+){1,2}$/u.test(beforeByline.unit.text);
+  if (byline >= 0 && beforeByline && !isAuthorName) chosen = beforeByline;
+  else if (byline >= 0 && candidates.some((candidate) => candidate.index > byline)) chosen = candidates.find((candidate) => candidate.index > byline)!;
+  else {
+    // The fullest line wins, a repeated one and the one right above the text more so; a question loses to a fuller statement (it is the subtitle).
+    const statements = candidates.filter((candidate) => !/\?$/u.test(candidate.unit.text) && words(text(candidate.unit)) >= 4);
+    const score = (candidate: (typeof candidates)[number]) =>
+      words(text(candidate.unit)) +
+      (candidates.some((other) => other !== candidate && sameAs(text(other.unit), text(candidate.unit))) ? 3 : 0) +
+      (candidate.index === top.length - 1 ? 3 : 0) -
+      (/\?$/u.test(candidate.unit.text) && statements.length > 0 ? 100 : 0);
+    chosen = candidates.reduce((best, candidate) => (score(candidate) >= score(best) ? candidate : best));
+  }
   // A title written in capitals reads as a sentence in a tip's header.
-  const raw = cleanTitle(text(chosen));
+  const raw = cleanTitle(text(chosen.unit));
   return { title: isAllCaps(raw) && raw.length > 12 ? sentenceCase(raw) : raw, titleIndex: chosen.index };
 }
 
@@ -392,20 +444,13 @@ function toHtml(units: Unit[]): string {
     }
     if (unit.kind === "heading") {
       const introducesList = /:$/u.test(unit.text) && next !== undefined && (next.kind === "bullet" || next.kind === "numbered" || isBareListRun(units, index + 1));
-      if (introducesList && seenHeading) {
+      if (introducesList) {
         html.push(`<p>${escapeHtml(unit.text)}</p>`);
         const run = bareListRun(units, index + 1);
         if (run.items.length > 0) {
           html.push(`<ul>${run.items.map((item) => `<li>${escapeHtml(item.text)}</li>`).join("")}</ul>`);
           index = run.end - 1;
         }
-        continue;
-      }
-      if (introducesList && isBareListRun(units, index + 1)) {
-        const run = bareListRun(units, index + 1);
-        html.push(`<h2>${escapeHtml(unit.text.replace(/\s*:$/u, ""))}</h2>`, `<ul>${run.items.map((item) => `<li>${escapeHtml(item.text)}</li>`).join("")}</ul>`);
-        seenHeading = true;
-        index = run.end - 1;
         continue;
       }
       if (next === undefined) {
@@ -438,8 +483,8 @@ function bareListRun(units: Unit[], start: number): { items: Unit[]; end: number
   let index = start;
   while (index < units.length) {
     const unit = units[index]!;
-    if (!(unit.kind === "heading" || unit.kind === "prose") || unit.text.length > 90 || /:$/u.test(unit.text)) break;
-    if (unit.kind === "prose" && unit.text.length > 90) break;
+    // Items of a list written without bullets are short lines without a full stop; a sentence is the text after the list.
+    if (!(unit.kind === "heading" || unit.kind === "prose") || unit.text.length > 90 || /[:?]$/u.test(unit.text) || SENTENCE_END.test(unit.text)) break;
     items.push(unit);
     index++;
   }
@@ -489,13 +534,21 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
         items.push(`<li>${escapeHtml(item.text)}</li>`);
         continue;
       } else {
-        lead = null;
+        // A numbered tip written as one sentence: its first clause heads it.
+        const clause = firstSentence(item.text);
+        lead = clause.length < item.text.length - 2 ? clause.replace(/…$/u, "") : item.text.replace(/[.!]$/u, "");
         body.push(`<p>${escapeHtml(item.text)}</p>`);
       }
     }
     // The item's text: what is indented under it, or (flush-left text) what comes up to the next item.
-    while (index < units.length && units[index]!.kind !== "numbered" && units[index]!.kind !== "heading") {
+    while (index < units.length && units[index]!.kind !== "numbered" && !(units[index]!.kind === "heading" && !/:$/u.test(units[index]!.text))) {
       const next = units[index]!;
+      if (/:$/u.test(next.text) && isBareListRun(units, index + 1)) {
+        const run = bareListRun(units, index + 1);
+        body.push(`<p>${escapeHtml(next.text)}</p>`, `<ul>${run.items.map((entry) => `<li>${escapeHtml(entry.text)}</li>`).join("")}</ul>`);
+        index = run.end;
+        continue;
+      }
       const isLastItem = !units.slice(index).some((later) => later.kind === "numbered");
       if (isLastItem && next.indent <= itemIndent && body.length > 0 && next.kind === "prose") break;
       if (next.kind === "bullet") {

@@ -26,3 +26,4 @@ blog-feed-failing =
 command-articles = Blog articles: review, publish, unpublish
 blog-language-en = English
 blog-language-fr = French
+blog-date-by-import = { $date } (the post shows no date: dated the day it was imported)

@@ -26,3 +26,4 @@ blog-feed-failing =
 command-articles = Articles du blogue : relire, publier, retirer
 blog-language-en = anglais
 blog-language-fr = français
+blog-date-by-import = { $date } (l’article n’affiche pas de date : daté du jour de l’import)
