@@ -47,7 +47,8 @@ export function decodeText(source: string, bytes: Uint8Array, encoding = "utf-8"
     throw new SourceError(source, `declares the encoding "${encoding}", which the import does not know (save it as UTF-8 and try again)`);
   }
   try {
-    return decoder.decode(bytes).replace(/^\uFEFF/, "");
+    const text = decoder.encoding === "windows-1252" ? decodeWindows1252(bytes) : decoder.decode(bytes);
+    return text.replace(/^\uFEFF/, "");
   } catch {
     const utf8 = decoder.encoding === "utf-8";
     throw new SourceError(
@@ -55,4 +56,21 @@ export function decodeText(source: string, bytes: Uint8Array, encoding = "utf-8"
       utf8 ? "is not UTF-8 text and declares no other encoding (save it as UTF-8 and try again)" : `has bytes that are not valid ${decoder.encoding} text, the encoding it declares`,
     );
   }
+}
+
+/**
+ * Windows-1252 (which the Encoding standard also uses for "ISO-8859-1" and
+ * "latin1" labels, as browsers do): Node 20's TextDecoder reads 0x80–0x9F as
+ * control characters instead of the curly quotes, dashes and € a clinic's
+ * page has there, so those 32 bytes are mapped here.
+ */
+const WINDOWS_1252_HIGH = "€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ";
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  let text = "";
+  for (let start = 0; start < bytes.length; start += 8192) {
+    const chunk = bytes.subarray(start, start + 8192);
+    text += String.fromCharCode(...Array.from(chunk, (byte) => (byte >= 0x80 && byte <= 0x9f ? WINDOWS_1252_HIGH.charCodeAt(byte - 0x80) : byte)));
+  }
+  return text;
 }
