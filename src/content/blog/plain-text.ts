@@ -218,7 +218,7 @@ function isChromeLine(text: string): boolean {
   const words = text.split(/\s+/).length;
   if (short && /^(skip|jump) to\b|^(aller|passer|sauter) (directement )?(au|à|aux)\b|^(top|bottom) of (the )?page$|^back to (the )?top$|^(retour|remonter) (en )?haut|^(menu|search|rechercher|recherche|close|fermer|toggle navigation|main menu|menu principal)$/iu.test(text)) return true;
   // Reading time, relative dates, view and comment counts, ratings.
-  if (short && /\b\d+\s*(min(ute)?s?|mn)\.?\s*(read|de lecture|lecture)\b|^(reading time|temps de lecture|durée de lecture)\b/iu.test(text)) return true;
+  if (short && /\b\d+\s*(min(ute)?s?|mn)\.?\s*(read|de lecture|lecture)\b|^(reading time|temps de lecture|durée de lecture)\b/iu.test(text) && parseDate(text) === null) return true;
   if (short && /^(il y a \d+|\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$|(updated|last updated|mis à jour|modifié)( le| on)?\s*:?)/iu.test(text) && words <= 8 && parseDate(text) === null) return true;
   if (/^[|•·\s]*\d+([.,]\d)?\s*(\/\s*5|stars?|étoiles|★+)?[|•·\s]*$/u.test(text)) return true;
   if (short && /^(\d+|no|aucun)\s+(comments?|commentaires?|likes?|j['’]aime|views?|vues|responses?|réponses?|shares?|partages?)\s*$/iu.test(text)) return true;
