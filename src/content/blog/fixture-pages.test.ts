@@ -205,6 +205,13 @@ const EXPECTED: Record<string, Expected> = {
     chrome: ["Our Massage Services", "prenatal", "kestrelwellness", "Kestrel Wellness Team"],
     closing: "604-555-0110",
   },
+  "title-glued-to-date.txt": {
+    title: "Ice or Heat After an Ankle Sprain?",
+    language: "en",
+    date: "2023-11-05",
+    tips: ["The First Two Days", "After the Swelling Settles", "Start Moving Early"],
+    chrome: ["November"],
+  },
 };
 
 const tipsOf = (article: Article) => article.sections.filter((section) => section.isTip);

@@ -182,7 +182,7 @@ function numberLostFirstItem(units: Unit[]): void {
 function kindOf(text: string): Kind {
   if (isChromeLine(text)) return "chrome";
   if (isByline(text)) return "byline";
-  if (isDateLine(text)) return "byline";
+  if (isDateLine(text)) return isTitleWithDate(text) ? "heading" : "byline";
   if (BULLET.test(text)) return "bullet";
   if (NUMBERED.test(text) && !/^\d{1,2}[.:]\d/.test(text) && !/^\d{1,2}\s*-\s*\d/.test(text)) return "numbered";
   return isHeadingLike(text) ? "heading" : "prose";
@@ -264,6 +264,12 @@ function isDateLine(text: string): boolean {
   return rest.split(/\s+/).filter(Boolean).length <= 6 && !/[.!?]/.test(rest);
 }
 
+/** "Ice or heat after a sprain?November 5, 2023": a headline the copy glued to its date (the date is cut from the title). */
+function isTitleWithDate(text: string): boolean {
+  const rest = cleanTitle(text);
+  return rest !== text && words(rest) >= 3 && /^\p{Lu}/u.test(rest) && !/\|/.test(text) && !/^(by|par|posted|published|publié|updated|mis à jour|le|on)\b/iu.test(rest);
+}
+
 /**
  * A block of short lines with a phone number, an e-mail or an address: the
  * clinic's card. Its other short lines (the clinic's name, "Suite 200") go with it.
@@ -322,9 +328,10 @@ function postOf(all: Unit[]): PlainTextPost {
   const laterQuestions = bodyStart === -1 ? 0 : units.slice(bodyStart).filter((unit) => unit.kind === "heading" && /\?$/u.test(unit.text)).length;
   const { title, titleIndex } = chooseTitle(top, laterQuestions);
   const dateLine = top.find((unit) => unit.kind === "byline" && parseDate(unit.text) !== null) ?? units.find((unit, index) => index < 12 && unit.kind === "byline" && parseDate(unit.text) !== null);
+  const titleDate = titleIndex >= 0 && parseDate(top[titleIndex]!.text) !== null ? top[titleIndex]!.text : undefined;
   const metadata: PageMetadata = {
     ...(title ? { title } : {}),
-    ...(dateLine ? { date: dateLine.text } : {}),
+    ...(dateLine ? { date: dateLine.text } : titleDate ? { date: titleDate } : {}),
   };
 
   // Between the title and the first sentence: categories, tags, a subtitle, an image's alt text. The last heading
