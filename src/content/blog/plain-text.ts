@@ -104,10 +104,12 @@ function readLines(raw: string): Line[] {
     const line = lines[index]!;
     const next = lines[index + 1];
     if (LONE_BULLET.test(line.text) && next && !LONE_BULLET.test(next.text)) {
-      joined.push({ ...next, text: `• ${next.text}`, indent: line.indent });
+      const bulleted = `• ${next.text}`;
+      joined.push({ ...next, text: bulleted, indent: line.indent });
       index++;
     } else if (/^\d{1,2}[.)]$/.test(line.text) && next) {
-      joined.push({ ...next, text: `${line.text} ${next.text}`, indent: line.indent });
+      const numbered = `${line.text} ${next.text}`;
+      joined.push({ ...next, text: numbered, indent: line.indent });
       index++;
     } else joined.push(line);
   }
