@@ -262,8 +262,9 @@ function titleFromBlocks(blocks: Block[]): string | undefined {
 export function firstSentence(text: string): string {
   const sentence = (/^.+?[.!?](?=\s|$)/u.exec(text)?.[0] ?? text).replace(/[.!]$/u, "").trim();
   if (sentence.length <= 90) return sentence;
-  const clause = sentence.slice(0, 90).split(/[,;:–—](?=\s)/u)[0]!.trim();
-  if (clause.length >= 30) return clause;
+  const clauses = sentence.slice(0, 90).split(/[,;:–—](?=\s)/u);
+  const clause = clauses[0]!.trim();
+  if (clauses.length > 1 && clause.length >= 30) return clause;
   return `${sentence.slice(0, 80).replace(/\s+\S*$/u, "")}…`;
 }
 

@@ -212,6 +212,13 @@ const EXPECTED: Record<string, Expected> = {
     tips: ["The First Two Days", "After the Swelling Settles", "Start Moving Early"],
     chrome: ["November"],
   },
+  "sentence-title-meta-row-scene-alt.txt": {
+    title: "Faut-il dormir sur le dos ? Votre kiné vous répond",
+    language: "fr",
+    date: "import",
+    tips: ["Sur le dos", "Sur le côté", "Sur le ventre"],
+    chrome: ["Publié dans", "Femme dormant"],
+  },
 };
 
 const tipsOf = (article: Article) => article.sections.filter((section) => section.isTip);

@@ -349,7 +349,14 @@ function postOf(all: Unit[]): PlainTextPost {
     if (last && shapedLikeLater && !isTagList(last.text) && top.at(-1) === last) rest = [last, ...rest];
   }
   rest = rest.filter((unit) => !(unit.kind === "heading" && title && sameAs(unit.text, title)));
-  if (!title) {
+  // A headline written as a sentence ("… Votre ostéopathe répond."): the page's first line, alone, with the site's meta row under it.
+  const firstLine = all.findIndex((unit) => unit.kind !== "chrome");
+  const underFirst = all[firstLine + 1];
+  if (!title && firstLine >= 0 && all[firstLine]!.kind === "prose" && all[firstLine]!.text.length <= 120 && (underFirst?.kind === "chrome" || underFirst?.kind === "byline") && underFirst.paragraph !== all[firstLine]!.paragraph) {
+    metadata.title = cleanTitle(all[firstLine]!.text.replace(/\.$/u, ""));
+    rest = rest.filter((unit) => unit !== all[firstLine]);
+  }
+  if (!metadata.title) {
     const first = rest.find((unit) => unit.kind === "prose");
     if (first) metadata.title = firstSentence(first.text);
   }
@@ -424,10 +431,22 @@ function isSentence(text: string): boolean {
  */
 function dropImageAltText(units: Unit[]): Unit[] {
   return units.filter((unit, index) => {
-    if (unit.kind !== "prose" || unit.text.length > 90 || /[.!?:;]["”’»)]*$/u.test(unit.text) || !/^[a-zà-ÿ]/u.test(unit.text)) return true;
     const previous = units[index - 1];
-    return previous !== undefined && /[:,]$/u.test(previous.text);
+    const next = units[index + 1];
+    if (unit.text.length > 90 || /[.!?:;]["”’»)]*$/u.test(unit.text)) return true;
+    // Between two headings' worth of text: a photo's description, a person doing something ("man rubbing his neck").
+    if (unit.kind === "heading" && previous?.kind === "heading" && next && next.kind !== "heading" && isSceneDescription(unit.text)) return false;
+    if (unit.kind !== "prose" || !/^[a-zà-ÿ]/u.test(unit.text)) return true;
+    // After "…include:", short lower-case lines are the items of a list; alone, an alt text.
+    const listGoesOn = next !== undefined && (next.kind === "bullet" || (next.text.length <= 90 && !SENTENCE_END.test(next.text)));
+    return previous !== undefined && /[:,]$/u.test(previous.text) && listGoesOn;
   });
+}
+
+/** "Homme se frottant le cou", "Client receiving a gentle stretch": a sentence-case description of someone doing something. */
+function isSceneDescription(text: string): boolean {
+  const rest = text.split(/\s+/).slice(1);
+  return rest.length >= 3 && rest.every((word) => !/^\p{Lu}/u.test(word)) && /\b\p{L}+ing\b|\bse \p{L}+ant\b|\b\p{L}{3,}ant\b/u.test(text);
 }
 
 // ---------------------------------------------------------------- HTML
