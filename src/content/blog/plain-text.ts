@@ -344,7 +344,8 @@ function postOf(all: Unit[]): PlainTextPost {
     const last = between.at(-1);
     const laterHeadings = rest.filter((unit) => unit.kind === "heading");
     // Kept when shaped like the later headings: a question among questions, a "…:" heading among such.
-    const afterByline = top.slice(titleIndex + 1).some((unit) => unit.kind === "byline") && /[?:]$/u.test(last?.text ?? "");
+    // Below the title's byline or date, a heading right above the text is the first section's ("Introduction: …", "What's changed?").
+    const afterByline = top.slice(titleIndex + 1).some((unit) => unit.kind === "byline") && (/[?:]$/u.test(last?.text ?? "") || words(last?.text ?? "") >= 3);
     const shapedLikeLater = afterByline || (/\?$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /\?$/u.test(unit.text))) || (/:$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /:$/u.test(unit.text)));
     if (last && shapedLikeLater && !isTagList(last.text) && top.at(-1) === last) rest = [last, ...rest];
   }
@@ -546,12 +547,26 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
   if (inSection && plainSteps.length >= 2 && plainSteps.every((unit) => isSentence(unit.text) && !leadSentence(unit.text))) {
     return { html: `<ol>${plainSteps.map((unit) => `<li>${escapeHtml(unit.text)}</li>`).join("")}</ol>`, end: start + plainSteps.length };
   }
+  // Items that are whole tips in one line ("3. Avoid long spells of sitting when you are tired"), one after the other with nothing under them.
+  const selfContained = (position: number) => {
+    const item = units[position]!;
+    const next = units[position + 1];
+    return words(item.text) >= 6 && (next === undefined || next.kind === "numbered");
+  };
+  const run = units.slice(start).findIndex((unit) => unit.kind !== "numbered" && unit.kind !== "prose" && unit.kind !== "bullet");
+  const ofRun = units.slice(start, run === -1 ? units.length : start + run).map((unit, offset) => ({ unit, position: start + offset })).filter(({ unit }) => unit.kind === "numbered");
+  const oneLiners = ofRun.length >= 2 && ofRun.slice(0, -1).every(({ position }) => selfContained(position));
   while (index < units.length && units[index]!.kind === "numbered") {
     const item = units[index]!;
     const itemIndent = item.indent;
     index++;
     const body: string[] = [];
     let lead: string | null = null;
+    if ((oneLiners || selfContained(index - 1)) && words(item.text) >= 6 && !leadSentence(item.text)) {
+      items.push(`<li><strong>${escapeHtml(shortHeading(item.text))}</strong><p>${escapeHtml(item.text)}</p></li>`);
+      anyLead = true;
+      continue;
+    }
     if (!isSentence(item.text)) lead = item.text.replace(/\s*:$/u, "");
     else {
       const split = leadSentence(item.text);
@@ -563,8 +578,7 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
         continue;
       } else {
         // A numbered tip written as one sentence: its first clause heads it.
-        const clause = firstSentence(item.text);
-        lead = clause.length < item.text.length - 2 ? clause.replace(/…$/u, "") : item.text.replace(/[.!]$/u, "");
+        lead = shortHeading(item.text);
         body.push(`<p>${escapeHtml(item.text)}</p>`);
       }
     }
@@ -592,6 +606,12 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
     items.push(lead ? `<li><strong>${escapeHtml(lead)}</strong>${body.join("")}</li>` : `<li>${body.join("")}</li>`);
   }
   return { html: anyLead ? `<ol>${items.join("")}</ol>` : `<ol>${items.join("")}</ol>`, end: index };
+}
+
+/** A one-sentence tip's heading: the sentence if short, else its first clause, else its first words and an ellipsis. */
+function shortHeading(text: string): string {
+  const sentence = text.replace(/\s*[-–—.!]+\s*$/u, "");
+  return sentence.length <= 90 ? sentence : firstSentence(sentence);
 }
 
 /** "Limit your sitting time. Sitting can put tension…": a short first sentence as the item's heading. */
