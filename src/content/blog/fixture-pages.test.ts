@@ -219,6 +219,13 @@ const EXPECTED: Record<string, Expected> = {
     tips: ["Sur le dos", "Sur le côté", "Sur le ventre"],
     chrome: ["Publié dans", "Femme dormant"],
   },
+  "fr-comment-headings-date-stamp.txt": {
+    title: "Le mal de dos du jardinier : les bons gestes",
+    language: "fr",
+    date: "2022-09-01",
+    tips: ["Comment s'échauffer ?", "Comment porter les charges ?", "Comment organiser sa journée ?"],
+    chrome: ["Shutterstock", "Commentaires"],
+  },
 };
 
 const tipsOf = (article: Article) => article.sections.filter((section) => section.isTip);

@@ -66,7 +66,8 @@ const CHROME_TEXT = [
 ];
 
 /** A heading after which the rest of the page is comments or other posts. */
-const END_OF_ARTICLE = /^(leave a (reply|comment)|laisser un commentaire|laissez un commentaire|comments?|commentaires|related (posts|articles)|recent posts|you may also like|articles similaires|articles récents|à lire aussi|post navigation)\b/i;
+/** "Comments" alone (or with a count) ends the article; a French heading that starts with "Comment …" ("how") does not. */
+const END_OF_ARTICLE = /^(leave a (reply|comment)|laisser un commentaire|laissez un commentaire|(\d+\s+)?(comments?|commentaires?)\s*(\(\d+\))?\s*$|related (posts|articles)|recent posts|you may also like|articles similaires|articles récents|à lire aussi|post navigation)/i;
 
 /** Tags a tip card can show; everything else keeps its text only. */
 const INLINE_HTML: sanitizeHtml.IOptions = {

@@ -96,7 +96,14 @@ function readLines(raw: string): Line[] {
       continue;
     }
     previousBlank = false;
-    lines.push({ text: trimmed, indent: rawLine.length - rawLine.trimStart().length, paragraph });
+    const indent = rawLine.length - rawLine.trimStart().length;
+    // "date 2021-02 The title…": a date stamp a saved copy put in front of the first line is a line of its own.
+    const stamped = /^date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+(\S.*)$/iu.exec(trimmed);
+    if (stamped) {
+      lines.push({ text: stamped[1]!, indent, paragraph }, { text: stamped[2]!, indent, paragraph: ++paragraph });
+      continue;
+    }
+    lines.push({ text: trimmed, indent, paragraph });
   }
   // A bullet on a line of its own belongs to the line after it.
   const joined: Line[] = [];
@@ -182,6 +189,7 @@ function numberLostFirstItem(units: Unit[]): void {
 }
 
 function kindOf(text: string): Kind {
+  if (/^\d{4}-\d{2}(-\d{2})?$/.test(text)) return "byline";
   if (isChromeLine(text)) return "chrome";
   if (isByline(text)) return "byline";
   if (isDateLine(text)) return isTitleWithDate(text) ? "heading" : "byline";
@@ -231,13 +239,13 @@ function isChromeLine(text: string): boolean {
   if (/^(facebook|instagram|twitter|x|linkedin|youtube|pinterest|tiktok|whatsapp|threads|bluesky|e-?mail|courriel|print|imprimer|copy link|copier le lien)$/iu.test(text)) return true;
   // Images: a file name, a credit, an alt text the copy kept.
   if (/\S+\.(jpe?g|png|gif|webp|svg|avif|heic|tiff?)\b/iu.test(text) && words <= 8) return true;
-  if (short && (STOCK_PHOTO.test(text) || /^(photo|image|crédit|credit|illustration|source)s?\s*(photo\s*)?(by|de|par|:|©|credit)\b/iu.test(text) || /\b(source image|image source)\b/iu.test(text))) return true;
+  if (short && ((STOCK_PHOTO.test(text) && words <= 6) || /^(photo|image|crédit|credit|illustration|source)s?\s*(photo\s*)?(by|de|par|:|©|credit)\b/iu.test(text) || /\b(source image|image source)\b/iu.test(text))) return true;
   // Categories, tags, "filed under" lines and meta rows with bars.
   if (short && /^(posted|filed|classé|publié|published|catégorisé)\s+(in|under|dans|sous|en)\b|^(categories|category|catégories?|tags?|étiquettes?|mots[- ]clés|topics?|sujets?)\s*:/iu.test(text)) return true;
   // Banners: a cookie notice, a shop's offer, a newsletter box, a lone button.
   if (text.length <= 200 && /\bcookies?\b/iu.test(text) && /\b(use|uses|utilise|utilisons|accept|accepter|consent|consentement)\b/iu.test(text)) return true;
   if (short && /\b(free shipping|livraison gratuite|promo code|code promo|\d+\s?% off|shop now|add to cart|ajouter au panier|gift cards?|cartes?[- ]cadeaux?)\b/iu.test(text)) return true;
-  if (short && /\b(subscribe|newsletter|infolettre|abonnez-vous|inscrivez-vous|sign up)\b/iu.test(text) && words <= 12) return true;
+  if (short && /\b(subscribe|abonnez-vous|inscrivez-vous|sign up|join)\b/iu.test(text) && /\b(newsletter|infolettre|mailing list|updates|nouvelles|our list)\b|^(subscribe|abonnez-vous|inscrivez-vous)\b/iu.test(text) && words <= 12) return true;
   if (words <= 5 && /^(book( now| online| an appointment| your appointment)?|shop|buy now|order now|call now|contact us|nous joindre|contactez-nous|réserver( en ligne| maintenant)?|prendre rendez-vous( en ligne)?|prenez rendez-vous( en ligne)?|get started|learn more|en savoir plus)\s*[!.→»>]*$/iu.test(text)) return true;
   if (READ_MORE.test(text)) return true;
   // A phone number, an e-mail address or a street address on a short line of its own.
@@ -259,6 +267,7 @@ function isByline(text: string): boolean {
 
 /** A line that is a date with at most a few words of the page's own around it ("Posted on March 4, 2021", "21. February 2022"). */
 function isDateLine(text: string): boolean {
+  if (/^\d{4}-\d{2}(-\d{2})?$/.test(text)) return true;
   if (text.length > 140 || /[.!?]["”’»)]*$/u.test(text.replace(/\d\.$/, ""))) return false;
   const withoutDates = text.replace(new RegExp(DATE_IN_WORDS, "giu"), " ").replace(/\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|janv|févr|avr|mai|juin|juil|août|déc)[a-zé]*\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)[a-zé]*\.?\b/giu, " ");
   if (withoutDates === text) return false;
@@ -395,7 +404,8 @@ function chooseTitle(top: Unit[], laterQuestions: number): { title: string | und
     chosen = candidates.reduce((best, candidate) => (score(candidate) >= score(best) ? candidate : best));
   }
   // A title written in capitals reads as a sentence in a tip's header.
-  const raw = cleanTitle(text(chosen.unit));
+  // A photo credit the copy glued to the headline ("… ? iStock") is not part of it.
+  const raw = cleanTitle(text(chosen.unit).replace(new RegExp(`\\s+${STOCK_PHOTO.source}\\s*$`, "iu"), ""));
   return { title: isAllCaps(raw) && raw.length > 12 ? sentenceCase(raw) : raw, titleIndex: chosen.index };
 }
 
