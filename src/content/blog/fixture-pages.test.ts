@@ -202,7 +202,7 @@ const EXPECTED: Record<string, Expected> = {
     language: "en",
     date: "2024-01-09",
     tips: ["Find the Tight Spots", "Warm Up the Shoulders", "Take Screen Breaks"],
-    chrome: ["Our Massage Services", "prenatal", "kestrelwellness", "Kestrel Wellness Team"],
+    chrome: ["Our Massage Services", "prenatal", "kestrelwellness", "Kestrel Wellness Team", "Foam rolling", "Categories", "Mon–Fri"],
     closing: "604-555-0110",
   },
   "title-glued-to-date.txt": {

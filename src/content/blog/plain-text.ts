@@ -54,9 +54,9 @@ const LEAD_IN = /^([^:.!?]{2,50}?)\s*:\s+(\S.*)$/u;
 const SENTENCE_END = /[.!…]["”’»)]*$|\.{3}$/u;
 const READ_MORE = /^(read more|continue reading|keep reading|read the (full )?(article|post)|lire la suite|en savoir plus|lire l['’]article|voir l['’]article)\b.{0,20}$/iu;
 const TRUNCATED = /(\[(…|\.\.\.)\]|…|\.\.\.)\s*$/u;
-/** Once the post has begun, a line after which the page holds comments, other posts or the footer. */
+/** Once the post has begun, a line after which the page holds comments, other posts, the sidebar's widgets or the footer. */
 const END_OF_POST =
-  /^(©|\(c\)\s|copyright\b|all rights reserved|tous droits réservés|leave a (reply|comment)|laisser un commentaire|laissez un commentaire|\d+ (comments?|commentaires?)|comments?$|commentaires$|related (posts|articles)|recent posts|you (may|might) also like|articles? (similaires|récents|reliés|connexes)|à lire aussi|vous aimerez aussi|post navigation|previous (post|article)|next (post|article)|article (précédent|suivant)|← |« )/iu;
+  /^(©|\(c\)\s|copyright\b|all rights reserved|tous droits réservés|leave a (reply|comment)|laisser un commentaire|laissez un commentaire|\d+ (comments?|commentaires?)|comments?$|commentaires$|related (posts|articles)|recent posts|you (may|might) also like|articles? (similaires|récents|reliés|connexes)|à lire aussi|vous aimerez aussi|post navigation|previous (post|article)|next (post|article)|article (précédent|suivant)|← |« )|^(categories|catégories|archives|tags|étiquettes|search|rechercher|recent (posts|articles)|popular (posts|articles)|articles populaires|quick links|liens rapides|useful links|liens utiles|follow us|suivez-nous|connect with us|get in touch|contact us|contactez-nous|nous joindre|opening hours|hours|heures d['’]ouverture|horaires|newsletter|infolettre|about us|à propos( de nous)?|share this( post| article)?|partager cet article)\s*:?$/iu;
 
 export function plainTextPosts(text: string): PlainTextPost[] {
   const units = classify(readLines(text));
