@@ -287,7 +287,11 @@ function isTitleWithDate(text: string): boolean {
  */
 function markContactBlocks(units: Unit[]): void {
   const byParagraph = new Map<number, Unit[]>();
-  for (const unit of units) byParagraph.set(unit.paragraph, [...(byParagraph.get(unit.paragraph) ?? []), unit]);
+  for (const unit of units) {
+    const lines = byParagraph.get(unit.paragraph);
+    if (lines) lines.push(unit);
+    else byParagraph.set(unit.paragraph, [unit]);
+  }
   for (const lines of byParagraph.values()) {
     if (lines.length < 2) continue;
     const hasContact = lines.some((unit) => unit.kind === "chrome" && (PHONE.test(unit.text) || EMAIL.test(unit.text) || POSTCODE.test(unit.text) || STREET.test(unit.text)));
@@ -309,9 +313,10 @@ function splitArchive(units: Unit[]): Unit[][] {
   const readMore = units.filter((unit) => READ_MORE.test(unit.text)).length;
   const starts: number[] = [];
   for (let index = 0; index < units.length; index++) {
-    const unit = units[index]!;
-    const next = units.slice(index + 1).find((later) => later.kind !== "chrome");
-    if (unit.kind === "heading" && next?.kind === "byline") starts.push(index);
+    if (units[index]!.kind !== "heading") continue;
+    let next = index + 1;
+    while (next < units.length && units[next]!.kind === "chrome") next++;
+    if (units[next]?.kind === "byline") starts.push(index);
   }
   const excerpts = Math.max(truncated, readMore);
   if (starts.length >= 2) {
@@ -565,6 +570,8 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
   };
   const run = units.slice(start).findIndex((unit) => unit.kind !== "numbered" && unit.kind !== "prose" && unit.kind !== "bullet");
   const ofRun = units.slice(start, run === -1 ? units.length : start + run).map((unit, offset) => ({ unit, position: start + offset })).filter(({ unit }) => unit.kind === "numbered");
+  let lastNumbered = units.length - 1;
+  while (lastNumbered >= 0 && units[lastNumbered]!.kind !== "numbered") lastNumbered--;
   const oneLiners = ofRun.length >= 2 && ofRun.slice(0, -1).every(({ position }) => selfContained(position));
   while (index < units.length && units[index]!.kind === "numbered") {
     const item = units[index]!;
@@ -601,7 +608,7 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
         index = run.end;
         continue;
       }
-      const isLastItem = !units.slice(index).some((later) => later.kind === "numbered");
+      const isLastItem = index > lastNumbered;
       if (isLastItem && next.indent <= itemIndent && body.length > 0 && next.kind === "prose") break;
       if (next.kind === "bullet") {
         const bullets: string[] = [];
