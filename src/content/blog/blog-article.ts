@@ -187,7 +187,7 @@ function wholePostTip(blocks: Block[], title: string): Found | null {
  * than that and stays a tip.
  */
 const ASKS_TO_BOOK =
-  /\b(book(ing|ed)?|schedule an?|appointments?|assessment|consultation|contact (us|the clinic|our)|call (us|the clinic|our|today|now)|come in|visit us|reach us|get in touch|our (team|clinic|practice|therapists?|physiotherapists?|osteopaths?|chiropractors?)|rendez-vous|rdv|réserv\w*|consultez-nous|contactez|appelez|écrivez-nous|notre (équipe|clinique|cabinet|centre)|nos (thérapeutes|physiothérapeutes|ostéopathes|kinésithérapeutes|massothérapeutes|services))\b/i;
+  /\b(book(ing|ed)?|schedule an?|appointments?|assessment|consultation|contact (us|the clinic|our)|call (us|the clinic|our|today|now)|come in|visit us|reach us|get in touch|our (team|clinic|practice|therapists?|physiotherapists?|osteopaths?|chiropractors?)|rendez-vous|rdv|réserv\w*|consultez-nous|contactez|appelez|écrivez-nous|notre (équipe|clinique|cabinet|centre)|nos (thérapeutes|physiothérapeutes|ostéopathes|kinésithérapeutes|massothérapeutes|services)|click here|cliquez ici|read the full article|lire l['’]article complet)\b/i;
 const CONTACT_DETAIL = /(\+?\d[\d .()-]{7,}\d)|\b[\w.+-]+@[\w-]+\.[\w.]+\b|https?:\/\/|\bwww\./i;
 
 function isPromotion(block: Block): boolean {
@@ -196,7 +196,7 @@ function isPromotion(block: Block): boolean {
   if (text.length > 320) return false;
   const asks = ASKS_TO_BOOK.test(text) || CONTACT_DETAIL.test(text);
   // "Book", "call", "contact": addressed to the reader (an imperative, "us", "our", "nous"), not a word in passing.
-  const addressed = /\b(us|our|we|nous|notre|nos|today|now|online|aujourd'hui|dès maintenant|en ligne)\b|^\s*(book|call|contact|schedule|visit|prenez|réservez|contactez|appelez)\b/i.test(text) || CONTACT_DETAIL.test(text);
+  const addressed = /\b(us|our|we|nous|notre|nos|today|now|online|aujourd'hui|dès maintenant|en ligne|here|ici)\b|^\s*(book|call|contact|schedule|visit|click|prenez|réservez|contactez|appelez|cliquez)\b/i.test(text) || CONTACT_DETAIL.test(text);
   return asks && addressed;
 }
 

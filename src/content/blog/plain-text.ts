@@ -374,6 +374,8 @@ function postOf(all: Unit[]): PlainTextPost {
   if (!metadata.title) {
     const first = rest.find((unit) => unit.kind === "prose");
     if (first) metadata.title = firstSentence(first.text);
+    // A first line that is only that sentence ("Your good posture guide.") was the headline: it is not the post's text too.
+    if (first && metadata.title === first.text.replace(/[.!]$/u, "").trim() && first.text.length <= 100) rest = rest.filter((unit) => unit !== first);
   }
   return { html: toHtml(dropImageAltText(rest)), metadata };
 }
