@@ -39,6 +39,8 @@ export interface Article {
   title: string;
   /** ISO date, e.g. 2026-03-14. */
   date: string;
+  /** The post showed no date: `date` is the day it was first imported (the staff preview says so). */
+  dateByImport?: boolean;
   language: Language;
   tags: string[];
   url?: string;

@@ -210,7 +210,8 @@ export function blogPreviewMessages(row: BlogArticleRow, input: { i18n: Translat
   const { article, revision } = row;
   const articleId = row.id;
   const t = (key: string, args?: Record<string, string | number>) => i18n.t(staffLanguage, key, args);
-  const figures = { title: escapeHtml(article.title), date: article.date, language: t(`blog-language-${article.language}`), tips: tipCount(row) };
+  const date = article.dateByImport ? t("blog-date-by-import", { date: article.date }) : article.date;
+  const figures = { title: escapeHtml(article.title), date, language: t(`blog-language-${article.language}`), tips: tipCount(row) };
   const changes = row.changes
     ? [
         ...(row.changes.title ? [t("blog-change-title")] : []),

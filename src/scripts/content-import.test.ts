@@ -49,4 +49,13 @@ describe("npm run content:import, storing", () => {
       await database.close();
     }
   }, 60_000);
+
+  it("stores README's example as README says: one new draft, then unchanged", async () => {
+    const env = { DATABASE_URL: location.url };
+    const example = join("docs", "examples", "pasted-post.txt");
+    expect((await runImport(env, example)).stdout).toBe(
+      `${example}: 1 article, 3 tips, 0 skipped (1 new); stored as drafts: staff see each preview in the staff chat, with Publish and Skip\n`,
+    );
+    expect((await runImport(env, example)).stdout).toBe(`${example}: 1 article, 3 tips, 0 skipped (1 unchanged)\n`);
+  }, 60_000);
 });

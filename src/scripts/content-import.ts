@@ -1,5 +1,5 @@
 /**
- * npm run content:import -- SOURCE [--json] [--publish]
+ * npm run content:import -- SOURCE [--json] [--publish] [--title "…"]
  *
  * Imports the clinic's blog: SOURCE is a file (text copied from a post, a
  * saved HTML page, Markdown, a WordPress export, an RSS or Atom feed) or an
@@ -7,6 +7,7 @@
  *
  *   --json     prints what would be imported as JSON and changes nothing
  *   --publish  publishes at once instead of storing drafts for staff review
+ *   --title T  the post's title, when the copied text has none (or the wrong one)
  *
  * Without --json the articles are stored in DATABASE_URL (from the
  * environment or .env) and one summary line is printed. A source that cannot
@@ -22,18 +23,31 @@ import { htmlToText } from "../content/blog/page-blocks.js";
 import { SourceError } from "../content/blog/source-error.js";
 import { storeBlogPosts } from "../content/blog/store-blog-posts.js";
 
+const USAGE = 'usage: npm run content:import -- SOURCE [--json] [--publish] [--title "The post\'s title"]';
 const args = process.argv.slice(2);
-const flags = new Set(args.filter((arg) => arg.startsWith("--")));
-const sources = args.filter((arg) => !arg.startsWith("--"));
+const flags = new Set<string>();
+const sources: string[] = [];
+let title: string | undefined;
+for (let index = 0; index < args.length; index++) {
+  const arg = args[index]!;
+  if (arg === "--title" || arg.startsWith("--title=")) {
+    title = arg === "--title" ? args[++index] : arg.slice("--title=".length);
+    if (!title?.trim()) {
+      console.error(`${USAGE} (--title needs the title after it)`);
+      process.exit(2);
+    }
+  } else if (arg.startsWith("--")) flags.add(arg);
+  else sources.push(arg);
+}
 const unknown = [...flags].filter((flag) => flag !== "--json" && flag !== "--publish");
 if (sources.length !== 1 || unknown.length > 0) {
-  console.error(`usage: npm run content:import -- SOURCE [--json] [--publish]${unknown.length > 0 ? ` (unknown option ${unknown.join(", ")})` : ""}`);
+  console.error(`${USAGE}${unknown.length > 0 ? ` (unknown option ${unknown.join(", ")})` : ""}`);
   process.exit(2);
 }
 const source = sources[0]!;
 
 try {
-  const result = await importSource(source);
+  const result = await importSource(source, title ? { title } : {});
   if (flags.has("--json")) console.log(JSON.stringify(asJson(result), null, 2));
   else await store(result);
 } catch (error) {
@@ -75,6 +89,8 @@ function asJson(result: ImportResult) {
   return result.posts.map(({ article }) => ({
     title: article.title,
     date: article.date,
+    // Only for a post that showed no date: the date printed is the day of the import.
+    ...(article.dateByImport ? { dated_by: "import" } : {}),
     language: article.language,
     url: article.url ?? null,
     tips: article.sections

@@ -151,12 +151,12 @@ export function createBlogArticleRepository(db: Db): BlogArticleRepository {
   };
   return {
     async store(post) {
-      const model = JSON.stringify(post.article);
       // An edit saved meanwhile moves the revision on: read again and apply the post to that.
       for (let attempt = 0; ; attempt++) {
         const found = await db.blogArticle.findUnique({ where: { sourceKey: post.key } });
         if (!found) {
           try {
+            const model = JSON.stringify(post.article);
             return { row: toRow(await db.blogArticle.create({ data: { sourceKey: post.key, ...columns(post.article), model } })), outcome: "new" };
           } catch (error) {
             // Another instance stored the same post a moment ago: it is that instance's draft.
@@ -164,10 +164,13 @@ export function createBlogArticleRepository(db: Db): BlogArticleRepository {
             return { row: toRow((await db.blogArticle.findUnique({ where: { sourceKey: post.key } }))!), outcome: "unchanged" };
           }
         }
-        if (found.model === model) return { row: toRow(found), outcome: "unchanged" };
+        // A post that shows no date keeps the day it was first imported: importing it again is not an edit.
+        const previous = JSON.parse(found.model) as Article;
+        const article = post.article.dateByImport && previous.dateByImport ? { ...post.article, date: previous.date } : post.article;
+        if (found.model === JSON.stringify(article)) return { row: toRow(found), outcome: "unchanged" };
         const { count } = await db.blogArticle.updateMany({
           where: { id: found.id, revision: found.revision },
-          data: { ...reimported(toRow(found), post.article), revision: { increment: 1 } },
+          data: { ...reimported(toRow(found), article), revision: { increment: 1 } },
         });
         if (count === 1) return { row: (await find(found.id))!, outcome: "updated" };
         if (attempt === 4) throw new Error(`blog article ${found.id} kept changing while "${post.key}" was stored`);

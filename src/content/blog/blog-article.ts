@@ -18,18 +18,26 @@ export type ArticleOutcome = { article: Article } | { skipped: string };
 /** Headings of a closing section, not a tip. */
 const CLOSING_HEADING = /^(conclusion|in conclusion|final thoughts|summary|in summary|the bottom line|en conclusion|en résumé|pour conclure|le mot de la fin)\b/i;
 
-export function articleFromBlocks(blocks: Block[], metadata: PageMetadata, origin: string): ArticleOutcome {
-  const title = metadata.title?.trim();
-  if (!title) return { skipped: "no title found" };
-  // The title is usually repeated as the page's first heading.
-  const body = blocks.filter((block, index) => !(block.kind === "heading" && index < 3 && sameText(block.text, title)));
-  const date = parseDate(metadata.date);
-  if (!date) return { skipped: "no publication date found" };
+export interface ArticleOptions {
+  /** A title the operator gave (`--title`): it replaces the one found. */
+  title?: string;
+  /** The day of the import, for a post that shows no date (tests pass their own). */
+  today?: string;
+}
+
+export function articleFromBlocks(blocks: Block[], metadata: PageMetadata, origin: string, options: ArticleOptions = {}): ArticleOutcome {
+  const title = options.title?.trim() || cleanTitle(metadata.title ?? "") || titleFromBlocks(blocks);
+  if (!title) return { skipped: "no title found and no text to take one from (give one with --title)" };
+  // The title is usually repeated as the page's first heading; without a title of its own, the heading it was taken from.
+  const body = blocks.filter((block, index) => !(block.kind === "heading" && index < 3 && (sameText(block.text, title) || sameText(cleanTitle(block.text), title))));
+  const published = parseDate(metadata.date);
+  // No date on the page is no reason to refuse the post: it is dated by the import, and the preview says so.
+  const date = published ?? options.today ?? DateTime.now().toISODate()!;
   const language = languageOf(metadata.language, body.map((block) => block.text).join(" "));
   if (typeof language === "object") return { skipped: language.unsupported };
 
-  const found = numberedTips(body) ?? headingTips(body) ?? leadInTips(body);
-  if (!found || found.tips.length === 0) return { skipped: "no tip sections found (numbered items, h2/h3 headings or bold lead-ins)" };
+  const found = numberedTips(body) ?? headingTips(body) ?? leadInTips(body) ?? listTips(body) ?? wholePostTip(body, title);
+  if (!found || found.tips.length === 0) return { skipped: "no text to make a tip of" };
 
   const url = metadata.canonicalUrl;
   const slug = slugify(url ? lastPathSegment(url) || title : title) || "article";
@@ -51,6 +59,7 @@ export function articleFromBlocks(blocks: Block[], metadata: PageMetadata, origi
       slug,
       title,
       date,
+      ...(published ? {} : { dateByImport: true }),
       language,
       tags: [],
       ...(url ? { url } : {}),
@@ -90,9 +99,13 @@ function numberedTips(blocks: Block[]): Found | null {
   while (last + 1 < blocks.length && isTipItem(blocks[last + 1]!)) last++;
   const tips = blocks.slice(first, last + 1).map((block) => {
     const item = block as Block & { kind: "item" };
-    return { heading: item.lead!, blocks: item.body };
+    return { heading: item.lead!, blocks: [...item.body] };
   });
-  return { ...splitLeading(blocks.slice(0, first)), tips, after: blocks.slice(last + 1).filter((block) => block.kind !== "heading") };
+  const after: Block[] = blocks.slice(last + 1).filter((block) => block.kind !== "heading");
+  // The call to book written at the end of the last item belongs to the closing.
+  const lastTip = tips.at(-1)!;
+  while (lastTip.blocks.length > 1 && isPromotion(lastTip.blocks.at(-1)!)) after.unshift(lastTip.blocks.pop()!);
+  return { ...splitLeading(blocks.slice(0, first)), tips, after };
 }
 
 /** Sections under h2/h3 headings; a "Conclusion" heading and what follows it is the closing. */
@@ -111,9 +124,16 @@ function headingTips(blocks: Block[]): Found | null {
     else if (block.kind !== "heading") tips.at(-1)!.blocks.push(block);
   }
   const withText = tips.filter((tip) => tip.blocks.length > 0);
-  // A last section that only asks to book is the closing, not a tip.
-  while (withText.length > 1 && isCallToAction(withText.at(-1)!)) after.unshift(...withText.pop()!.blocks);
-  return withText.length > 0 ? { intro: splitLeading(blocks.slice(0, first)).intro, before: [], tips: withText, after } : null;
+  // The call to book that ends the post: its own paragraphs after the last section's text, or a last section that is only that call.
+  const last = withText.at(-1);
+  if (last) {
+    while (last.blocks.length > 1 && isPromotion(last.blocks.at(-1)!)) after.unshift(last.blocks.pop()!);
+  }
+  while (withText.length > 1 && isPromotionSection(withText.at(-1)!)) after.unshift(...withText.pop()!.blocks);
+  // A section that only advertises the clinic, wherever it stands, is part of the article but not a tip.
+  const before = withText.filter((tip) => isPromotionSection(tip));
+  const real = withText.filter((tip) => !isPromotionSection(tip));
+  return real.length > 0 ? { intro: splitLeading(blocks.slice(0, first)).intro, before, tips: real, after } : null;
 }
 
 /** Paragraphs that open with a bold phrase: "<b>Move every hour.</b> Sitting still…". */
@@ -133,9 +153,55 @@ function leadInTips(blocks: Block[]): Found | null {
   return tips.length >= 2 ? { intro, before: [], tips, after } : null;
 }
 
-function isCallToAction(section: { heading: string; blocks: Block[] }): boolean {
-  const words = `${section.heading} ${section.blocks.map((block) => block.text).join(" ")}`;
-  return /\b(book(ing)?|appointments?|contact us|call us|rendez-vous|réserv\w*|contactez)\b/i.test(words) && words.length < 400;
+/** "Here is what helps:" followed by a list, as posts without headings are written: the sentence heads the list. */
+function listTips(blocks: Block[]): Found | null {
+  const tips: Found["tips"] = [];
+  const intro: Block[] = [];
+  const after: Block[] = [];
+  for (let index = 0; index < blocks.length; index++) {
+    const block = blocks[index]!;
+    const next = blocks[index + 1];
+    if (block.kind === "paragraph" && /:$/u.test(block.text) && next?.kind === "item" && !isPromotion(block)) {
+      tips.push({ heading: firstSentence(block.text.replace(/\s*:$/u, "")), blocks: [] });
+    } else if (block.kind === "item" && tips.length > 0) tips.at(-1)!.blocks.push(block);
+    else if (block.kind !== "heading") (tips.length === 0 ? intro : after).push(block);
+  }
+  const real = tips.filter((tip) => tip.blocks.length > 0);
+  return real.length > 0 ? { intro, before: [], tips: real, after } : null;
+}
+
+/** A post written as one piece of advice, without sections: one tip under the post's title, its call to book the closing. */
+function wholePostTip(blocks: Block[], title: string): Found | null {
+  const text = blocks.filter((block) => block.kind !== "heading");
+  const after: Block[] = [];
+  while (text.length > 1 && isPromotion(text.at(-1)!)) after.unshift(text.pop()!);
+  if (text.map((block) => block.text).join(" ").length < 200) return null;
+  return { intro: [], before: [], tips: [{ heading: title, blocks: text }], after };
+}
+
+/**
+ * A call to book or an advertisement for the clinic: it asks the reader to
+ * book, call, write or visit (a phone number, an address, "book online",
+ * "prenez rendez-vous"), or presents the clinic's team and services, and it is
+ * short. Advice that ends with "see a physiotherapist if it persists" is longer
+ * than that and stays a tip.
+ */
+const ASKS_TO_BOOK =
+  /\b(book(ing|ed)?|schedule an?|appointments?|assessment|consultation|contact (us|the clinic|our)|call (us|the clinic|our|today|now)|come in|visit us|reach us|get in touch|our (team|clinic|practice|therapists?|physiotherapists?|osteopaths?|chiropractors?)|rendez-vous|rdv|réserv\w*|consultez-nous|contactez|appelez|écrivez-nous|notre (équipe|clinique|cabinet|centre)|nos (thérapeutes|physiothérapeutes|ostéopathes|kinésithérapeutes|massothérapeutes|services)|click here|cliquez ici|read the full article|lire l['’]article complet)\b/i;
+const CONTACT_DETAIL = /(\+?\d[\d .()-]{7,}\d)|\b[\w.+-]+@[\w-]+\.[\w.]+\b|https?:\/\/|\bwww\./i;
+
+function isPromotion(block: Block): boolean {
+  if (block.kind === "heading") return false;
+  const text = block.text;
+  if (text.length > 320) return false;
+  const asks = ASKS_TO_BOOK.test(text) || CONTACT_DETAIL.test(text);
+  // "Book", "call", "contact": addressed to the reader (an imperative, "us", "our", "nous"), not a word in passing.
+  const addressed = /\b(us|our|we|nous|notre|nos|today|now|online|aujourd'hui|dès maintenant|en ligne|here|ici)\b|^\s*(book|call|contact|schedule|visit|click|prenez|réservez|contactez|appelez|cliquez)\b/i.test(text) || CONTACT_DETAIL.test(text);
+  return asks && addressed;
+}
+
+function isPromotionSection(section: { heading: string; blocks: Block[] }): boolean {
+  return section.blocks.length > 0 && section.blocks.every(isPromotion);
 }
 
 function joinHtml(blocks: Block[]): string {
@@ -166,6 +232,40 @@ export function fitTipCard(heading: string, bodyHtml: string): string {
     kept = plain.slice(0, budget - 2).replace(/\s+\S*$/, "");
   }
   return `${escapeHtml(kept.trimEnd())} …`;
+}
+
+/**
+ * A title as a page or feed gives it, without what is glued to it: a date
+ * ("Back pain tips2021-03-04", "Back pain tips – March 4, 2021"), the site's
+ * name after a bar ("Back pain tips | Maple Clinic"), a doubled copy.
+ */
+export function cleanTitle(raw: string): string {
+  let title = raw.replace(/\s+/g, " ").trim();
+  title = title.replace(/\s*[|•]\s*[^|•]{1,60}$/u, "").trim() || title;
+  const date = new RegExp(`\\s*[-–—,|]?\\s*(${DATE_IN_WORDS})\\s*$`, "iu");
+  const leading = new RegExp(`^\\s*(${DATE_IN_WORDS})\\s*[-–—,|:]?\\s*`, "iu");
+  title = title.replace(date, "").replace(leading, "").trim() || title;
+  const half = title.length / 2;
+  if (Number.isInteger(half) && title.slice(0, half).trim() === title.slice(half).trim()) title = title.slice(0, half).trim();
+  return title;
+}
+
+/** A post that shows no title: its first heading, else its first sentence, shortened as a person would. */
+function titleFromBlocks(blocks: Block[]): string | undefined {
+  const heading = blocks.find((block) => block.kind === "heading" && block.text.length >= 3);
+  if (heading) return cleanTitle(heading.text);
+  const first = blocks.find((block) => block.text.length >= 20);
+  return first ? firstSentence(first.text) : undefined;
+}
+
+/** The first sentence of a text, at most about ten words: cut at a comma or a word, never mid-word. */
+export function firstSentence(text: string): string {
+  const sentence = (/^.+?[.!?](?=\s|$)/u.exec(text)?.[0] ?? text).replace(/[.!]$/u, "").trim();
+  if (sentence.length <= 90) return sentence;
+  const clauses = sentence.slice(0, 90).split(/[,;:–—](?=\s)/u);
+  const clause = clauses[0]!.trim();
+  if (clauses.length > 1 && clause.length >= 30) return clause;
+  return `${sentence.slice(0, 80).replace(/\s+\S*$/u, "")}…`;
 }
 
 function stripNumbering(heading: string): string {
@@ -207,6 +307,10 @@ function lastPathSegment(url: string): string {
 
 const MONTHS_EN = "January|February|March|April|May|June|July|August|September|October|November|December";
 const MONTHS_FR = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre";
+const MONTHS_SHORT = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|janv|févr|fevr|avr|juil|déc|dec";
+/** A date as pages print it: ISO, "March 4, 2021", "4th March 2021", "4 mars 2021", "04/03/2021". */
+export const DATE_IN_WORDS =
+  `\\d{4}-\\d{2}-\\d{2}(?:T[\\d:.+-]+Z?)?|(?:${MONTHS_EN}|${MONTHS_SHORT})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}(?:st|nd|rd|th|er)?\\.?\\s+(?:${MONTHS_EN}|${MONTHS_FR}|${MONTHS_SHORT})\\.?,?\\s+\\d{4}|\\d{1,2}[/.]\\d{1,2}[/.]\\d{4}`;
 
 /** A publication date as YYYY-MM-DD: ISO, RFC 2822 (RSS), or words ("November 2, 2023", "2 novembre 2023"). */
 export function parseDate(value: string | undefined): string | null {
@@ -217,8 +321,10 @@ export function parseDate(value: string | undefined): string | null {
     DateTime.fromRFC2822(text, { setZone: true }),
     DateTime.fromHTTP(text, { setZone: true }),
   ];
-  const english = new RegExp(`(${MONTHS_EN})\\s+(\\d{1,2}),?\\s+(\\d{4})`, "i").exec(text);
+  const english = new RegExp(`(${MONTHS_EN})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`, "i").exec(text);
   if (english) candidates.push(DateTime.fromFormat(`${english[1]} ${english[2]} ${english[3]}`, "MMMM d yyyy", { locale: "en" }));
+  const britishOrder = new RegExp(`(\\d{1,2})(?:st|nd|rd|th)?\\.?\\s+(${MONTHS_EN})\\s+(\\d{4})`, "i").exec(text);
+  if (britishOrder) candidates.push(DateTime.fromFormat(`${britishOrder[2]} ${britishOrder[1]} ${britishOrder[3]}`, "MMMM d yyyy", { locale: "en" }));
   const french = new RegExp(`(\\d{1,2})(?:er)?\\s+(${MONTHS_FR})\\s+(\\d{4})`, "i").exec(text);
   if (french) candidates.push(DateTime.fromFormat(`${french[1]} ${french[2]!.toLowerCase()} ${french[3]}`, "d MMMM yyyy", { locale: "fr" }));
   return candidates.find((date) => date.isValid)?.toISODate() ?? null;

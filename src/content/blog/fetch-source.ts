@@ -1,4 +1,4 @@
-import { SourceError, decodeUtf8 } from "./source-error.js";
+import { SourceError, declaredEncoding, decodeText } from "./source-error.js";
 
 /** Limits that keep a slow, huge or looping site from hanging or flooding the bot. */
 export interface FetchLimits {
@@ -22,7 +22,7 @@ export type Fetched =
 export type FetchFn = typeof fetch;
 
 /**
- * GETs a URL as UTF-8 text: redirects followed by hand (so a loop is named as
+ * GETs a URL as text, in the encoding it declares (HTTP charset, XML prolog, <meta charset>): redirects followed by hand (so a loop is named as
  * one), a timeout over the whole exchange, and a cap on the body's size.
  */
 export async function fetchText(
@@ -62,11 +62,12 @@ export async function fetchText(
       const bytes = await readCapped(url, response, limits.maxBytes);
       const etag = response.headers.get("etag") ?? undefined;
       const lastModified = response.headers.get("last-modified") ?? undefined;
+      const contentType = response.headers.get("content-type") ?? "";
       return {
         notModified: false,
         url: current,
-        text: decodeUtf8(url, bytes),
-        contentType: response.headers.get("content-type") ?? "",
+        text: decodeText(url, bytes, declaredEncoding(bytes, contentType) ?? "utf-8"),
+        contentType,
         headers: response.headers,
         validators: { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) },
       };

@@ -13,6 +13,7 @@ import { SourceError } from "./source-error.js";
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const fixtures = fileURLToPath(new URL("./fixtures", import.meta.url));
 const SEED = join(repoRoot, "..", "shared", "seeds", "000_88e1540fee92bd7c.txt");
+const EXAMPLE = join("docs", "examples", "pasted-post.txt");
 const fixture = (name: string) => readFileSync(join(fixtures, name), "utf8");
 
 /** What the site's theme puts around a post; none of it may reach a tip. */
@@ -71,8 +72,21 @@ function route(request: IncomingMessage, response: ServerResponse): void {
       return send(404, "text/html", "<h1>Not found</h1>");
     case "/broken-feed.xml":
       return send(200, "application/rss+xml", "<rss><channel><item><title>Half a feed");
-    case "/latin1":
-      return send(200, "text/plain; charset=iso-8859-1", Buffer.from([0x4d, 0x61, 0x73, 0x73, 0x61, 0x67, 0x65, 0x20, 0xe9, 0x74, 0xe9]));
+    case "/mislabelled":
+      // Latin-1 bytes served as UTF-8: refused, never imported garbled.
+      return send(200, "text/html; charset=utf-8", Buffer.from([0x4d, 0x61, 0x73, 0x73, 0x61, 0x67, 0x65, 0x20, 0xe9, 0x74, 0xe9]));
+    case "/fr/latin1-feed.xml":
+      // The charset is in the XML prolog only, as many older sites serve it.
+      return send(200, "application/rss+xml", readFileSync(join(fixtures, "feed-latin1.xml")));
+    case "/ice-or-heat/":
+      return send(200, "text/html", readFileSync(join(fixtures, "page-windows-1252.html")));
+    case "/header-charset":
+      // The HTTP charset is honoured: "Massage été" in Latin-1 bytes.
+      return send(200, "text/html; charset=iso-8859-15", Buffer.concat([Buffer.from("<!doctype html><html lang=fr><body><article><h1>Massage "), Buffer.from([0xe9, 0x74, 0xe9, 0x20, 0xa4]), Buffer.from("</h1><h2>Un</h2><p>Bougez doucement chaque jour, une minute suffit pour commencer la journée.</p><h2>Deux</h2><p>Marchez dix minutes après chaque repas pour délier le bas du dos.</p></article></body></html>")]));
+    case "/category/posture/":
+      return send(200, "text/html; charset=utf-8", fixture("archive-whole-posts.html"));
+    case "/blog/page/2/":
+      return send(200, "text/html; charset=utf-8", fixture("archive-excerpts.html"));
     case "/no-article":
       return send(200, "text/html", "<!doctype html><html lang=en><head><title>Contact</title></head><body><nav>Home</nav><p>Call us.</p></body></html>");
     default:
@@ -116,7 +130,7 @@ describe("the clinic's post pasted as plain text (the seed)", () => {
     expect(article.closing).not.toMatch(/Instagram|Leave a Reply/);
   });
 
-  it("prints exactly the JSON the command promises (and README shows), through npm run content:import --json", async () => {
+  it("prints exactly the JSON the command promises, through npm run content:import --json", async () => {
     const run = await runImport(SEED, "--json");
     expect(run.status).toBe(0);
     const printed = JSON.parse(run.stdout) as unknown[];
@@ -128,8 +142,33 @@ describe("the clinic's post pasted as plain text (the seed)", () => {
     expect(Object.keys(article!.tips[0]!)).toEqual(["id", "heading", "text"]);
     expect(article!.tips[0]).toMatchObject({ id: "can-massage-therapy-treat-lower-back-pain#muscle-relaxation", heading: "Muscle Relaxation" });
     expect(article!.tips.map((tip) => tip.text).join("\n")).not.toMatch(CHROME);
-    // README's worked example is this very output.
+  });
+});
+
+describe("README's worked example, a pasted post shipped in docs/examples", () => {
+  it("prints exactly the JSON README shows: three tips, none of the site around them", async () => {
+    const run = await runImport(EXAMPLE, "--json");
+    expect(run).toMatchObject({ status: 0, stderr: "" });
+    const [article] = JSON.parse(run.stdout) as Array<{ title: string; date: string; tips: Array<{ heading: string; text: string }> }>;
+    expect(article).toMatchObject({ title: "Three Habits for a Happier Lower Back at Your Desk", date: "2026-03-03" });
+    expect(article!.tips.map((tip) => tip.heading)).toEqual(["Move every half hour", "Set the screen at eye level", "Keep your feet grounded"]);
+    expect(JSON.stringify(article)).not.toMatch(/Maple Spine|604-555|Dana Whitfield|min read|\.jpg|Share|Facebook|©|Cedar Street|book an assessment/i);
     expect(readFileSync(join(repoRoot, "README.md"), "utf8")).toContain("```json\n" + run.stdout.trimEnd() + "\n```");
+  });
+
+  it("--title names the post; a post without a date says it is dated by the import", async () => {
+    const path = join(fixtures, "..", `.undated-${process.pid}.txt`);
+    writeFileSync(path, readFileSync(join(repoRoot, EXAMPLE), "utf8").replace("March 3, 2026 · 4 min read", "4 min read"));
+    try {
+      const run = await runImport(path, "--json", "--title", "Desk habits for your lower back");
+      expect(run).toMatchObject({ status: 0, stderr: "" });
+      const [article] = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+      expect(article).toMatchObject({ title: "Desk habits for your lower back", dated_by: "import" });
+      expect(Object.keys(article!)).toEqual(["title", "date", "dated_by", "language", "url", "tips"]);
+      expect((await runImport(path, "--title"))).toMatchObject({ status: 2, stderr: expect.stringMatching(/--title needs the title after it/) });
+    } finally {
+      rmSync(path, { force: true });
+    }
   });
 });
 
@@ -306,6 +345,56 @@ describe("tip ids and card length", () => {
   });
 });
 
+describe("encodings: the one the source declares", () => {
+  it("an RSS feed whose XML prolog says ISO-8859-1: its French text intact, and the last section before the call to book is a tip", async () => {
+    const { posts } = await importSource(`${base}/fr/latin1-feed.xml`, { today: "2026-12-07" });
+    const { article } = posts[0]!;
+    expect(article).toMatchObject({ title: "Trois gestes pour un dos détendu au réveil", date: "2024-05-14", language: "fr" });
+    expect(tipsOf(article).map((tip) => tip.heading)).toEqual(["Rouler sur le côté", "Bercer les genoux", "Respirer par le ventre"]);
+    expect(article.closing).toMatch(/^Pour un plan adapté à votre dos, prenez rendez-vous/);
+    expect(tipText(article)).not.toMatch(/rendez-vous|819/);
+  });
+
+  it("a page declaring windows-1252 in <meta charset>, over HTTP and as a saved file: its curly quotes and dashes as written", async () => {
+    for (const source of [`${base}/ice-or-heat/`, join(fixtures, "page-windows-1252.html")]) {
+      const { article } = (await importSource(source, { today: "2026-12-07" })).posts[0]!;
+      expect(article).toMatchObject({ title: "Ice or heat for a sore back?", language: "en", date: "2026-12-07", dateByImport: true });
+      expect(article.intro).toContain("It’s the question");
+      expect(tipsOf(article).at(-1)!.bodyHtml).toContain("lying still – the back");
+    }
+  });
+
+  it("the HTTP charset (ISO-8859-15, with its €)", async () => {
+    const { article } = (await importSource(`${base}/header-charset`)).posts[0]!;
+    expect(article.title).toBe("Massage été €");
+  });
+});
+
+describe("WordPress shortcodes and block comments", () => {
+  it("an export with a gallery, a caption, an embed, an audio player and page-builder rows: the text stays, none of the codes reach a tip", async () => {
+    const { posts } = await importSource(join(fixtures, "export-shortcodes.xml"));
+    const { article } = posts[0]!;
+    expect(tipsOf(article).map((tip) => tip.heading)).toEqual(["Use both straps", "Keep it light", "Pack the heavy things close"]);
+    expect(tipsOf(article)[0]!.bodyHtml).toContain("Both straps share the load between the shoulders.");
+    const everything = [article.intro, ...article.sections.map((section) => section.bodyHtml ?? ""), article.closing ?? ""].join("\n");
+    expect(everything).not.toMatch(/\[|\]|wp:|youtube|gallery|\.mp3|straps\.jpg/);
+  });
+});
+
+describe("a blog's list or tag page", () => {
+  it("whole posts on it are imported one by one, each with its own address and date", async () => {
+    const { posts } = await importSource(`${base}/category/posture/`);
+    expect(posts.map(({ key, article }) => [key, article.title, article.date, tipsOf(article).length])).toEqual([
+      ["https://maplespine.example/standing-desk/", "Standing desks: friend or foe?", "2023-05-02", 2],
+      ["https://maplespine.example/sleeping-positions/", "Sleeping positions for a sore back", "2023-04-11", 2],
+    ]);
+  });
+
+  it("excerpts with Read more: one line saying to import a single post", async () => {
+    await expect(importSource(`${base}/blog/page/2/`)).rejects.toThrow(/\/blog\/page\/2\/: is a list of 2 posts with "Read more" links, not one post: import one post's own page \(or the blog's feed\)$/);
+  });
+});
+
 describe("bad input: one line naming the source and the problem", () => {
   const failure = async (source: string, options = {}) => {
     try {
@@ -321,7 +410,7 @@ describe("bad input: one line naming the source and the problem", () => {
     ["/gone", /\/gone: answered HTTP 404/],
     ["/loop", /\/loop: redirects in a loop/],
     ["/broken-feed.xml", /\/broken-feed\.xml: is not valid XML \(line \d+/],
-    ["/latin1", /\/latin1: is not UTF-8 text/],
+    ["/mislabelled", /\/mislabelled: is not UTF-8 text/],
     ["/no-article", /\/no-article: has no article to import/],
   ])("%s", async (path, expected) => {
     const message = await failure(`${base}${path}`);

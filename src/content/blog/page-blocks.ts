@@ -1,6 +1,7 @@
 import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
 import sanitizeHtml from "sanitize-html";
+import { stripShortcodes } from "./shortcodes.js";
 
 /**
  * An HTML page (or an article body from a feed) as the flat list of blocks the
@@ -31,6 +32,14 @@ export interface PageContent {
   isSinglePost: boolean;
   /** The WordPress REST API root the page advertises, if any. */
   wordpressApi?: string;
+  /** A blog's list or tag page: each post on it (an excerpt is one cut short with "Read more"). */
+  archive?: ArchivePost[];
+}
+
+export interface ArchivePost {
+  metadata: PageMetadata;
+  blocks: Block[];
+  excerpt: boolean;
 }
 
 type Element = ReturnType<typeof parseHTML>["document"]["body"];
@@ -57,7 +66,8 @@ const CHROME_TEXT = [
 ];
 
 /** A heading after which the rest of the page is comments or other posts. */
-const END_OF_ARTICLE = /^(leave a (reply|comment)|laisser un commentaire|laissez un commentaire|comments?|commentaires|related (posts|articles)|recent posts|you may also like|articles similaires|articles récents|à lire aussi|post navigation)\b/i;
+/** "Comments" alone (or with a count) ends the article; a French heading that starts with "Comment …" ("how") does not. */
+const END_OF_ARTICLE = /^(leave a (reply|comment)|laisser un commentaire|laissez un commentaire|(\d+\s+)?(comments?|commentaires?)\s*(\(\d+\))?\s*$|related (posts|articles)|recent posts|you may also like|articles similaires|articles récents|à lire aussi|post navigation)/i;
 
 /** Tags a tip card can show; everything else keeps its text only. */
 const INLINE_HTML: sanitizeHtml.IOptions = {
@@ -69,7 +79,7 @@ const INLINE_HTML: sanitizeHtml.IOptions = {
 };
 
 export function parsePage(html: string, baseUrl?: string): PageContent {
-  const { document } = parseHTML(html);
+  const { document } = parseHTML(stripShortcodes(html));
   const meta = (selector: string) => document.querySelector(selector)?.getAttribute("content")?.trim() || undefined;
   const timeElement = document.querySelector("time[datetime]");
   const metadata: PageMetadata = {
@@ -82,6 +92,8 @@ export function parsePage(html: string, baseUrl?: string): PageContent {
   const isSinglePost = /\bsingle(-post)?\b/.test(bodyClass) || meta('meta[property="og:type"]') === "article";
   const wordpressApi = absolute(document.querySelector('link[rel="https://api.w.org/"]')?.getAttribute("href") ?? undefined, baseUrl);
 
+  const archive = isSinglePost ? [] : archivePosts(document, baseUrl);
+  if (archive.length >= 2) return { metadata, blocks: [], isSinglePost, archive, ...(wordpressApi ? { wordpressApi } : {}) };
   for (const element of document.querySelectorAll(CHROME_SELECTORS)) element.remove();
   const found = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 200 }).parse();
   const blocks = found?.content ? bodyBlocks(found.content, baseUrl) : [];
@@ -89,9 +101,37 @@ export function parsePage(html: string, baseUrl?: string): PageContent {
   return { metadata, blocks, isSinglePost, ...(wordpressApi ? { wordpressApi } : {}) };
 }
 
+const READ_MORE_LINK = /^(read more|continue reading|keep reading|lire la suite|en savoir plus|lire l['’]article)\b/i;
+
+/** The posts of a list or tag page: several <article> (or .post / .hentry) elements, each with its own heading. */
+function archivePosts(document: ReturnType<typeof parseHTML>["document"], baseUrl: string | undefined): ArchivePost[] {
+  const elements = [...document.querySelectorAll("article, .post, .hentry")].filter(
+    (element, _index, all) => !all.some((other) => other !== element && other.contains(element)) && element.querySelector("h1, h2, h3"),
+  );
+  if (elements.length < 2) return [];
+  return elements.map((element) => {
+    const heading = element.querySelector("h1, h2, h3")!;
+    const link = heading.querySelector("a[href]")?.getAttribute("href") ?? undefined;
+    const time = element.querySelector("time[datetime]")?.getAttribute("datetime") ?? undefined;
+    const excerpt =
+      [...element.querySelectorAll("a")].some((anchor) => READ_MORE_LINK.test(text(anchor) ?? "")) ||
+      element.querySelector(".entry-summary, .excerpt, .post-excerpt") !== null ||
+      /(\[(…|\.\.\.)\]|…)\s*$/.test(text(element) ?? "");
+    const title = text(heading);
+    heading.remove();
+    const body = element.querySelector(".entry-content, .post-content, .content") ?? element;
+    const canonicalUrl = absolute(link, baseUrl);
+    return {
+      metadata: { ...(title ? { title } : {}), ...(time ? { date: time } : {}), ...(canonicalUrl ? { canonicalUrl } : {}) },
+      blocks: bodyBlocks(body.innerHTML, baseUrl),
+      excerpt,
+    };
+  });
+}
+
 /** An article body that is already just the article (a feed's content, a REST post, Markdown). */
 export function bodyBlocks(html: string, baseUrl?: string): Block[] {
-  const { document } = parseHTML(`<!doctype html><html><body><div id="article-root">${html}</div></body></html>`);
+  const { document } = parseHTML(`<!doctype html><html><body><div id="article-root">${stripShortcodes(html)}</div></body></html>`);
   const root = document.getElementById("article-root");
   if (!root) return [];
   for (const element of root.querySelectorAll(CHROME_SELECTORS)) element.remove();

@@ -61,3 +61,4 @@ blog-refused-empty = Nothing changed: the text is empty. Send it again.
 blog-refused-too-long = Nothing changed: { $length } characters, and a tip card holds { $limit }. Send a shorter text.
 blog-refused-last-tip = Nothing changed: it is the article's only tip. Skip the article instead.
 blog-refused-first-tip = Nothing changed: the first tip has no tip before it.
+blog-date-by-import = { $date } (the post shows no date: dated the day it was imported)

@@ -61,3 +61,4 @@ blog-refused-empty = Rien n'a changé : le texte est vide. Envoyez-le de nouveau
 blog-refused-too-long = Rien n'a changé : { $length } caractères, et une fiche conseil en contient { $limit }. Envoyez un texte plus court.
 blog-refused-last-tip = Rien n'a changé : c'est le seul conseil de l'article. Ignorez plutôt l'article.
 blog-refused-first-tip = Rien n'a changé : le premier conseil n'a pas de conseil avant lui.
+blog-date-by-import = { $date } (l’article n’affiche pas de date : daté du jour de l’import)
