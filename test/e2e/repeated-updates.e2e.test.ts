@@ -9,7 +9,7 @@ import { E2E_TOKEN, freePort, startBotProcess, type BotProcess } from "./harness
 import { startRoundRobin } from "./instances.js";
 
 const WEBHOOK_SECRET = "repeated-updates-secret-0123456789";
-const PATIENTS = 10;
+const PATIENTS = 6;
 
 /**
  * Telegram delivers an update again: a webhook post that got no timely answer is posted again (behind a load
@@ -104,11 +104,13 @@ describe("an update Telegram delivers twice is handled once", () => {
     const newcomer = user(73_999, { first_name: "Nora" });
     sim.sendCommand(newcomer, "start");
     await sim.waitFor(() => greetings(sim, newcomer) === 1, 20_000);
-    await second.waitForLog(/update delivered again/, 5_000);
+    // Every copy is seen and dropped (updates of different chats are handled side by side, in any order).
+    const droppedBySecond = () => second.output().match(/update delivered again; already taken on, dropped/g)?.length ?? 0;
+    await sim.waitFor(() => droppedBySecond() >= PATIENTS, 10_000).catch(() => undefined);
     const handedOutAgain = sim.callsTo("getUpdates").filter((call) => (call.response?.ok ? (call.response.result as Update[]) : []).some((update) => update.update_id === updates[0]!.update_id));
     expect(handedOutAgain.length).toBeGreaterThanOrEqual(2);
     for (const patient of talking) expect(greetings(sim, patient), `patient ${patient.id}`).toBe(1);
-    expect(second.output().match(/update delivered again; already taken on, dropped/g)).toHaveLength(PATIENTS);
+    expect(droppedBySecond()).toBe(PATIENTS);
     expect(await second.stop("SIGTERM")).toBe(0);
   }, 60_000);
 });
