@@ -79,6 +79,11 @@ describe("nightly backups (BACKUP_DIR, BACKUP_KEEP)", () => {
     writeFileSync(join(dir, "clinic-2026-12-11.db.partial-4242"), "half a backup");
     writeFileSync(join(dir, "notes.txt"), "the operator's own file");
     expect(await at("2026-12-11T04:00")).toEqual(["clinic-2026-12-09.db", "clinic-2026-12-10.db", "clinic-2026-12-11.db", "notes.txt"]);
+
+    // The folder went away (an unmounted disk): the night's run fails with one line naming BACKUP_DIR, and is retried.
+    rmSync(dir, { recursive: true, force: true });
+    const job = nightlyBackup({ databaseUrl: location.url, dir, keep: 3, timeZone: ZONE, logger });
+    await expect(job(DateTime.fromISO("2026-12-12T03:00", { zone: ZONE }).toJSDate())).rejects.toThrow(/^nightly backup into BACKUP_DIR .*clinic-backups-\w+ failed: /);
   });
 
   it("says at start, in one line naming BACKUP_DIR, that the folder cannot be written", () => {

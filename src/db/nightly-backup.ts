@@ -48,20 +48,20 @@ export function nightlyBackup(options: NightlyBackupOptions): (now: Date) => Pro
     const local = DateTime.fromJSDate(now, { zone: options.timeZone });
     if (local.hour < NIGHTLY_BACKUP_HOUR) return undefined;
     const name = `clinic-${local.toISODate()}.db`;
-    const names = readdirSync(dir);
-    if (names.includes(name)) return undefined;
-    // What a stop in the middle of an earlier backup left behind (never under a backup's name).
-    for (const leftover of names.filter((entry) => LEFTOVER_NAME.test(entry))) rmSync(join(dir, leftover), { force: true });
-    let written: BackupResult;
     try {
-      written = await backupDatabase(options.databaseUrl, join(dir, name));
+      const names = readdirSync(dir);
+      if (names.includes(name)) return undefined;
+      // What a stop in the middle of an earlier backup left behind (never under a backup's name).
+      for (const leftover of names.filter((entry) => LEFTOVER_NAME.test(entry))) rmSync(join(dir, leftover), { force: true });
+      const written = await backupDatabase(options.databaseUrl, join(dir, name));
+      const backups = readdirSync(dir).filter((entry) => BACKUP_NAME.test(entry)).sort();
+      const removed = backups.slice(0, Math.max(0, backups.length - keep));
+      for (const old of removed) rmSync(join(dir, old), { force: true });
+      logger.info({ file: written.file, bytes: written.bytes, ms: written.ms, removed, kept: Math.min(backups.length, keep) }, "nightly backup written");
+      return written;
     } catch (error) {
+      // One line naming the setting; the next run (five minutes on) tries again.
       throw new Error(`nightly backup into BACKUP_DIR ${resolve(dir)} failed: ${(error as Error).message}`, { cause: error });
     }
-    const backups = readdirSync(dir).filter((entry) => BACKUP_NAME.test(entry)).sort();
-    const removed = backups.slice(0, Math.max(0, backups.length - keep));
-    for (const old of removed) rmSync(join(dir, old), { force: true });
-    logger.info({ file: written.file, bytes: written.bytes, ms: written.ms, removed, kept: Math.min(backups.length, keep) }, "nightly backup written");
-    return written;
   };
 }
