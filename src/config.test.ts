@@ -39,6 +39,17 @@ describe("settings", () => {
     expect(errorOf(env)).toMatch(message);
   });
 
+  it("nightly backups: BACKUP_DIR with BACKUP_KEEP (default 7), SQLite only, each setting named when wrong", () => {
+    expect(loadConfig({ BOT_TOKEN: TOKEN }).backup).toBeUndefined();
+    expect(loadConfig({ BOT_TOKEN: TOKEN, BACKUP_DIR: "/var/backups/clinic" }).backup).toEqual({ dir: "/var/backups/clinic", keep: 7 });
+    expect(loadConfig({ BOT_TOKEN: TOKEN, BACKUP_DIR: "backups", BACKUP_KEEP: "30" }).backup).toEqual({ dir: "backups", keep: 30 });
+    expect(errorOf({ BOT_TOKEN: TOKEN, BACKUP_DIR: "backups", BACKUP_KEEP: "0" })).toMatch(/^BACKUP_KEEP must be at least 1 backup/);
+    expect(errorOf({ BOT_TOKEN: TOKEN, BACKUP_DIR: "backups", BACKUP_KEEP: "a week" })).toMatch(/^BACKUP_KEEP must be how many nightly backups to keep/);
+    // As .env.example has it: a count without a folder is no backup, and no error.
+    expect(loadConfig({ BOT_TOKEN: TOKEN, BACKUP_DIR: "", BACKUP_KEEP: "7" }).backup).toBeUndefined();
+    expect(errorOf({ BOT_TOKEN: TOKEN, BACKUP_DIR: "backups", DATABASE_URL: "postgresql://clinic@db:5432/clinic" })).toMatch(/^BACKUP_DIR backs up the SQLite database only.*pg_dump/);
+  });
+
   it("refuses webhook mode without a URL and a secret", () => {
     expect(errorOf({ BOT_TOKEN: TOKEN, BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.com/tg" })).toMatch(
       /^WEBHOOK_SECRET is required when BOT_MODE=webhook/,

@@ -16,6 +16,9 @@ function isSupportedDatabaseUrl(url: string): boolean {
   }
 }
 
+/** Nightly backups kept when BACKUP_KEEP is not set: a week. */
+const DEFAULT_BACKUPS_KEPT = 7;
+
 const PUBLIC_URL_HINT = "must be the bot's public https address, where Telegram opens the staff desk, e.g. https://bot.example.com";
 
 const telegramId = z
@@ -100,6 +103,13 @@ const configSchema = z
       .min(1, "must be at least 1 minute, e.g. 60")
       .max(10080, "must be at most 10080 minutes (a week)")
       .default(60),
+    BACKUP_DIR: z.string().trim().optional(),
+    BACKUP_KEEP: z.coerce
+      .number({ error: "must be how many nightly backups to keep, e.g. 7" })
+      .int("must be a whole number of backups, e.g. 7")
+      .min(1, "must be at least 1 backup, e.g. 7")
+      .max(3650, "must be at most 3650 backups")
+      .optional(),
     SEND_RATE_PER_SECOND: z.coerce
       .number({ error: "must be a number of messages per second, e.g. 30" })
       .positive("must be a positive number of messages per second, e.g. 30")
@@ -107,6 +117,13 @@ const configSchema = z
       .default(30),
   })
   .superRefine((env, ctx) => {
+    if (env.BACKUP_DIR && isSupportedDatabaseUrl(env.DATABASE_URL) && databaseProvider(env.DATABASE_URL) === "postgresql") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["BACKUP_DIR"],
+        message: "backs up the SQLite database only; DATABASE_URL is PostgreSQL: back it up with pg_dump instead (README, \"Backups\")",
+      });
+    }
     if (env.BOT_MODE !== "webhook") return;
     if (!env.WEBHOOK_URL) {
       ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when BOT_MODE=webhook, e.g. https://bot.example.com/telegram" });
@@ -144,6 +161,8 @@ export interface Config {
   metricsToken?: string;
   /** Finished outbox rows are deleted this many days after they ended. */
   outboxRetentionDays: number;
+  /** SQLite: a backup written every night into `dir` (03:00 in the clinic's time zone), the last `keep` kept; absent: none. */
+  backup?: { dir: string; keep: number };
 }
 
 export class ConfigError extends Error {
@@ -182,5 +201,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sendRatePerSecond: values.SEND_RATE_PER_SECOND,
     metricsToken: values.METRICS_TOKEN,
     outboxRetentionDays: values.OUTBOX_RETENTION_DAYS,
+    backup: values.BACKUP_DIR ? { dir: values.BACKUP_DIR, keep: values.BACKUP_KEEP ?? DEFAULT_BACKUPS_KEPT } : undefined,
   };
 }

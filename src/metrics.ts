@@ -31,6 +31,7 @@ export interface MetricsOptions extends MetricsSources {
 export class Metrics {
   readonly registry = new Registry();
   readonly updates: Counter<"type">;
+  readonly repeatedUpdates: Counter;
   readonly handlerSeconds: Histogram<"type">;
   readonly sends: Counter<"result">;
   readonly retryAfterSeconds: Counter;
@@ -41,6 +42,11 @@ export class Metrics {
       name: "clinic_updates_total",
       help: "Telegram updates handled, by update type (message, callback_query, ...).",
       labelNames: ["type"],
+      registers,
+    });
+    this.repeatedUpdates = new Counter({
+      name: "clinic_updates_repeated_total",
+      help: "Updates Telegram delivered again (same update_id) and the bot dropped, having taken them on already.",
       registers,
     });
     this.handlerSeconds = new Histogram({

@@ -9,6 +9,7 @@ import type { ContentLibrary } from "./content/article.js";
 import type { Database } from "./db/database.js";
 import { createUserRepository } from "./db/repositories/user-repository.js";
 import { createFiguresRepository } from "./db/repositories/figures-repository.js";
+import { createProcessedUpdateRepository } from "./db/repositories/processed-update-repository.js";
 import type { BotDeps } from "./bot/deps.js";
 import { createI18n, languageFor } from "./bot/i18n.js";
 import { createOutboxRepository } from "./delivery/outbox-repository.js";
@@ -38,6 +39,9 @@ import { blogFeedFailingMessage, blogPreviewMessages, staffLanguageOf } from "./
 import { createDeskRepository } from "./desk/desk-repository.js";
 import { createDeskHandler, type DeskHandler } from "./desk/desk-http.js";
 import { DAY_MS, HOUR_MS } from "./shared/time.js";
+
+/** How long an update id is remembered, to drop a copy of the update delivered again. */
+const UPDATE_IDS_KEPT_MS = DAY_MS;
 
 export interface ServicesInput {
   config: Config;
@@ -77,7 +81,7 @@ export interface Services {
   runAbandonedBookings(now: Date): Promise<number>;
   /** Resumes interrupted queueing of announcements, closes those with nothing left, keeps ended ones' figures. */
   runBroadcastSettle(): Promise<{ resumed: number; finished: number }>;
-  /** Deletes outbox rows that ended more than OUTBOX_RETENTION_DAYS ago (figures of announcements kept first). */
+  /** Deletes outbox rows that ended more than OUTBOX_RETENTION_DAYS ago (figures of announcements kept first), and update ids older than a day. */
   runOutboxRetention(now: Date): Promise<number>;
   /** Releases what the services hold apart from the database (the per-chat lock's connections). */
   close(): Promise<void>;
@@ -96,6 +100,7 @@ export function createServices(input: ServicesInput): Services {
   const users = createUserRepository(database.prisma);
   const tips = createTipRepository(database.prisma, database.provider);
   const outbox = createOutboxRepository(database.prisma);
+  const processedUpdates = createProcessedUpdateRepository(database.prisma);
   // Several instances only exist in webhook mode (Telegram serves long polling to one), and only share PostgreSQL.
   const severalInstances = config.botMode === "webhook" && database.provider === "postgresql";
   // Telegram's limit is the whole bot's: with several instances, every one takes its slots from one budget in the database.
@@ -195,6 +200,7 @@ export function createServices(input: ServicesInput): Services {
     clinic,
     i18n,
     users,
+    processedUpdates,
     figures: createFiguresRepository(database.prisma),
     tips,
     tipCatalog,
@@ -226,6 +232,8 @@ export function createServices(input: ServicesInput): Services {
       await broadcastService.settle();
       const pruned = await outbox.pruneFinished(new Date(at.getTime() - config.outboxRetentionDays * DAY_MS));
       if (pruned > 0) logger.info({ pruned, retentionDays: config.outboxRetentionDays }, "pruned finished outbox rows");
+      // Telegram delivers an update again within hours at most: a day of update ids is plenty to recognise a copy.
+      await processedUpdates.pruneBefore(new Date(at.getTime() - UPDATE_IDS_KEPT_MS));
       return pruned;
     },
     async runBlogPreviews(at) {

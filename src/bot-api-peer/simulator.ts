@@ -301,6 +301,11 @@ export class BotApiSimulator {
     return this.updates.push(update);
   }
 
+  /** Hands out again updates already handed out, same update_ids (the bot stopped before confirming their offset). */
+  deliverAgain(updates: readonly Update[]): void {
+    this.updates.deliverAgain(updates);
+  }
+
   /** Keeps what an update tells about chats, messages and callback queries, so the bot can act on them. */
   private remember(update: Update): void {
     const message = update.message ?? update.channel_post;

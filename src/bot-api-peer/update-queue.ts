@@ -10,6 +10,7 @@ import { ApiError, badRequest } from "./errors.js";
 import { isUrl, updateType } from "./markup.js";
 import type { ApiParams, ResolvedSimulatorOptions, WebhookDelivery } from "./options.js";
 import { integerParam, numberParam } from "./requests.js";
+import { nextUpdateId } from "./updates.js";
 import { unixNow } from "./updates.js";
 
 /** Update types Telegram sends only when asked for in allowed_updates. */
@@ -27,8 +28,6 @@ type PollWake = "update" | "superseded" | "closed" | "webhook";
 export class UpdateQueue {
   /** Updates not yet confirmed (polling) or not yet posted (webhook). */
   private pendingUpdates: Update[] = [];
-  /** Never reset: a polling bot's offset must stay valid across `reset()`. */
-  private lastUpdateId = 0;
   private allowedUpdates: Set<string> | undefined;
   private poller: { wake(reason: PollWake): void } | undefined;
 
@@ -50,7 +49,8 @@ export class UpdateQueue {
   /** Queues an update (with the next update_id, whatever it had) and returns it. */
   push(update: Update): Update {
     if (this.closed) throw new Error("the simulator is closed");
-    const queued: Update = { ...update, update_id: ++this.lastUpdateId };
+    // From the process-wide counter, never reset: a polling bot's offset stays valid across `reset()`.
+    const queued: Update = { ...update, update_id: nextUpdateId() };
     this.onQueued(queued);
     this.pendingUpdates.push(queued);
     this.poller?.wake("update");
@@ -59,6 +59,18 @@ export class UpdateQueue {
   }
 
 
+
+  /**
+   * Hands out again updates it already handed out, with their own update_ids: Telegram does so when the bot
+   * stopped after fetching them but before a getUpdates with a later offset told it they were taken.
+   */
+  deliverAgain(updates: readonly Update[]): void {
+    if (this.closed) throw new Error("the simulator is closed");
+    const waiting = new Set(this.pendingUpdates.map((update) => update.update_id));
+    this.pendingUpdates = [...updates.filter((update) => !waiting.has(update.update_id)), ...this.pendingUpdates].sort((a, b) => a.update_id - b.update_id);
+    this.poller?.wake("update");
+    this.kickWebhook();
+  }
 
   /** Options changed: a long poll waiting now looks at them again (a getUpdatesError answers it at once). */
   recheck(): void {

@@ -72,8 +72,18 @@ export function channelChat(id: number, title = `Channel ${-id}`): Chat.ChannelC
   return { id, type: "channel", title };
 }
 
-function nextUpdateId(): number {
+/**
+ * The next update_id. One counter for every update this process makes, whether a builder made it or the peer
+ * queued it: like Telegram's, an update_id is never given twice, so a bot that drops updates it has seen (by
+ * their id) drops only real copies.
+ */
+export function nextUpdateId(): number {
   return ++lastUpdateId;
+}
+
+/** Later update ids come after `updateId`: a bot whose database remembers ids from an earlier run sees new ones. */
+export function continueUpdateIdsAfter(updateId: number): void {
+  lastUpdateId = Math.max(lastUpdateId, updateId);
 }
 
 function nextFile(prefix: string): { file_id: string; file_unique_id: string } {

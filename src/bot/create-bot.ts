@@ -7,6 +7,7 @@ import type { Config } from "../config.js";
 import type { BotContext } from "./context.js";
 import type { BotDeps } from "./deps.js";
 import { errorBoundary } from "./error-boundary.js";
+import { oncePerUpdate } from "./once-per-update.js";
 import { describeError } from "../shared/errors.js";
 import { contextLanguage } from "./i18n.js";
 import { startFeature } from "../features/start.js";
@@ -76,6 +77,9 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     await next();
   });
   bot.use(errorBoundary);
+  // Before anything acts on it: an update Telegram delivers again (webhook retry, another instance, polling after a
+  // restart) is dropped here. Inside the error boundary: if the database is away, the patient still gets an apology.
+  bot.use(oncePerUpdate);
   if (options.commandMenus) bot.use(options.commandMenus.catchUp);
   // And across instances, when several share one PostgreSQL (see chat-lock.ts). Inside the error
   // boundary: if the lock cannot be had (the database is away), the patient still gets an apology.

@@ -1,6 +1,7 @@
 import type { StorageAdapter } from "grammy";
 import type { ClinicProfile } from "../clinic/clinic-profile.js";
 import type { UserRepository } from "../db/repositories/user-repository.js";
+import type { ProcessedUpdateRepository } from "../db/repositories/processed-update-repository.js";
 import type { FiguresRepository } from "../db/repositories/figures-repository.js";
 import type { Logger } from "../logger.js";
 import type { Translator } from "./i18n.js";
@@ -24,6 +25,8 @@ export interface BotDeps {
   clinic: ClinicProfile;
   i18n: Translator;
   users: UserRepository;
+  /** The update ids already taken on: an update delivered again is dropped (once-per-update.ts). */
+  processedUpdates: ProcessedUpdateRepository;
   /** The clinic's figures for /stats, read in one statement. */
   figures: FiguresRepository;
   tips: TipRepository;

@@ -80,18 +80,18 @@ describe("SQL statements per update (SQLite)", () => {
 
   it("/start from a known patient: their row and the conversation state, nothing written", async () => {
     const tables = await tablesOf(command(ana, "/start"));
-    expect(tables).toEqual(["read users", "read sessions"]);
+    expect(tables).toEqual(["write processed_updates", "read users", "read sessions"]);
     expect(t.lastTextTo(ana.id)).toContain("Ana");
   });
 
   it("/start with a new name: the row is written once", async () => {
     const renamed = { ...ana, first_name: "Anna" };
-    expect(await tablesOf(command(renamed, "/start"))).toEqual(["read users", "read sessions", "write users"]);
+    expect(await tablesOf(command(renamed, "/start"))).toEqual(["write processed_updates", "read users", "read sessions", "write users"]);
   });
 
   it("/book's first step: the row, the conversation, the patient's upcoming requests and appointments (one statement), the conversation saved", async () => {
     const tables = await tablesOf(command(ben, "/book"));
-    expect(tables).toEqual(["read users", "read sessions", "read appointment_requests", "write sessions"]);
+    expect(tables).toEqual(["write processed_updates", "read users", "read sessions", "read appointment_requests", "write sessions"]);
     expect(t.sim.buttonsOf(t.sim.lastMessageTo(ben.id)!).some((button) => button.callback_data?.startsWith("bk:"))).toBe(true);
   });
 
@@ -99,14 +99,14 @@ describe("SQL statements per update (SQLite)", () => {
     await t.send(t.sim.pressButton(ana, t.sim.lastMessageTo(ana.id)!, "tips:open"));
     await t.send(t.sim.pressButton(ana, t.sim.lastMessageTo(ana.id)!, "tips:day:3"));
     const tables = await tablesOf(t.sim.pressButton(ana, t.sim.lastMessageTo(ana.id)!, "tips:at:3:9"));
-    expect(tables).toEqual(["read users", "read sessions", "read tip_subscriptions", "write tip_subscriptions"]);
+    expect(tables).toEqual(["write processed_updates", "read users", "read sessions", "read tip_subscriptions", "write tip_subscriptions"]);
     expect(t.lastTextTo(ana.id)).toContain("Wednesday");
   });
 
   it("/stats: the staff member's row and conversation, every count in one statement, the recent announcements", async () => {
     const tables = await tablesOf(command(staff, "/stats"));
     // (Each announcement listed adds one statement: its delivery figures. There is none here.)
-    expect(tables).toEqual(["read users", "read sessions", "read tip_subscriptions", "read broadcasts"]);
+    expect(tables).toEqual(["write processed_updates", "read users", "read sessions", "read tip_subscriptions", "read broadcasts"]);
     expect(t.lastTextTo(staff.id)).toMatch(/\b2\b/);
   });
 });

@@ -14,7 +14,7 @@ import { loadConfig, type Config } from "../config.js";
 import { createLogger, type Logger } from "../logger.js";
 import { loadClinicProfile, type ClinicProfile } from "../clinic/clinic-profile.js";
 import { BotApiSimulator, type PeerEvent } from "../bot-api-peer/index.js";
-import { testBotInfo, user } from "../bot-api-peer/updates.js";
+import { continueUpdateIdsAfter, testBotInfo, user } from "../bot-api-peer/updates.js";
 import { SandboxClock } from "./clock.js";
 import { signLaunchData } from "../desk/launch-data.js";
 import { freePort } from "../http/free-port.js";
@@ -112,6 +112,9 @@ export class Sandbox {
     if (known !== undefined) this.nextPatientId = known + 1;
     const crowd = await records.highestUserId(FIRST_CROWD_ID, LAST_CROWD_ID);
     if (crowd !== undefined) this.nextCrowdId = crowd + 1;
+    // The bot remembers the update ids of the last day and drops an update it has seen: new ones come after those.
+    const lastUpdate = await this.app.services.deps.processedUpdates.highest();
+    if (lastUpdate !== undefined) continueUpdateIdsAfter(lastUpdate);
     const lastSent = await records.lastSentAt();
     if (lastSent && lastSent > this.clock.now()) {
       this.clock.moveTo(lastSent);

@@ -1,12 +1,17 @@
 import type { Database } from "../../src/db/database.js";
 
-/** Every table of the bot's schema except Prisma's own bookkeeping. */
+/**
+ * Every table of the bot's schema except bookkeeping: Prisma's migrations, and the ids of the updates the bot
+ * took on (processed_updates: a record of what arrived, holding nothing about anyone, which every update adds to).
+ */
+const BOOKKEEPING = new Set(["_prisma_migrations", "processed_updates"]);
+
 async function tableNames(database: Database): Promise<string[]> {
   const rows =
     database.provider === "sqlite"
       ? await database.prisma.$queryRawUnsafe<Array<{ name: string }>>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
       : await database.prisma.$queryRawUnsafe<Array<{ name: string }>>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
-  return rows.map((row) => row.name).filter((name) => name !== "_prisma_migrations").sort();
+  return rows.map((row) => row.name).filter((name) => !BOOKKEEPING.has(name)).sort();
 }
 
 function quote(name: string): string {
