@@ -110,6 +110,7 @@ export class DeliveryEngine {
   private abort = new AbortController();
   private wakeUp: (() => void) | undefined;
   private claimCounter = 0;
+  private claimFailing = false;
   private readonly inFlight = new Set<Promise<void>>();
   /** Sends waiting for their slot, in the order they asked for it. */
   private readonly waitingForSlot = new Set<{ row: OutboxRow; claimer: string }>();
@@ -176,8 +177,11 @@ export class DeliveryEngine {
       let batch: ClaimedBatch = { rows: [], claimer: "" };
       try {
         batch = await this.claim();
+        this.claimFailing = false;
       } catch (error) {
-        this.options.logger.error({ err: describeError(error) }, "could not claim outbox rows; retrying");
+        // Once per run of failures: a database away for a minute is one line, not sixty.
+        if (!this.claimFailing) this.options.logger.error({ err: describeError(error) }, "could not claim outbox rows; retrying every second");
+        this.claimFailing = true;
       }
       if (batch.rows.length === 0) {
         await this.idle();

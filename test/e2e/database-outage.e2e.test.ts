@@ -106,8 +106,8 @@ describe.runIf(testProviders.includes("postgresql"))("the database goes away mid
     while ((statuses.pending ?? 0) + (statuses.claimed ?? 0) + (statuses.sending ?? 0) > 0) {
       if (Date.now() > deadline) throw new Error(`the announcement did not complete: ${JSON.stringify(statuses)}\n${bots.map((bot) => bot.output()).join("\n----\n")}`);
       await sleep(250);
+      statuses = await outboxStatuses(url);
     }
-    statuses = await outboxStatuses(url);
     const counts = sim.deliveryCounts();
     const lost = work.broadcastChats.filter((chat) => (counts.get(chat) ?? 0) === 0).length;
     const twice = work.broadcastChats.filter((chat) => (counts.get(chat) ?? 0) > 1).length;
@@ -137,7 +137,7 @@ describe.runIf(testProviders.includes("postgresql"))("the database goes away mid
     const result = await expectCompleted(sim, work, url, bots);
     await health.stop();
     const resumedMs = firstAfter - backAt;
-    console.log(`[database outage] ${instances} instance(s): ${sentBefore} sent before the crash, ${OUTAGE_MS} ms down, first message ${resumedMs} ms after the database returned; lost ${result.lost}, unknown ${result.unknown}, twice ${result.twice}`);
+    process.stdout.write(`[database outage] ${instances} instance(s): ${sentBefore} sent before the crash, ${OUTAGE_MS} ms down, first message ${resumedMs} ms after the database returned; lost ${result.lost}, unknown ${result.unknown}, twice ${result.twice}\n`);
     expect(resumedMs).toBeLessThanOrEqual(10_000);
     for (const samples of health.samples) {
       const during = samples.filter((sample) => sample.at > crashedAt + 3_500 && sample.at < backAt);
@@ -169,7 +169,7 @@ describe.runIf(testProviders.includes("postgresql"))("the database goes away mid
     const handedOver = broadcastSends(sim, work).find((time) => time > cutAt + 500);
     const result = await expectCompleted(sim, work, url, bots);
     await health.stop();
-    console.log(`[database outage] sender's connections cut for ${OUTAGE_MS} ms with two instances: the other sent ${handedOver! - cutAt} ms after the cut; lost ${result.lost}, unknown ${result.unknown}, twice ${result.twice}`);
+    process.stdout.write(`[database outage] sender's connections cut for ${OUTAGE_MS} ms with two instances: the other sent ${handedOver! - cutAt} ms after the cut; lost ${result.lost}, unknown ${result.unknown}, twice ${result.twice}\n`);
     expect(handedOver! - cutAt).toBeLessThanOrEqual(10_000);
     // The instance cut off says so; the other one is sending and healthy throughout the second half.
     const cut = health.samples[senderIndex]!.filter((sample) => sample.at > cutAt + 4_000 && sample.at < backAt);
