@@ -22,6 +22,7 @@ import { startLongPolling, TokenRejectedError, type LongPolling } from "./bot/lo
 import { UpdatesInFlight } from "./bot/in-flight.js";
 import { watchDatabase } from "./db/database-monitor.js";
 import { createSendingWatch } from "./delivery/sending-watch.js";
+import { resumeAfterDatabaseFault, scheduleJobs } from "./jobs.js";
 import { staffLanguageOf } from "./features/blog-review.js";
 
 /** The update types the bot handles; anything else is not even fetched. */
@@ -133,11 +134,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   sendingTimer.unref();
   // What fell due while the database was away runs as soon as it is back, not at the next cron minute:
   // the tips tick (within its grace hours), reminders and other queued messages, stale-request notices.
-  databaseMonitor.onRecovered(() => {
-    engine.wake();
-    void scheduler.runAll();
-    stopFollowingBlog.checkSoon?.();
-  });
+  resumeAfterDatabaseFault(databaseMonitor, { scheduler, services, more: () => stopFollowingBlog.checkSoon?.() });
 
   let botReady = false;
   let polling: LongPolling | undefined;
@@ -208,21 +205,9 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     sender = await startDeliverySender({ databaseUrl: config.databaseUrl, engine, outbox: deps.outbox, logger });
     // Slots missed while the bot was down (within the grace window) go out now, not in a minute.
     void services.runTipsTick(now()).catch((error: unknown) => logger.error({ err: describeError(error) }, "catch-up tips tick failed"));
-    scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
-    scheduler.every("scheduled-broadcasts", "* * * * *", (now) => services.runScheduledBroadcasts(now));
-    scheduler.every("stale-requests", "*/5 * * * *", (now) => services.runStaleRequests(now));
-    scheduler.every("abandoned-bookings", "*/10 * * * *", (now) => services.runAbandonedBookings(now));
-    // Announcements whose last rows ended without an outcome (unknown after a crash, blocked, erased) still finish,
-    // and one whose queueing a crash interrupted gets the rest of its audience.
     void services.runBroadcastSettle().catch((error: unknown) => logger.error({ err: describeError(error) }, "settling broadcasts failed"));
-    scheduler.every("broadcast-settle", "* * * * *", () => services.runBroadcastSettle());
-    scheduler.every("outbox-retention", "17 * * * *", (now) => services.runOutboxRetention(now));
-    // Published blog articles join the library, and drafts imported from the command line get their preview.
     await deps.tipLibrary.refresh();
-    scheduler.every("blog-previews", "* * * * *", async (now) => {
-      await deps.tipLibrary.refresh();
-      return services.runBlogPreviews(now);
-    });
+    scheduleJobs(scheduler, services);
     if (config.contentFeed) {
       const feed = config.contentFeed;
       stopFollowingBlog = followBlog({
@@ -236,7 +221,6 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       });
       logger.info({ url: feed.url, intervalMinutes: feed.intervalMinutes }, "following the clinic's blog");
     }
-    scheduler.every("outbox-recovery", "*/5 * * * *", (at) => deps.outbox.recover(new Date(at.getTime() - 120_000)));
   } catch (error) {
     await polling?.stop();
     databaseMonitor.stop();
