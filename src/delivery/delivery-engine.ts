@@ -116,7 +116,7 @@ export class DeliveryEngine {
   /**
    * What the database could not record while it was away, done again once it is back: rows this engine
    * claimed but could not mark "sending" (never sent: they go back to pending), and rows sent whose
-   * outcome could not be written (they are marked sent, not left for recovery to call unknown).
+   * outcome could not be written (they are marked sent, even after a recovery called them unknown).
    */
   private readonly stranded = new Map<number, OutboxRow>();
   private unrecorded: Array<{ id: number; telegramMessageId: number | null }> = [];
@@ -165,9 +165,11 @@ export class DeliveryEngine {
     this.wake();
     await this.loop;
     await Promise.allSettled(this.inFlight);
-    // Whatever is left over is the next sender's to recover, as after a crash.
+    // Rows still claimed are the next sender's to recover, as after a crash. Rows this engine delivered but
+    // could not record stay known here: recorded now if the database answers, else when this engine starts
+    // again (the next sender's recovery may call them unknown meanwhile; they were sent, and are marked so).
     this.stranded.clear();
-    this.unrecorded = [];
+    await this.recordStranded().catch(() => undefined);
     await this.options.store.releaseClaimedBy(this.instanceId);
   }
 
@@ -205,6 +207,18 @@ export class DeliveryEngine {
       // rate does not dip at every batch boundary (at most `concurrency` in flight).
       await this.deliverAll(batch, this.abort.signal);
     }
+  }
+
+  /**
+   * Records the rows this engine delivered while the database could not take it (a standby that was the
+   * sender before a fault does it as soon as the database answers: the new sender's recovery called them
+   * unknown, but they arrived). Throws while the database is still away.
+   */
+  async recordDelivered(): Promise<void> {
+    if (this.running || this.unrecorded.length === 0) return;
+    const records = this.unrecorded;
+    await this.options.store.markSentMany(records, this.options.now());
+    this.unrecorded = this.unrecorded.slice(records.length);
   }
 
   private async recordStranded(): Promise<void> {

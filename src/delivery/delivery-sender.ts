@@ -51,7 +51,7 @@ export interface DeliverySender {
 export interface DeliverySenderOptions {
   databaseUrl: string;
   /** The delivery engine this instance runs while it is the sender. */
-  engine: { start(): void; stop(): Promise<void> };
+  engine: { start(): void; stop(): Promise<void>; recordDelivered?(): Promise<void> };
   outbox: Pick<OutboxStore, "recover">;
   logger: Logger;
   /** PostgreSQL: how often a standby tries to become the sender (default 2 s). */
@@ -204,7 +204,11 @@ class ElectedSender implements DeliverySender {
       LOCK_NAMESPACE,
       senderLockName(this.target.schema),
     ]);
-    if (!rows[0]?.locked || this.stopped) return;
+    if (!rows[0]?.locked || this.stopped) {
+      // A standby that sent before a fault records what it delivered then (best effort: the next round retries).
+      await this.options.engine.recordDelivered?.().catch(() => undefined);
+      return;
+    }
     // What the last sender left in flight (this instance, before its connection broke, or another) is sorted
     // out first, as after a crash. If that fails (the database is still coming back), the error ends this
     // lock's connection, which releases the lock, and the next round tries again.

@@ -43,6 +43,21 @@ export interface SendingWatch {
   check(): Promise<void>;
 }
 
+/** /healthz must answer even when the database does not (a server that vanished without closing connections). */
+const ANSWER_TIME_MS = 3_000;
+
+async function withinAnswerTime<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${ANSWER_TIME_MS / 1000} s`)), ANSWER_TIME_MS);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createSendingWatch(options: SendingWatchOptions): SendingWatch {
   const now = options.now ?? (() => new Date());
   const stalledAfterMs = options.stalledAfterMs ?? 3 * 60_000;
@@ -55,9 +70,9 @@ export function createSendingWatch(options: SendingWatchOptions): SendingWatch {
     if (faultSince && options.databaseDown()) return { sending: false, sender: "unknown", reason: "database", since: faultSince };
     const sender = options.sender();
     try {
-      const waitingSince = await options.outbox.oldestWaiting(now());
+      const waitingSince = await withinAnswerTime(options.outbox.oldestWaiting(now()));
       if (sender?.active) return { sending: true, sender: "this instance", waitingSince };
-      const anyone = sender ? await sender.anyActive() : false;
+      const anyone = sender ? await withinAnswerTime(sender.anyActive()) : false;
       if (anyone) return { sending: true, sender: "another instance", waitingSince };
       const stuck = waitingSince !== null && now().getTime() - waitingSince.getTime() > graceMs;
       return { sending: !stuck, sender: "none", waitingSince, ...(stuck ? { reason: "sender" as const, since: waitingSince } : {}) };
