@@ -9,6 +9,8 @@ const TIMING_SENSITIVE = [
   "test/e2e/crash.e2e.test.ts",
   "test/e2e/update-source.e2e.test.ts",
   "test/e2e/instances.e2e.test.ts",
+  "test/e2e/database-outage.e2e.test.ts",
+  "test/e2e/sqlite-fault.e2e.test.ts",
   "src/delivery/delivery-sender.test.ts",
   "src/delivery/shared-send-budget.test.ts",
   "src/delivery/send-rate.test.ts",

@@ -21,6 +21,10 @@ import { followBlog } from "./content/blog/follow-blog.js";
 import { startLongPolling, TokenRejectedError, type LongPolling } from "./bot/long-polling.js";
 import { UpdatesInFlight } from "./bot/in-flight.js";
 import { checkBackupDir, nightlyBackup } from "./db/nightly-backup.js";
+import { watchDatabase } from "./db/database-monitor.js";
+import { createSendingWatch } from "./delivery/sending-watch.js";
+import { resumeAfterDatabaseFault, scheduleJobs } from "./jobs.js";
+import { staffLanguageOf } from "./features/blog-review.js";
 
 /** The update types the bot handles; anything else is not even fetched. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
@@ -105,7 +109,35 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const menus = new CommandMenuRegistry(commandMenus(deps.i18n, clinic.defaultLanguage, config), logger, clinic.defaultLanguage);
   const bot = createBot(config, deps, { inFlight, commandMenus: menus });
   const scheduler = createScheduler(logger, now);
-  let stopFollowingBlog = () => {};
+  let stopFollowingBlog: (() => void) & { checkSoon?: () => void } = () => {};
+  // Whether this instance can use its database (PostgreSQL answers, SQLite takes writes), probed every second.
+  const databaseMonitor = watchDatabase({ database, logger });
+  let sender: DeliverySender | undefined;
+  const staffChatId = config.staffChatId ?? config.staffIds[0];
+  // Told straight through the Bot API, not the outbox: the database may be what is away.
+  const staffApi = new Api(config.botToken, { apiRoot: config.telegramApiRoot, timeoutSeconds: 20 });
+  const sendingWatch = createSendingWatch({
+    outbox: deps.outbox,
+    sender: () => sender,
+    databaseFaultSince: () => databaseMonitor.faultSince(),
+    databaseDown: () => databaseMonitor.down(),
+    logger,
+    now,
+    async notify(event) {
+      if (staffChatId === undefined) return;
+      const language = staffLanguageOf(clinic);
+      const text =
+        event.kind === "stalled"
+          ? deps.i18n.t(language, "delivery-stalled", { since: event.since.toISOString().slice(0, 16).replace("T", " ") + " UTC", reason: event.reason })
+          : deps.i18n.t(language, "delivery-resumed", { minutes: Math.max(1, Math.round(event.waitedMs / 60_000)) });
+      await staffApi.sendMessage(staffChatId, text);
+    },
+  });
+  const sendingTimer = setInterval(() => void sendingWatch.check(), 10_000);
+  sendingTimer.unref();
+  // What fell due while the database was away runs as soon as it is back, not at the next cron minute:
+  // the tips tick (within its grace hours), reminders and other queued messages, stale-request notices.
+  resumeAfterDatabaseFault(databaseMonitor, { scheduler, services, more: () => stopFollowingBlog.checkSoon?.() });
 
   let botReady = false;
   let polling: LongPolling | undefined;
@@ -114,10 +146,24 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     port: config.port,
     logger,
     health: async () => {
-      const databaseOk = await database.ping();
+      // A fault of a second or two is not an outage: the database counts as down once it has lasted a few seconds.
+      const databaseOk = !databaseMonitor.down();
       // Receiving updates: polling works (no conflict, Telegram in reach) and has not died; webhook mode serves them here.
       const updates = !sourceDead && (polling?.healthy ?? true);
-      return { ok: databaseOk && botReady && updates, checks: { database: databaseOk, bot: botReady, updates } };
+      // Sending: due messages have an instance sending them (until start-up elected one, nothing is due to it yet).
+      const sending = botReady ? await sendingWatch.status() : undefined;
+      const sendingOk = sending?.sending ?? true;
+      const checks = { database: databaseOk, bot: botReady, updates, sending: sendingOk };
+      const unhealthy = Object.entries(checks).filter(([, ok]) => !ok).map(([part]) => part);
+      return {
+        ok: unhealthy.length === 0,
+        checks: {
+          ...checks,
+          ...(unhealthy.length > 0 ? { unhealthy } : {}),
+          ...(sending ? { sender: sending.sender, ...(sending.waitingSince ? { waitingSince: sending.waitingSince.toISOString() } : {}) } : {}),
+          ...(databaseMonitor.faultSince() ? { databaseFaultSince: databaseMonitor.faultSince()!.toISOString() } : {}),
+        },
+      };
     },
     webhook: config.webhook
       ? {
@@ -130,7 +176,6 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   });
   logger.info({ port: http.port, desk: config.publicUrl ? `${config.publicUrl}/desk/` : "off (set PUBLIC_URL)" }, "http server listening");
 
-  let sender: DeliverySender | undefined;
   try {
     // Start-up calls bypass the bot's auto-retry: withBackoff owns retrying here,
     // and a short timeout keeps an unreachable Telegram from hanging the start.
@@ -163,21 +208,9 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     sender = await startDeliverySender({ databaseUrl: config.databaseUrl, engine, outbox: deps.outbox, logger });
     // Slots missed while the bot was down (within the grace window) go out now, not in a minute.
     void services.runTipsTick(now()).catch((error: unknown) => logger.error({ err: describeError(error) }, "catch-up tips tick failed"));
-    scheduler.every("weekly-tips", "* * * * *", (now) => services.runTipsTick(now));
-    scheduler.every("scheduled-broadcasts", "* * * * *", (now) => services.runScheduledBroadcasts(now));
-    scheduler.every("stale-requests", "*/5 * * * *", (now) => services.runStaleRequests(now));
-    scheduler.every("abandoned-bookings", "*/10 * * * *", (now) => services.runAbandonedBookings(now));
-    // Announcements whose last rows ended without an outcome (unknown after a crash, blocked, erased) still finish,
-    // and one whose queueing a crash interrupted gets the rest of its audience.
     void services.runBroadcastSettle().catch((error: unknown) => logger.error({ err: describeError(error) }, "settling broadcasts failed"));
-    scheduler.every("broadcast-settle", "* * * * *", () => services.runBroadcastSettle());
-    scheduler.every("outbox-retention", "17 * * * *", (now) => services.runOutboxRetention(now));
-    // Published blog articles join the library, and drafts imported from the command line get their preview.
     await deps.tipLibrary.refresh();
-    scheduler.every("blog-previews", "* * * * *", async (now) => {
-      await deps.tipLibrary.refresh();
-      return services.runBlogPreviews(now);
-    });
+    scheduleJobs(scheduler, services);
     if (config.contentFeed) {
       const feed = config.contentFeed;
       stopFollowingBlog = followBlog({
@@ -196,9 +229,10 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       const backup = { ...config.backup, databaseUrl: config.databaseUrl, timeZone: clinic.timeZone, logger };
       scheduler.every("nightly-backup", "*/5 * * * *", nightlyBackup(backup));
     }
-    scheduler.every("outbox-recovery", "*/5 * * * *", (at) => deps.outbox.recover(new Date(at.getTime() - 120_000)));
   } catch (error) {
     await polling?.stop();
+    databaseMonitor.stop();
+    clearInterval(sendingTimer);
     stopWatchingContent();
     stopFollowingBlog();
     await (sender?.stop() ?? engine.stop());
@@ -226,6 +260,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       if (!(await inFlight.settled(Date.now() + DRAIN_TIMEOUT_MS))) logger.warn({ inFlight: inFlight.size }, "gave up waiting for in-flight updates");
       stopWatchingContent();
       stopFollowingBlog();
+      databaseMonitor.stop();
+      clearInterval(sendingTimer);
       await scheduler.stop();
       await (sender?.stop() ?? engine.stop());
       deps.broadcastService.stop();

@@ -35,9 +35,14 @@ export function createPostgresChatLock(databaseUrl: string, maxConnections = 10)
       const client = await pool.connect();
       // A connection whose lock state is unsure is destroyed, not reused: closing it releases the lock.
       let broken: Error | undefined;
+      // The server may end the connection while the update is handled (a restart, a failover): node-postgres
+      // then emits "error" on the checked-out client, which would crash the process if nobody listened.
+      const onError = (error: Error) => void (broken ??= error);
+      client.on("error", onError);
       try {
         await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [LOCK_NAMESPACE, lockName(chatKey)]);
       } catch (error) {
+        client.removeListener("error", onError);
         client.release(error as Error);
         throw error;
       }
@@ -46,7 +51,8 @@ export function createPostgresChatLock(databaseUrl: string, maxConnections = 10)
       } finally {
         await client
           .query("SELECT pg_advisory_unlock($1, hashtext($2))", [LOCK_NAMESPACE, lockName(chatKey)])
-          .catch((error: unknown) => (broken = error as Error));
+          .catch((error: unknown) => (broken ??= error as Error));
+        client.removeListener("error", onError);
         client.release(broken);
       }
     },

@@ -23,6 +23,15 @@ export interface Database {
   close(): Promise<void>;
   /** Whether the database answers a trivial query (within a few seconds). */
   ping(): Promise<boolean>;
+  /**
+   * Checks that the database can be used, within a few seconds, and throws what is wrong: PostgreSQL
+   * answers; a SQLite file whose last write failed (disk full, file read-only) takes a write again.
+   */
+  probe(): Promise<void>;
+  /** SQLite: the storage fault the last write met, while no write has worked since. */
+  writeFault(): { since: Date; message: string } | undefined;
+  /** Where the data is, for an operator's log line: the SQLite file, or the PostgreSQL URL without its password. */
+  readonly location: string;
 }
 
 export interface OpenDatabaseOptions {
@@ -46,6 +55,7 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
   const target = parseDatabaseUrl(databaseUrl);
   let prisma: Db;
   let release: () => Promise<void> = async () => undefined;
+  let writeFault: { since: Date; message: string } | undefined;
 
   // Only the configured database's client and driver are loaded: each weighs tens of megabytes of memory.
   if (target.provider === "sqlite") {
@@ -57,7 +67,12 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
     mkdirSync(dirname(target.filePath), { recursive: true });
     const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
     // Each SQL text prepared once per connection, not once per query (see prisma-adjustments.ts).
-    prisma = new SqlitePrismaClient({ adapter: keepSqliteStatements(new PrismaBetterSqlite3({ url: target.filePath, timeout: busyTimeoutMs })) });
+    // Writes are watched: a full disk or a file that cannot be written is a fault of the whole bot (see probe()).
+    const observer = {
+      fault: (error: Error & { code: string }) => void (writeFault ??= { since: new Date(), message: `${error.code}: ${error.message}` }),
+      wrote: () => void (writeFault = undefined),
+    };
+    prisma = new SqlitePrismaClient({ adapter: keepSqliteStatements(new PrismaBetterSqlite3({ url: target.filePath, timeout: busyTimeoutMs }), undefined, observer) });
     try {
       // WAL: readers do not block the writer; NORMAL sync is safe with WAL.
       await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
@@ -93,9 +108,33 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
   }
 
   let closing: Promise<void> | undefined;
+  const withinPingTimeout = async <T>(work: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS / 1000} s`)), PING_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     prisma,
     provider: target.provider,
+    location: target.provider === "sqlite" ? target.filePath : redactDatabaseUrl(databaseUrl),
+    writeFault: () => writeFault,
+    async probe() {
+      if (closing) throw new Error("the database is closed");
+      if (target.provider === "sqlite" && writeFault) {
+        // The smallest real write: the header's user_version, set to what it is (the bot does not use it).
+        const [row] = await prisma.$queryRawUnsafe<Array<{ user_version: number | bigint }>>("PRAGMA user_version");
+        await prisma.$executeRawUnsafe(`PRAGMA user_version = ${Number(row?.user_version ?? 0)}`);
+        return;
+      }
+      await withinPingTimeout(prisma.$queryRawUnsafe("SELECT 1"));
+    },
     close: () =>
       (closing ??= (async () => {
         await prisma.$disconnect();

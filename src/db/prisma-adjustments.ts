@@ -181,6 +181,7 @@ interface SqliteStatement {
 
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
+  readonly inTransaction?: boolean;
 }
 
 /** Distinct SQL texts a connection keeps prepared; the least recently used goes first (IN lists of every length...). */
@@ -194,7 +195,7 @@ export const SQLITE_STATEMENT_CACHE_SIZE = 500;
  * (better-sqlite3 binds a statement once for good). SQLite re-prepares a kept statement itself when the
  * schema changed. Transactions run on the same connection, so they share the statements.
  */
-export function keepSqliteStatements<F extends SqlMigrationAwareDriverAdapterFactory>(factory: F, size = SQLITE_STATEMENT_CACHE_SIZE): F {
+export function keepSqliteStatements<F extends SqlMigrationAwareDriverAdapterFactory>(factory: F, size = SQLITE_STATEMENT_CACHE_SIZE, observer?: SqliteWriteObserver): F {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
@@ -202,10 +203,61 @@ export function keepSqliteStatements<F extends SqlMigrationAwareDriverAdapterFac
     if (!connection || typeof connection.prepare !== "function") {
       throw new Error("@prisma/adapter-better-sqlite3 no longer keeps its better-sqlite3 connection as `client`: see keepSqliteStatements in prisma-adjustments.ts");
     }
-    connection.prepare = statementCache(connection.prepare.bind(connection), size);
+    const prepare = connection.prepare.bind(connection);
+    connection.prepare = statementCache(observer ? observedPrepare(prepare, () => connection.inTransaction === true, observer) : prepare, size);
     return adapter;
   };
   return factory;
+}
+
+/**
+ * Told what became of the statements that write (run without rows back): a storage fault (the disk is full,
+ * the file cannot be written, an I/O error), or a write that worked. Every statement of the bot goes through
+ * the connection's prepare(), so nothing slips past.
+ */
+export interface SqliteWriteObserver {
+  fault(error: Error & { code: string }): void;
+  wrote(): void;
+}
+
+/** better-sqlite3's codes for a database that cannot be written: full, read-only, or failing I/O. */
+export function isSqliteStorageFault(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN)/.test(code);
+}
+
+/** Statements whose success, outside a transaction, means data reached the file. */
+const WRITES = /^\s*(INSERT|UPDATE|DELETE|REPLACE|COMMIT|END|PRAGMA\s+user_version\s*=)/i;
+
+function observedPrepare(prepare: (sql: string) => SqliteStatement, inTransaction: () => boolean, observer: SqliteWriteObserver): (sql: string) => SqliteStatement {
+  const watch = <T>(call: () => T, writes: boolean): T => {
+    try {
+      const result = call();
+      // A write inside a transaction only reached memory: its COMMIT tells.
+      if (writes && !inTransaction()) observer.wrote();
+      return result;
+    } catch (error) {
+      if (isSqliteStorageFault(error)) observer.fault(error);
+      throw error;
+    }
+  };
+  const observe = (statement: SqliteStatement, writes: boolean): SqliteStatement => {
+    const observed: SqliteStatement = {
+      get reader() {
+        return statement.reader;
+      },
+      columns: () => statement.columns(),
+      raw: (toggle = true) => {
+        statement.raw(toggle);
+        return observed;
+      },
+      all: (...params) => watch(() => statement.all(...params), writes),
+      run: (...params) => watch(() => statement.run(...params), writes),
+      bind: (...params) => observe(statement.bind(...params), writes),
+    };
+    return observed;
+  };
+  return (sql) => observe(watch(() => prepare(sql), false), WRITES.test(sql));
 }
 
 function statementCache(prepare: (sql: string) => SqliteStatement, size: number): (sql: string) => SqliteStatement {

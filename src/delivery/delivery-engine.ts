@@ -110,6 +110,16 @@ export class DeliveryEngine {
   private abort = new AbortController();
   private wakeUp: (() => void) | undefined;
   private claimCounter = 0;
+  private claimFailing = false;
+  /** Bookkeeping has failed since the last claim worked: further failures are not logged one by one. */
+  private bookkeepingFailing = false;
+  /**
+   * What the database could not record while it was away, done again once it is back: rows this engine
+   * claimed but could not mark "sending" (never sent: they go back to pending), and rows sent whose
+   * outcome could not be written (they are marked sent, even after a recovery called them unknown).
+   */
+  private readonly stranded = new Map<number, OutboxRow>();
+  private unrecorded: Array<{ id: number; telegramMessageId: number | null }> = [];
   private readonly inFlight = new Set<Promise<void>>();
   /** Sends waiting for their slot, in the order they asked for it. */
   private readonly waitingForSlot = new Set<{ row: OutboxRow; claimer: string }>();
@@ -155,6 +165,11 @@ export class DeliveryEngine {
     this.wake();
     await this.loop;
     await Promise.allSettled(this.inFlight);
+    // Rows still claimed are the next sender's to recover, as after a crash. Rows this engine delivered but
+    // could not record stay known here: recorded now if the database answers, else when this engine starts
+    // again (the next sender's recovery may call them unknown meanwhile; they were sent, and are marked so).
+    this.stranded.clear();
+    await this.recordStranded().catch(() => undefined);
     await this.options.store.releaseClaimedBy(this.instanceId);
   }
 
@@ -175,9 +190,14 @@ export class DeliveryEngine {
     while (this.running) {
       let batch: ClaimedBatch = { rows: [], claimer: "" };
       try {
+        await this.recordStranded();
         batch = await this.claim();
+        this.bookkeepingFailing = false;
+        this.claimFailing = false;
       } catch (error) {
-        this.options.logger.error({ err: describeError(error) }, "could not claim outbox rows; retrying");
+        // Once per run of failures: a database away for a minute is one line, not sixty.
+        if (!this.claimFailing) this.options.logger.error({ err: describeError(error) }, "could not claim outbox rows; retrying every second");
+        this.claimFailing = true;
       }
       if (batch.rows.length === 0) {
         await this.idle();
@@ -186,6 +206,30 @@ export class DeliveryEngine {
       // The next batch is claimed while the last sends of this one finish, so the
       // rate does not dip at every batch boundary (at most `concurrency` in flight).
       await this.deliverAll(batch, this.abort.signal);
+    }
+  }
+
+  /**
+   * Records the rows this engine delivered while the database could not take it (a standby that was the
+   * sender before a fault does it as soon as the database answers: the new sender's recovery called them
+   * unknown, but they arrived). Throws while the database is still away.
+   */
+  async recordDelivered(): Promise<void> {
+    if (this.running || this.unrecorded.length === 0) return;
+    const records = this.unrecorded;
+    await this.options.store.markSentMany(records, this.options.now());
+    this.unrecorded = this.unrecorded.slice(records.length);
+  }
+
+  private async recordStranded(): Promise<void> {
+    if (this.unrecorded.length > 0) {
+      const records = this.unrecorded;
+      await this.options.store.markSentMany(records, this.options.now());
+      this.unrecorded = this.unrecorded.slice(records.length);
+    }
+    for (const row of this.stranded.values()) {
+      await this.options.store.release(row.id, this.options.now(), row.attempts, null);
+      this.stranded.delete(row.id);
     }
   }
 
@@ -216,8 +260,9 @@ export class DeliveryEngine {
       if (signal?.aborted) break;
       const task = this.deliverOne(row, batch.claimer, signal)
         .catch((error: unknown) => {
-          // The row stays where it was (claimed or sending) and recovery sorts it out.
-          this.options.logger.error({ err: describeError(error), outboxId: row.id }, "delivery bookkeeping failed");
+          // The row stays where it was; what the engine knows about it is written once the database is back.
+          if (!this.bookkeepingFailing && !this.claimFailing) this.options.logger.error({ err: describeError(error), outboxId: row.id }, "delivery bookkeeping failed");
+          this.bookkeepingFailing = true;
         })
         .finally(() => this.inFlight.delete(task));
       this.inFlight.add(task);
@@ -240,7 +285,15 @@ export class DeliveryEngine {
       return;
     }
     this.waitingForSlot.delete(waiting);
-    if (!(await this.markSending(row, claimer))) {
+    let marked: boolean;
+    try {
+      marked = await this.markSending(row, claimer);
+    } catch (error) {
+      // Not sent, still claimed by this engine: handed back once the database answers again.
+      this.stranded.set(row.id, row);
+      throw error;
+    }
+    if (!marked) {
       await this.report(row, { result: "skipped" });
       return;
     }
@@ -248,7 +301,13 @@ export class DeliveryEngine {
     const now = this.options.now();
     switch (outcome.result) {
       case "sent":
-        await this.recordSent(row.id, outcome.messageId);
+        try {
+          await this.recordSent(row.id, outcome.messageId);
+        } catch (error) {
+          // Delivered: recorded as sent once the database answers again (unless this engine stops first).
+          this.unrecorded.push({ id: row.id, telegramMessageId: outcome.messageId });
+          throw error;
+        }
         break;
       case "retry":
         await store.release(row.id, new Date(now.getTime() + outcome.delayMs), row.attempts + 1, outcome.reason);

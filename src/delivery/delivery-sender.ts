@@ -42,6 +42,8 @@ import type { OutboxStore } from "./outbox.js";
 export interface DeliverySender {
   /** Whether this instance is sending now. */
   readonly active: boolean;
+  /** Whether some instance on this database (this one or another) is the sender now. */
+  anyActive(): Promise<boolean>;
   /** Stops sending (in-flight sends finish, claimed rows go back) and lets another instance take over. */
   stop(): Promise<void>;
 }
@@ -49,7 +51,7 @@ export interface DeliverySender {
 export interface DeliverySenderOptions {
   databaseUrl: string;
   /** The delivery engine this instance runs while it is the sender. */
-  engine: { start(): void; stop(): Promise<void> };
+  engine: { start(): void; stop(): Promise<void>; recordDelivered?(): Promise<void> };
   outbox: Pick<OutboxStore, "recover">;
   logger: Logger;
   /** PostgreSQL: how often a standby tries to become the sender (default 2 s). */
@@ -84,6 +86,7 @@ export async function startDeliverySender(options: DeliverySenderOptions): Promi
   let stopping: Promise<void> | undefined;
   return {
     active: true,
+    anyActive: async () => true,
     stop: () => (stopping ??= options.engine.stop()),
   };
 }
@@ -93,6 +96,15 @@ async function recoverLeftovers({ outbox, logger }: DeliverySenderOptions): Prom
   // not resent. Rows only claimed were never sent: they go back to pending.
   const recovered = await outbox.recover(new Date());
   if (recovered.unknown + recovered.released > 0) logger.warn(recovered, "recovered outbox rows left by a previous run");
+}
+
+/** The application_name parameter of a PostgreSQL URL, if it has one. */
+export function applicationNameOf(connectionString: string): string | undefined {
+  try {
+    return new URL(connectionString).searchParams.get("application_name") || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 class ElectedSender implements DeliverySender {
@@ -134,6 +146,20 @@ class ElectedSender implements DeliverySender {
     return (this.stopping ??= this.stopOnce());
   }
 
+  /** Another instance is the sender if the lock is held (PostgreSQL lists advisory locks of every session in pg_locks). */
+  async anyActive(): Promise<boolean> {
+    if (this.isActive) return true;
+    const client = this.client;
+    if (!client || this.broken) return false;
+    const { rows } = await client.query<{ held: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
+                        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                        AND classid = ($1::bigint)::oid AND objid = (hashtext($2)::bigint & 4294967295)::oid) AS held`,
+      [LOCK_NAMESPACE, senderLockName(this.target.schema)],
+    );
+    return rows[0]?.held === true;
+  }
+
   private async stopOnce(): Promise<void> {
     this.stopped = true;
     this.wakeUp?.();
@@ -147,6 +173,11 @@ class ElectedSender implements DeliverySender {
     await this.closeClient();
   }
 
+  /**
+   * Never ends before stop(): whatever fails (the lock's connection, the database
+   * itself while it restarts, handing rows back), the next round tries again, so
+   * an instance becomes the sender again by itself once the database is back.
+   */
   private async run(): Promise<void> {
     while (!this.stopped) {
       await this.pause(this.isActive ? this.checkMs : this.retryMs);
@@ -154,7 +185,9 @@ class ElectedSender implements DeliverySender {
       try {
         await this.attempt();
       } catch (error) {
-        await this.lostConnection(error);
+        await this.lostConnection(error).catch((unexpected: unknown) =>
+          this.logger.error({ err: describeError(unexpected) }, "delivery sender could not clean up; retrying"),
+        );
       }
     }
   }
@@ -171,7 +204,14 @@ class ElectedSender implements DeliverySender {
       LOCK_NAMESPACE,
       senderLockName(this.target.schema),
     ]);
-    if (!rows[0]?.locked || this.stopped) return;
+    if (!rows[0]?.locked || this.stopped) {
+      // A standby that sent before a fault records what it delivered then (best effort: the next round retries).
+      await this.options.engine.recordDelivered?.().catch(() => undefined);
+      return;
+    }
+    // What the last sender left in flight (this instance, before its connection broke, or another) is sorted
+    // out first, as after a crash. If that fails (the database is still coming back), the error ends this
+    // lock's connection, which releases the lock, and the next round tries again.
     await recoverLeftovers(this.options);
     this.isActive = true;
     this.options.engine.start();
@@ -184,7 +224,8 @@ class ElectedSender implements DeliverySender {
     const { default: pgModule } = await import("pg");
     const client = new pgModule.Client({
       connectionString: this.target.connectionString,
-      application_name: "clinic-bot delivery sender",
+      // DATABASE_URL's application_name, if any, names every connection of the bot (operators and tests find them by it).
+      application_name: applicationNameOf(this.target.connectionString) ?? "clinic-bot delivery sender",
       connectionTimeoutMillis: 5_000,
       query_timeout: 5_000,
       keepAlive: true,
@@ -209,7 +250,11 @@ class ElectedSender implements DeliverySender {
       // The lock went with the connection: another instance may be taking over now.
       this.isActive = false;
       this.logger.warn({ err: describeError(error) }, "lost the delivery sender lock; stopped sending");
-      await this.options.engine.stop();
+      // Handing claimed rows back needs the database, which may be what went away: then they stay claimed
+      // (and rows caught "sending" stay so) until the next sender recovers them, as after a crash.
+      await this.options.engine.stop().catch((stopError: unknown) =>
+        this.logger.warn({ err: describeError(stopError) }, "could not hand back claimed outbox rows; the next sender recovers them"),
+      );
     } else if (!this.stopped) {
       this.logger.warn({ err: describeError(error), retryInMs: this.retryMs }, "could not take part in the delivery sender election; retrying");
     }

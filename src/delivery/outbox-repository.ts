@@ -168,6 +168,15 @@ export function createOutboxRepository(db: Db): OutboxStore {
       return count;
     },
 
+    async oldestWaiting(now) {
+      const row = await db.outboxMessage.findFirst({
+        where: { status: { in: ["pending", "claimed"] }, dueAt: { lte: now } },
+        orderBy: { dueAt: "asc" },
+        select: { dueAt: true },
+      });
+      return row?.dueAt ?? null;
+    },
+
     async countByKindAndStatus() {
       const groups = await db.outboxMessage.groupBy({ by: ["kind", "status"], _count: { _all: true } });
       return groups.map((group) => ({ kind: group.kind, status: group.status, count: group._count._all }));

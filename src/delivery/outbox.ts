@@ -109,6 +109,8 @@ export interface OutboxStore {
    * Returns how many.
    */
   pruneFinished(before: Date): Promise<number>;
+  /** When the longest-waiting message that is due by `now` and not sent yet (pending or claimed) was due; null if none. */
+  oldestWaiting(now: Date): Promise<Date | null>;
   /** How many rows there are of each kind and status (for metrics). */
   countByKindAndStatus(): Promise<Array<{ kind: string; status: string; count: number }>>;
 }

@@ -7,8 +7,8 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 export interface HttpServerOptions {
   port: number;
   logger: Logger;
-  /** Reports whether the app can serve: database reachable and bot initialised. */
-  health: () => Promise<{ ok: boolean; checks: Record<string, boolean> }>;
+  /** Reports whether the app can serve (database usable, bot initialised, updates coming, messages sent) and details. */
+  health: () => Promise<{ ok: boolean; checks: Record<string, unknown> }>;
   /** POST handler for Telegram's webhook, mounted at `webhookPath` (webhook mode only). */
   webhook?: { path: string; handler: RequestHandler };
   /** Extra GET routes, e.g. /metrics. */

@@ -75,11 +75,16 @@ export async function checkBlogOnce(deps: BlogFollowerDeps): Promise<CheckOutcom
   }
 }
 
-/** Checks now and then on a timer; returns a function that stops it. */
-export function followBlog(deps: BlogFollowerDeps): () => void {
+/**
+ * Checks now and then on a timer; returns a function that stops it, with `checkSoon()`: after the database
+ * was away, the failures it caused (and their growing delay) are forgotten and the next check comes at once.
+ */
+export function followBlog(deps: BlogFollowerDeps): (() => void) & { checkSoon(): void } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let failures = 0;
+  /** A check is under way (checkSoon then leaves it be: it schedules the next one itself). */
+  let checking = false;
   const schedule = (delayMs: number) => {
     if (stopped) return;
     timer = setTimeout(() => void tick(), delayMs);
@@ -87,6 +92,7 @@ export function followBlog(deps: BlogFollowerDeps): () => void {
     timer.unref();
   };
   const tick = async () => {
+    checking = true;
     let outcome: CheckOutcome;
     try {
       outcome = await checkBlogOnce(deps);
@@ -95,12 +101,21 @@ export function followBlog(deps: BlogFollowerDeps): () => void {
       deps.logger.error({ err: error, url: deps.url }, "blog check could not record its result");
       outcome = { ok: false, error: String(error) };
     }
+    checking = false;
     failures = outcome.ok ? 0 : failures + 1;
     schedule(outcome.ok ? deps.intervalMs : Math.min(deps.intervalMs, FIRST_RETRY_MS * 2 ** (failures - 1)));
   };
   schedule(0);
-  return () => {
+  const stop = () => {
     stopped = true;
     if (timer) clearTimeout(timer);
   };
+  return Object.assign(stop, {
+    checkSoon() {
+      if (stopped || checking) return;
+      clearTimeout(timer);
+      failures = 0;
+      schedule(0);
+    },
+  });
 }
