@@ -1,7 +1,8 @@
-import { escapeHtml } from "../../shared/html.js";
 import { DATE_IN_WORDS, cleanTitle, firstSentence, parseDate, slugify } from "./blog-article.js";
 import type { PageMetadata } from "./page-blocks.js";
 import { stripShortcodes } from "./shortcodes.js";
+import { toHtml } from "./plain-text-html.js";
+import { LEAD_IN, SENTENCE_END, isLeadPhrase, isSentence, words, type Kind, type Unit } from "./plain-text-shapes.js";
 
 /**
  * Text copied from a blog page has no markup, only the shape the page had.
@@ -33,25 +34,9 @@ export class ArchivePage extends Error {
   }
 }
 
-type Kind = "heading" | "prose" | "bullet" | "numbered" | "chrome" | "byline";
-
-interface Unit {
-  text: string;
-  indent: number;
-  kind: Kind;
-  /** The paragraph (run of lines without a blank one) the line belongs to. */
-  paragraph: number;
-  /** A numbered item's number, or a bullet's / numbered item's bold-style lead-in. */
-  number?: number;
-  lead?: string;
-  rest?: string;
-}
-
 const BULLET = /^(?:[•·▪◦●○■□►▸▹✓✔✗✘➤➢→⁃∙*+]|[-–—](?=\s))\s*(\S.*)$/u;
 const LONE_BULLET = /^(?:[•·▪◦●○■□►▸▹✓✔➤➢→⁃∙*+]|[-–—])$/u;
 const NUMBERED = /^(?:(\d{1,2})\s*[.)\-–:]|\((\d{1,2})\)|(?:step|étape|exercise|exercice|tip|conseil|astuce|tip #|conseil n[°o])\s*#?\s*(\d{1,2})\s*[:.)\-–]?)\s*(\S.*)$/iu;
-const LEAD_IN = /^([^:.!?]{2,50}?)\s*:\s+(\S.*)$/u;
-const SENTENCE_END = /[.!…]["”’»)]*$|\.{3}$/u;
 const READ_MORE = /^(read more|continue reading|keep reading|read the (full )?(article|post)|lire la suite|en savoir plus|lire l['’]article|voir l['’]article)\b.{0,20}$/iu;
 const TRUNCATED = /(\[(…|\.\.\.)\]|…|\.\.\.)\s*$/u;
 /** Once the post has begun, a line after which the page holds comments, other posts, the sidebar's widgets or the footer. */
@@ -210,10 +195,6 @@ function isHeadingLike(text: string): boolean {
 function isAllCaps(text: string): boolean {
   const letters = text.replace(/[^\p{L}]/gu, "");
   return letters.length >= 4 && letters === letters.toUpperCase();
-}
-
-function isLeadPhrase(phrase: string): boolean {
-  return phrase.split(/\s+/).length <= 7 && !/^(https?|www)$/i.test(phrase.trim());
 }
 
 const PHONE = /(?:^|[\s:(])(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?(?:[\s.-]?\d{2,4}){2,4}\s*$/u;
@@ -421,10 +402,6 @@ function sentenceCase(text: string): string {
   return lower.charAt(0).toLocaleUpperCase() + lower.slice(1);
 }
 
-function words(text: string): number {
-  return text.split(/\s+/).length;
-}
-
 function sameAs(a: string, b: string | undefined): boolean {
   if (!b) return false;
   const x = slugify(cleanTitle(a));
@@ -436,10 +413,6 @@ function sameAs(a: string, b: string | undefined): boolean {
 function isTagList(text: string): boolean {
   const parts = text.split(/\s*[,|/]\s*/);
   return parts.length >= 3 && parts.every((part) => words(part) <= 4);
-}
-
-function isSentence(text: string): boolean {
-  return SENTENCE_END.test(text) || text.length > 100;
 }
 
 /**
@@ -468,176 +441,3 @@ function isSceneDescription(text: string): boolean {
 }
 
 // ---------------------------------------------------------------- HTML
-
-function toHtml(units: Unit[]): string {
-  const html: string[] = [];
-  let seenHeading = false;
-  for (let index = 0; index < units.length; index++) {
-    const unit = units[index]!;
-    const next = units[index + 1];
-    if (unit.kind === "numbered") {
-      const run = numberedRun(units, index, seenHeading);
-      html.push(run.html);
-      index = run.end - 1;
-      continue;
-    }
-    if (unit.kind === "bullet") {
-      const items: string[] = [];
-      while (index < units.length && units[index]!.kind === "bullet") items.push(itemHtml(units[index++]!));
-      index--;
-      html.push(`<ul>${items.join("")}</ul>`);
-      continue;
-    }
-    if (unit.kind === "heading") {
-      const introducesList = /:$/u.test(unit.text) && next !== undefined && (next.kind === "bullet" || next.kind === "numbered" || isBareListRun(units, index + 1));
-      if (introducesList) {
-        html.push(`<p>${escapeHtml(unit.text)}</p>`);
-        const run = bareListRun(units, index + 1);
-        if (run.items.length > 0) {
-          html.push(`<ul>${run.items.map((item) => `<li>${escapeHtml(item.text)}</li>`).join("")}</ul>`);
-          index = run.end - 1;
-        }
-        continue;
-      }
-      if (next === undefined) {
-        html.push(`<p>${escapeHtml(unit.text)}</p>`);
-        continue;
-      }
-      html.push(`<h2>${escapeHtml(unit.text.replace(/\s*:$/u, ""))}</h2>`);
-      seenHeading = true;
-      continue;
-    }
-    // A paragraph ending in a colon followed by short lines: a list without bullets.
-    if (/:$/u.test(unit.text) && isBareListRun(units, index + 1)) {
-      const run = bareListRun(units, index + 1);
-      html.push(`<p>${escapeHtml(unit.text)}</p>`, `<ul>${run.items.map((item) => `<li>${escapeHtml(item.text)}</li>`).join("")}</ul>`);
-      index = run.end - 1;
-      continue;
-    }
-    html.push(paragraphHtml(unit));
-  }
-  return html.join("\n");
-}
-
-function isBareListRun(units: Unit[], start: number): boolean {
-  return bareListRun(units, start).items.length >= 2;
-}
-
-/** Short lines one after the other under "…include:": items of a list written without bullets. */
-function bareListRun(units: Unit[], start: number): { items: Unit[]; end: number } {
-  const items: Unit[] = [];
-  let index = start;
-  while (index < units.length) {
-    const unit = units[index]!;
-    // Items of a list written without bullets are short lines without a full stop; a sentence is the text after the list.
-    if (!(unit.kind === "heading" || unit.kind === "prose") || unit.text.length > 90 || /[:?]$/u.test(unit.text) || SENTENCE_END.test(unit.text)) break;
-    items.push(unit);
-    index++;
-  }
-  // A single following heading-like line and then text is a heading, not a list of one.
-  return items.length >= 2 ? { items, end: index } : { items: [], end: start };
-}
-
-function paragraphHtml(unit: Unit): string {
-  const lead = LEAD_IN.exec(unit.text);
-  if (lead && isLeadPhrase(lead[1]!) && !/https?$/i.test(lead[1]!)) return `<p><strong>${escapeHtml(lead[1]!.trim())}:</strong> ${escapeHtml(lead[2]!)}</p>`;
-  return `<p>${escapeHtml(unit.text)}</p>`;
-}
-
-function itemHtml(unit: Unit): string {
-  return unit.lead ? `<li><strong>${escapeHtml(unit.lead)}</strong> ${escapeHtml(unit.rest ?? "")}</li>` : `<li>${escapeHtml(unit.text)}</li>`;
-}
-
-/**
- * A run of numbered items. An item whose line is a heading ("1. Cat-cow",
- * "2. DON'T lift with a round back") or that opens with a short sentence
- * followed by more ("1. Limit sitting. Sitting puts…") is a tip with its text;
- * items that are single sentences under an exercise are its steps.
- */
-function numberedRun(units: Unit[], start: number, inSection: boolean): { html: string; end: number } {
-  const items: string[] = [];
-  let index = start;
-  let anyLead = false;
-  const stepsOnly = units.slice(start).findIndex((unit) => unit.kind !== "numbered");
-  const plainSteps = units.slice(start, stepsOnly === -1 ? units.length : start + stepsOnly);
-  // Steps of an exercise: sentences, one after the other, under a heading.
-  if (inSection && plainSteps.length >= 2 && plainSteps.every((unit) => isSentence(unit.text) && !leadSentence(unit.text))) {
-    return { html: `<ol>${plainSteps.map((unit) => `<li>${escapeHtml(unit.text)}</li>`).join("")}</ol>`, end: start + plainSteps.length };
-  }
-  // Items that are whole tips in one line ("3. Avoid long spells of sitting when you are tired"), one after the other with nothing under them.
-  const selfContained = (position: number) => {
-    const item = units[position]!;
-    const next = units[position + 1];
-    return words(item.text) >= 6 && (next === undefined || next.kind === "numbered");
-  };
-  const run = units.slice(start).findIndex((unit) => unit.kind !== "numbered" && unit.kind !== "prose" && unit.kind !== "bullet");
-  const ofRun = units.slice(start, run === -1 ? units.length : start + run).map((unit, offset) => ({ unit, position: start + offset })).filter(({ unit }) => unit.kind === "numbered");
-  let lastNumbered = units.length - 1;
-  while (lastNumbered >= 0 && units[lastNumbered]!.kind !== "numbered") lastNumbered--;
-  const oneLiners = ofRun.length >= 2 && ofRun.slice(0, -1).every(({ position }) => selfContained(position));
-  while (index < units.length && units[index]!.kind === "numbered") {
-    const item = units[index]!;
-    const itemIndent = item.indent;
-    index++;
-    const body: string[] = [];
-    let lead: string | null = null;
-    if ((oneLiners || selfContained(index - 1)) && words(item.text) >= 6 && !leadSentence(item.text)) {
-      items.push(`<li><strong>${escapeHtml(shortHeading(item.text))}</strong><p>${escapeHtml(item.text)}</p></li>`);
-      anyLead = true;
-      continue;
-    }
-    if (!isSentence(item.text)) lead = item.text.replace(/\s*:$/u, "");
-    else {
-      const split = leadSentence(item.text);
-      if (split) {
-        lead = split.lead;
-        body.push(`<p>${escapeHtml(split.rest)}</p>`);
-      } else if (inSection) {
-        items.push(`<li>${escapeHtml(item.text)}</li>`);
-        continue;
-      } else {
-        // A numbered tip written as one sentence: its first clause heads it.
-        lead = shortHeading(item.text);
-        body.push(`<p>${escapeHtml(item.text)}</p>`);
-      }
-    }
-    // The item's text: what is indented under it, or (flush-left text) what comes up to the next item.
-    while (index < units.length && units[index]!.kind !== "numbered" && !(units[index]!.kind === "heading" && !/:$/u.test(units[index]!.text))) {
-      const next = units[index]!;
-      if (/:$/u.test(next.text) && isBareListRun(units, index + 1)) {
-        const run = bareListRun(units, index + 1);
-        body.push(`<p>${escapeHtml(next.text)}</p>`, `<ul>${run.items.map((entry) => `<li>${escapeHtml(entry.text)}</li>`).join("")}</ul>`);
-        index = run.end;
-        continue;
-      }
-      const isLastItem = index > lastNumbered;
-      if (isLastItem && next.indent <= itemIndent && body.length > 0 && next.kind === "prose") break;
-      if (next.kind === "bullet") {
-        const bullets: string[] = [];
-        while (index < units.length && units[index]!.kind === "bullet") bullets.push(itemHtml(units[index++]!));
-        body.push(`<ul>${bullets.join("")}</ul>`);
-        continue;
-      }
-      body.push(paragraphHtml(next));
-      index++;
-    }
-    if (lead) anyLead = true;
-    items.push(lead ? `<li><strong>${escapeHtml(lead)}</strong>${body.join("")}</li>` : `<li>${body.join("")}</li>`);
-  }
-  return { html: anyLead ? `<ol>${items.join("")}</ol>` : `<ol>${items.join("")}</ol>`, end: index };
-}
-
-/** A one-sentence tip's heading: the sentence if short, else its first clause, else its first words and an ellipsis. */
-function shortHeading(text: string): string {
-  const sentence = text.replace(/\s*[-–—.!]+\s*$/u, "");
-  return sentence.length <= 90 ? sentence : firstSentence(sentence);
-}
-
-/** "Limit your sitting time. Sitting can put tension…": a short first sentence as the item's heading. */
-function leadSentence(text: string): { lead: string; rest: string } | null {
-  const match = /^(.{3,80}?[.!?])\s+(\S.{20,})$/u.exec(text);
-  if (!match) return null;
-  const lead = match[1]!.replace(/[.]$/u, "");
-  if (/\b(e\.g|i\.e|etc|dr|st|no|vs|env|cf)$/iu.test(lead)) return null;
-  return { lead, rest: match[2]! };
-}
