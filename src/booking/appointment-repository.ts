@@ -21,6 +21,8 @@ export interface AppointmentRepository {
   findAppointmentOfRequest(requestId: number): Promise<Appointment | null>;
   /** Open requests (waiting or with a proposal) plus confirmed appointments still ahead. */
   countUpcoming(userId: number | bigint, now: Date): Promise<number>;
+  /** The name and phone of the patient's latest request that has them (null: none, or erased). */
+  lastDetailsOf(userId: number | bigint): Promise<{ patientName: string; phone: string } | null>;
   /** What a patient sees in /appointments. */
   upcomingOf(userId: number | bigint, now: Date): Promise<{ requests: AppointmentRequest[]; appointments: AppointmentWithRequest[] }>;
   pendingRequests(limit?: number): Promise<AppointmentRequest[]>;
@@ -119,6 +121,15 @@ export function createAppointmentRepository(db: Db): AppointmentRepository {
         SELECT (SELECT COUNT(*) FROM appointment_requests WHERE user_id = ${id} AND status IN ('requested', 'proposed')) AS requests,
           (SELECT COUNT(*) FROM appointments WHERE user_id = ${id} AND status = 'confirmed' AND starts_at > ${now}) AS appointments`;
       return Number(row?.requests ?? 0) + Number(row?.appointments ?? 0);
+    },
+
+    async lastDetailsOf(userId) {
+      const row = await db.appointmentRequest.findFirst({
+        where: { userId: BigInt(userId), phone: { not: null }, patientName: { not: null } },
+        orderBy: { id: "desc" },
+        select: { patientName: true, phone: true },
+      });
+      return row?.phone && row.patientName ? { patientName: row.patientName, phone: row.phone } : null;
     },
 
     async upcomingOf(userId, now) {

@@ -148,7 +148,9 @@ export function staffCard(words: BookingWording, clinic: ClinicProfile, request:
     t(request.anyPractitioner ? "booking-card-practitioner-any" : "booking-card-practitioner", { practitioner: escapeHtml(practitionerName(clinic, request.practitionerId)) }),
     t("booking-card-when", { when: words.when(request.startsAt, language) }),
     request.directBilling
-      ? t("booking-card-billing-yes", { insurer: escapeHtml(request.insurer ?? "—"), note: escapeHtml(request.billingNote ?? "—") })
+      ? request.billingNote
+        ? t("booking-card-billing-yes-note", { insurer: escapeHtml(request.insurer ?? t("booking-card-insurer-missing")), note: escapeHtml(request.billingNote) })
+        : t("booking-card-billing-yes", { insurer: escapeHtml(request.insurer ?? t("booking-card-insurer-missing")) })
       : t("booking-card-billing-no"),
     t("booking-card-note", { note: escapeHtml(request.note ?? "—") }),
   ];

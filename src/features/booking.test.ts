@@ -82,6 +82,15 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     expect(t.sim.buttonsOf(card).map((button) => button.callback_data)).toEqual(["rq:ok:1", "rq:no:1", "rq:alt:1"]);
   });
 
+  it("leaves a billing note the patient skipped out of the staff card, instead of a bare dash", async () => {
+    t = await createTestBot({ provider, now });
+    await bookingSteps(t).bookRequest(patient, { billing: true });
+    await t.services.engine.drain();
+    const card = t.sim.lastMessageTo(STAFF_CHAT_ID)!.text!;
+    expect(card).toMatch(/^Direct billing: yes, Sun Life$/m);
+    expect(card).not.toContain("· —");
+  });
+
   it("answers a red flag in the note with urgent-care advice first, and flags the request for staff", async () => {
     t = await createTestBot({ provider, now });
     const steps = bookingSteps(t);

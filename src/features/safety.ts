@@ -37,9 +37,15 @@ safetyFeature.chatType("private").on(["message:text", "message:caption"], async 
 async function notifyStaff(ctx: BotContext, flags: string[]): Promise<void> {
   if (!ctx.from) return;
   const language = ctx.deps.clinic.defaultLanguage;
-  const text = ctx.deps.i18n.t(language, "safety-staff-alert", {
+  // What lets staff act: the phone the patient gave with a request, the language to call them in, and their chat.
+  const details = await ctx.deps.booking.appointments.lastDetailsOf(ctx.from.id);
+  const t = (key: string, values: Record<string, string> = {}) => ctx.deps.i18n.t(language, key, values);
+  const text = t("safety-staff-alert", {
     name: escapeHtml([ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(" ")),
-    username: ctx.from.username ? `@${escapeHtml(ctx.from.username)}` : "—",
+    chat: `tg://user?id=${ctx.from.id}`,
+    username: ctx.from.username ? ` · @${escapeHtml(ctx.from.username)}` : "",
+    phone: details ? t("safety-staff-phone", { phone: escapeHtml(details.phone) }) : t("safety-staff-no-phone"),
+    language: t(`safety-language-${contextLanguage(ctx)}`),
     userId: String(ctx.from.id),
     flags: flags.join(", "),
   });
