@@ -25,10 +25,11 @@ broadcast-progress-paused =
     Sent: { $sent } · Blocked: { $blocked } · Failed: { $failed } · Remaining: { $remaining }
 broadcast-report =
     ✅ Announcement #{ $id } is done in { $duration }.
-    Delivered: { $sent } of { $total } · Blocked the bot: { $blocked } · Failed: { $failed } · Unknown after a restart: { $unknown }
+    Delivered: { $sent } of { $total } · Blocked the bot: { $blocked } · Failed: { $failed }
 broadcast-report-cancelled =
     ⏹ Announcement #{ $id } was stopped after { $duration }.
-    Delivered: { $sent } of { $total } · Not sent: { $cancelled } · Blocked the bot: { $blocked } · Failed: { $failed } · Unknown after a restart: { $unknown }
+    Delivered: { $sent } of { $total } · Not sent: { $cancelled } · Blocked the bot: { $blocked } · Failed: { $failed }
+broadcast-report-unknown = ❔ { $unknown } may not have arrived: the bot stopped while sending them and does not send them again, so that nobody gets the announcement twice. If it matters, phone those patients, or send a short follow-up announcement.
 broadcast-report-reasons = Failures:
 broadcast-button-pause = ⏸ Pause
 broadcast-button-resume = ▶️ Resume

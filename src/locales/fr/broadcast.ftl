@@ -25,10 +25,11 @@ broadcast-progress-paused =
     Envoyés : { $sent } · Bloqués : { $blocked } · Échecs : { $failed } · Restants : { $remaining }
 broadcast-report =
     ✅ Annonce no { $id } terminée en { $duration }.
-    Livrés : { $sent } sur { $total } · Ont bloqué le robot : { $blocked } · Échecs : { $failed } · Inconnus après un redémarrage : { $unknown }
+    Livrés : { $sent } sur { $total } · Ont bloqué le robot : { $blocked } · Échecs : { $failed }
 broadcast-report-cancelled =
     ⏹ L'annonce no { $id } a été arrêtée après { $duration }.
-    Livrés : { $sent } sur { $total } · Non envoyés : { $cancelled } · Ont bloqué le robot : { $blocked } · Échecs : { $failed } · Inconnus après un redémarrage : { $unknown }
+    Livrés : { $sent } sur { $total } · Non envoyés : { $cancelled } · Ont bloqué le robot : { $blocked } · Échecs : { $failed }
+broadcast-report-unknown = ❔ { $unknown } ne sont peut-être pas arrivés : le robot s'est arrêté pendant leur envoi et ne les renvoie pas, pour que personne ne reçoive l'annonce deux fois. Si c'est important, téléphonez à ces patients ou envoyez une courte annonce de suivi.
 broadcast-report-reasons = Échecs :
 broadcast-button-pause = ⏸ Pause
 broadcast-button-resume = ▶️ Reprendre
