@@ -4,6 +4,8 @@ import { createTestBot, type TestBot } from "../../test/kit/test-bot.js";
 import { testProviders } from "../../test/kit/test-database.js";
 import { command, myChatMember, textMessage, user } from "../bot-api-peer/updates.js";
 import type { Message } from "grammy/types";
+import { tipsByWeek } from "../desk/desk-figures.js";
+import { createDeskRepository } from "../desk/desk-repository.js";
 
 const TORONTO = "America/Toronto";
 
@@ -42,6 +44,20 @@ describe.each(testProviders)("weekly tips on %s", (provider) => {
     const subscription = await t.services.deps.tips.find(patient.id);
     expect(subscription).toMatchObject({ weekday: 3, hour: 8, timeZone: TORONTO, active: true });
     expect(subscription!.nextDueAt.toISOString()).toBe("2026-11-25T13:00:00.000Z");
+  });
+
+  it("dates each tip by the bot's clock, so the desk counts it in the week it went out", async () => {
+    // Months away from the machine's own date, as in the sandbox once its clock is moved.
+    clock = new Date("2027-03-15T15:00:00Z"); // Monday 11:00 in Toronto
+    t = await createTestBot({ provider, now });
+    await t.send(command(patient, "/start"));
+    await subscribe(2, 8);
+    clock = new Date("2027-03-16T12:00:30Z"); // Tuesday 08:00 in Toronto: the slot
+    expect((await t.services.runTipsTick(clock)).queued).toBe(1);
+    await t.send(command(patient, "/tip"));
+    const weeks = await tipsByWeek(createDeskRepository(t.database.prisma), TORONTO, clock);
+    expect(weeks.at(-1)).toEqual({ week: "2027-03-15", subscribers: 1, tipsSent: 2 });
+    expect(weeks.slice(0, -1).every((week) => week.tipsSent === 0)).toBe(true);
   });
 
   it("delivers one tip at the slot, never two in a week, never the same twice, and none after unsubscribing", async () => {

@@ -49,7 +49,7 @@ export interface TipRepository {
   /** The same for many patients in one query (those with none are absent). */
   deliveredTipIdsOf(userIds: readonly bigint[]): Promise<Map<bigint, Set<string>>>;
   /** Records a tip sent on demand (/tip); false when the patient already had it. */
-  recordOnDemand(userId: number | bigint, tipId: string): Promise<boolean>;
+  recordOnDemand(userId: number | bigint, tipId: string, at: Date): Promise<boolean>;
   countActive(): Promise<number>;
   countDeliveredSince(since: Date): Promise<number>;
 }
@@ -197,7 +197,8 @@ export function createTipRepository(db: Db, provider: Provider): TipRepository {
             data: { nextDueAt: input.nextDueAt },
           });
           if (count === 0) return false; // another tick or instance took this slot
-          await tx.tipDelivery.create({ data: { userId: input.userId, tipId: input.tipId, source: "weekly", weekKey: input.weekKey } });
+          // Dated by the slot (the bot's clock), not the machine's: the desk counts tips per week by it.
+          await tx.tipDelivery.create({ data: { userId: input.userId, tipId: input.tipId, source: "weekly", weekKey: input.weekKey, deliveredAt: input.message.dueAt } });
           await tx.outboxMessage.create({ data: outboxRow(input) });
           return true;
         });
@@ -226,7 +227,8 @@ export function createTipRepository(db: Db, provider: Provider): TipRepository {
               provider,
               "tip_deliveries",
               [["user_id", "bigint"], ["tip_id", "text"], ["source", "text"], ["week_key", "text"], ["delivered_at", "timestamp(3)"]],
-              claimed.map((input) => [input.userId, input.tipId, "weekly", input.weekKey, at]),
+              // Dated by the slot (the bot's clock), not the machine's: the desk counts tips per week by it.
+              claimed.map((input) => [input.userId, input.tipId, "weekly", input.weekKey, input.message.dueAt]),
             );
             await insertRows(
               tx,
@@ -264,9 +266,9 @@ export function createTipRepository(db: Db, provider: Provider): TipRepository {
       return received;
     },
 
-    async recordOnDemand(userId, tipId) {
+    async recordOnDemand(userId, tipId, at) {
       try {
-        await db.tipDelivery.create({ data: { userId: BigInt(userId), tipId, source: "on-demand" } });
+        await db.tipDelivery.create({ data: { userId: BigInt(userId), tipId, source: "on-demand", deliveredAt: at } });
         return true;
       } catch (error) {
         if (isUniqueViolation(error)) return false;

@@ -29,6 +29,7 @@ describe("the staff desk in Chromium", () => {
   let secondWaitingId: number;
   let pastId: number;
   let tomorrowId: number;
+  let announcementId: number;
 
   beforeAll(async () => {
     if (!chromiumAvailable()) throw new Error(`no browser at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
@@ -70,6 +71,13 @@ describe("the staff desk in Chromium", () => {
     pastId = await confirmAt(today.minus({ days: 2 }).set({ hour: 9 }), "sarah-chen");
     tomorrowId = await confirmAt(today.plus({ days: 1 }).set({ hour: 9 }), "sarah-chen");
     waitingId = (await request(BO, "Bo Tran", 14, "daniel-okafor")).id;
+    // An announcement longer than its card's preview.
+    announcementId = (await database.prisma.broadcast.create({
+      data: {
+        authorId: STAFF, authorName: "Sam", authorChatId: STAFF, status: "done", audience: "everyone", recipientCount: 21, startedAt: new Date(), finishedAt: new Date(),
+        text: "The clinic closes early on Thursday for a staff training afternoon.\nEvening appointments move to Friday; we will call each of you.\nThe front desk answers the phone until noon.\nThank you for your patience!",
+      },
+    })).id;
     secondWaitingId = (await request(CY, "Cy Roy", 16, "camille-tremblay")).id;
   }, 60_000);
 
@@ -165,6 +173,47 @@ describe("the staff desk in Chromium", () => {
     await expect.poll(() => tomorrow.count(), { timeout: 10_000 }).toBe(1);
     expect(await tomorrow.getByRole("button").count()).toBe(0);
     expect((await database.prisma.appointment.findUniqueOrThrow({ where: { id: tomorrowId } })).status).toBe("confirmed");
+    await page.close();
+  }, 60_000);
+
+  it("shows an announcement's preview in whole lines above its figures, and each week's label under its own bar", async () => {
+    const page = await openDesk(staffUser);
+    await page.locator('#view[data-ready="true"]').waitFor();
+    await page.getByRole("tab", { name: "Announcements" }).click();
+    const card = page.locator(`.card[data-announcement-id="${announcementId}"]`);
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
+    // Measured in the page (a string: the tests are not compiled against the DOM's types).
+    const layout = (await page.evaluate(`(() => {
+      const node = document.querySelector('.card[data-announcement-id="${announcementId}"]');
+      const preview = node.querySelector(".preview");
+      const figures = [...node.querySelectorAll(".what")].at(-1);
+      return {
+        lines: preview.clientHeight / parseFloat(getComputedStyle(preview).lineHeight),
+        clipped: preview.scrollHeight > preview.clientHeight,
+        gap: figures.getBoundingClientRect().top - preview.getBoundingClientRect().bottom,
+        figures: figures.textContent,
+      };
+    })()`)) as { lines: number; clipped: boolean; gap: number; figures: string };
+    expect(layout.figures).toContain("0 sent of 21");
+    expect(layout.clipped).toBe(true);
+    // Whole lines only: no sliver of a cut line sits on top of the figures.
+    expect(Math.abs(layout.lines - Math.round(layout.lines))).toBeLessThan(0.05);
+    expect(layout.gap).toBeGreaterThanOrEqual(0);
+
+    await page.getByRole("tab", { name: "Tips" }).click();
+    await expect.poll(() => page.locator("svg.chart").count(), { timeout: 10_000 }).toBe(2);
+    // How far each week's label is from the middle of the nearest bar.
+    const offsets = (await page.evaluate(`(() => {
+      const chart = document.querySelector("svg.chart");
+      const bars = [...chart.querySelectorAll("rect.bar")].map((bar) => { const box = bar.getBBox(); return box.x + box.width / 2; });
+      const labels = [...chart.querySelectorAll("text")].filter((text) => /[A-Za-z]/.test(text.textContent));
+      return labels.map((label) => {
+        const box = label.getBBox();
+        return Math.min(...bars.map((bar) => Math.abs(bar - (box.x + box.width / 2))));
+      });
+    })()`)) as number[];
+    expect(offsets.length).toBeGreaterThan(2);
+    for (const offset of offsets) expect(offset).toBeLessThan(1.5);
     await page.close();
   }, 60_000);
 

@@ -40,8 +40,9 @@ export function barChart(points, alternate) {
   const slot = plotWidth / Math.max(1, points.length);
   points.forEach((point, index) => {
     const left = CHART.left + index * slot + slot * 0.15;
-    root.append(svg("rect", { class: alternate ? "bar alt" : "bar", x: left.toFixed(1), y: y(point.value).toFixed(1), width: (slot * 0.7).toFixed(1), height: (y(0) - y(point.value)).toFixed(1) }, svg("title", {}, `${point.label}: ${point.value}`)));
-    if (index % 3 === 0) root.append(svg("text", { x: left.toFixed(1), y: CHART.height - 6 }, point.label));
+    root.append(svg("rect", { class: alternate ? "bar alt" : "bar", x: left.toFixed(1), y: y(point.value).toFixed(1), width: (slot * 0.7).toFixed(1), height: (y(0) - y(point.value)).toFixed(1) }, svg("title", {}, `${point.title ?? point.label}: ${point.value}`)));
+    // Each label is centred under its own bar (one in three), not started there and spilling under the next one.
+    if (index % 3 === 0) root.append(svg("text", { x: (left + slot * 0.35).toFixed(1), y: CHART.height - 6, "text-anchor": "middle" }, point.label));
   });
   return root;
 }

@@ -102,6 +102,10 @@ function shortDay(isoDate) {
   return new Intl.DateTimeFormat(state.me.language, { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }).format(new Date(`${isoDate}T00:00:00Z`));
 }
 
+function monthDay(isoDate) {
+  return new Intl.DateTimeFormat(state.me.language, { timeZone: "UTC", day: "numeric", month: "short" }).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
 function addDays(isoDate, days) {
   const date = new Date(`${isoDate}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
@@ -352,9 +356,9 @@ async function renderTips(view) {
   view.replaceChildren(
     el("h2", {}, t("desk-chart-tips")),
     el("div", { class: "what" }, t("desk-subscribers")),
-    barChart(weeks.map((week) => ({ label: shortDay(week.week), value: week.subscribers })), false),
+    barChart(weeks.map((week) => ({ label: monthDay(week.week), title: shortDay(week.week), value: week.subscribers })), false),
     el("div", { class: "what" }, t("desk-tips-sent")),
-    barChart(weeks.map((week) => ({ label: shortDay(week.week), value: week.tipsSent })), true),
+    barChart(weeks.map((week) => ({ label: monthDay(week.week), title: shortDay(week.week), value: week.tipsSent })), true),
   );
 }
 
