@@ -44,6 +44,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/desk/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/desk/desk.js": { file: "desk.js", type: "text/javascript; charset=utf-8" },
   "/desk/desk-charts.js": { file: "desk-charts.js", type: "text/javascript; charset=utf-8" },
+  "/desk/clock.js": { file: "clock.js", type: "text/javascript; charset=utf-8" },
   "/desk/desk.css": { file: "desk.css", type: "text/css; charset=utf-8" },
 };
 

@@ -104,7 +104,7 @@ describe("the staff desk in Chromium", () => {
     await page.locator('#view[data-ready="true"]').waitFor();
     const appointment = page.locator("li.appointment", { hasText: "Ana Silva" });
     await expect.poll(() => appointment.count()).toBe(1);
-    expect(await appointment.innerText()).toMatch(/10:00.*11:00[\s\S]*Registered massage therapy — 60 min · Camille Tremblay/);
+    expect(await appointment.innerText()).toMatch(/10:00 a\.m\.–11:00 a\.m\.[\s\S]*Registered massage therapy — 60 min · Camille Tremblay/);
     expect(await appointment.innerText()).toContain("Confirmed");
     // Telegram's theme colours are followed.
     expect(await page.evaluate("getComputedStyle(document.body).backgroundColor")).toBe("rgb(16, 32, 48)");
@@ -151,6 +151,8 @@ describe("the staff desk in Chromium", () => {
     // A first tap only asks, naming the patient and the time; Cancel records nothing.
     await past.getByRole("button", { name: "Completed" }).click();
     expect(await past.locator(".ask").innerText()).toMatch(/Mark Dee Park's appointment of .+ at .+ as completed\?/);
+    // Times read as in the chat: "9:00 a.m.", not "09:00 AM".
+    expect(await past.locator(".ask").innerText()).toMatch(/ at 9:00 a\.m\. as completed\?$/);
     await past.getByRole("button", { name: "Cancel" }).click();
     expect(await past.getByRole("button", { name: "No-show" }).count()).toBe(1);
     expect((await database.prisma.appointment.findUniqueOrThrow({ where: { id: pastId } })).status).toBe("confirmed");
@@ -228,6 +230,8 @@ describe("the staff desk in Chromium", () => {
     const french = await openDesk({ ...staffUser, language_code: "fr" });
     await french.locator('#view[data-ready="true"]').waitFor();
     expect(await french.locator("#tabs").innerText()).toMatch(/Semaine[\s\S]*Jour[\s\S]*Annonces[\s\S]*Conseils[\s\S]*Agendas/);
+    // The same time format as the bot's French messages.
+    expect(await french.locator("li.appointment", { hasText: "Ana Silva" }).innerText()).toContain("10 h 00–11 h 00");
     await french.close();
 
     const patient = await openDesk({ id: ANA, first_name: "Ana", last_name: "Silva", language_code: "en" });

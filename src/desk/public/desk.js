@@ -5,6 +5,7 @@
 // server to check. Text from the server is only ever set as textContent.
 
 import { barChart, lineChart } from "./desk-charts.js";
+import { formatClock } from "./clock.js";
 
 const launch = readLaunchParams();
 const state = { tab: "week", anchor: null, practitioner: "", me: null, announcement: null };
@@ -90,8 +91,11 @@ function clinicDate(instant) {
   return new Intl.DateTimeFormat("en-CA", { timeZone: state.me.clinic.timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
 }
 
+/** The clinic's time of an instant, written as the bot writes it ("9:00 a.m.", "9 h 00"; clock.js). */
 function timeOf(iso) {
-  return new Intl.DateTimeFormat(state.me.language, { timeZone: state.me.clinic.timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: state.me.clinic.timeZone, hour: "numeric", minute: "numeric", hourCycle: "h23" }).formatToParts(new Date(iso));
+  const part = (type) => Number(parts.find((entry) => entry.type === type)?.value ?? 0);
+  return formatClock(part("hour"), part("minute"), state.me.language);
 }
 
 function dayTitle(isoDate) {
