@@ -55,14 +55,12 @@ export function bookingMessenger(i18n: Translator, clinic: ClinicProfile, api: A
         }));
       case "appointment-confirmed": {
         const { request, appointment } = notice;
-        return text([
-          words.t(request.language, "booking-confirmed-patient", {
-            reference: formatReference(request.id),
-            appointment: words.describe(appointment, request.language),
-            address: clinic.address,
-          }),
-          clinic.disclaimer[asLanguage(request.language)],
-        ].join("\n\n"));
+        // The health disclaimer belongs to tips and health answers, not to a booking.
+        return text(words.t(request.language, "booking-confirmed-patient", {
+          reference: formatReference(request.id),
+          appointment: words.describe(appointment, request.language),
+          address: clinic.address,
+        }));
       }
       case "appointment-calendar":
         return calendarFile(`appointment-${formatReference(notice.request.id)}.ics`, notice.appointment, notice.request.language, notice.at, false,
