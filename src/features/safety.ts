@@ -13,6 +13,13 @@ import { escapeHtml } from "../shared/html.js";
  */
 export const safetyFeature = new Composer<BotContext>();
 
+/** Updates answered with urgent-care advice: that answer stands alone (no catch-all reply after it). */
+const answered = new WeakSet<object>();
+
+export function answeredUrgently(ctx: BotContext): boolean {
+  return answered.has(ctx.update);
+}
+
 safetyFeature.chatType("private").on(["message:text", "message:caption"], async (ctx, next) => {
   const text = ctx.message.text ?? ctx.message.caption ?? "";
   // Staff write announcements and notes about symptoms; the advice is for patients.
@@ -22,6 +29,7 @@ safetyFeature.chatType("private").on(["message:text", "message:caption"], async 
       // Ids only: the patient's words never reach the log.
       ctx.logger.warn({ userId: ctx.from.id, redFlags: flags }, "message suggests a red flag; urgent advice given");
       await ctx.reply(ctx.t("safety-urgent", { advice: ctx.deps.safety.urgentAdvice[contextLanguage(ctx)] }));
+      answered.add(ctx.update);
       await notifyStaff(ctx, flags);
     }
   }
