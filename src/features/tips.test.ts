@@ -85,6 +85,9 @@ describe.each(testProviders)("weekly tips on %s", (provider) => {
     const weekly = t.sentTo(patient.id).slice(before);
     expect(weekly).toHaveLength(2);
     expect(weekly[1]!.text).not.toBe(weekly[0]!.text);
+    // Two tips in a row come from two articles (the library has several).
+    const sent = await t.database.prisma.tipDelivery.findMany({ where: { userId: patient.id }, orderBy: { deliveredAt: "asc" } });
+    expect(new Set(sent.map((row) => row.tipId.split("#")[0])).size).toBe(2);
 
     // Stop: nothing more, even for a tip already queued.
     clock = new Date("2026-12-09T13:00:10Z");

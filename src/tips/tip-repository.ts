@@ -45,6 +45,7 @@ export interface TipRepository {
    * the page goes one by one.
    */
   scheduleTips(inputs: readonly ScheduleTipInput[]): Promise<Set<number>>;
+  /** The tips a patient received, in the order they were sent. */
   deliveredTipIds(userId: number | bigint): Promise<Set<string>>;
   /** The same for many patients in one query (those with none are absent). */
   deliveredTipIdsOf(userIds: readonly bigint[]): Promise<Map<bigint, Set<string>>>;
@@ -254,14 +255,16 @@ export function createTipRepository(db: Db, provider: Provider): TipRepository {
     },
 
     async deliveredTipIds(userId) {
-      const rows = await db.tipDelivery.findMany({ where: { userId: BigInt(userId) }, select: { tipId: true } });
+      // In the order they were sent: the catalogue picks the next tip from another article than the last.
+      const rows = await db.tipDelivery.findMany({ where: { userId: BigInt(userId) }, select: { tipId: true }, orderBy: [{ deliveredAt: "asc" }, { id: "asc" }] });
       return new Set(rows.map((row) => row.tipId));
     },
 
     async deliveredTipIdsOf(userIds) {
       const received = new Map<bigint, Set<string>>();
       if (userIds.length === 0) return received;
-      const rows = await db.tipDelivery.findMany({ where: { userId: { in: [...userIds] } }, select: { userId: true, tipId: true } });
+      // In the order they were sent: the catalogue picks the next tip from another article than the last.
+      const rows = await db.tipDelivery.findMany({ where: { userId: { in: [...userIds] } }, select: { userId: true, tipId: true }, orderBy: [{ deliveredAt: "asc" }, { id: "asc" }] });
       for (const row of rows) received.set(row.userId, (received.get(row.userId) ?? new Set()).add(row.tipId));
       return received;
     },
