@@ -5,7 +5,6 @@ import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../shared/html.js";
 import { formatDateTime } from "../clinic/format.js";
 import { AUDIENCES } from "../broadcast/broadcast-repository.js";
-import { announcementLanguage } from "../broadcast/announcement-language.js";
 import { LANGUAGES } from "../clinic/clinic-profile.js";
 import { messageOf } from "../broadcast/broadcast-service.js";
 import { DAY_MS, dayBounds, fromEpochMinutes, inZone, toEpochMinutes, weekBounds } from "../shared/time.js";
@@ -72,6 +71,8 @@ privateChats.callbackQuery(broadcastButtons.filter("aud"), async (ctx) => {
   const tomorrowNine = inZone(ctx.deps.now(), ctx.deps.clinic.timeZone).plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
   const when = formatDateTime(tomorrowNine.toJSDate(), ctx.deps.clinic.timeZone, contextLanguage(ctx));
   // Written in one language, it goes as it is to everyone: staff are told plainly who will read it in the other.
+  // Loaded on first use: the language detector stays out of the bot's start-up (test/build/start-up-footprint.test.ts).
+  const { announcementLanguage } = await import("../broadcast/announcement-language.js");
   const written = announcementLanguage(broadcast.text);
   const other = written ? LANGUAGES.find((language) => language !== written)! : null;
   const readers = other ? await ctx.deps.broadcasts.countAudienceReading(audience, other, ctx.deps.clinic.defaultLanguage) : 0;
