@@ -1,6 +1,7 @@
 import type { Db } from "../db/database.js";
 import { isUniqueViolation } from "../delivery/outbox-repository.js";
 import type { BusyInterval } from "./available-slots.js";
+import { OUTCOMES, type AppointmentOutcome, type AppointmentRequest, type Appointment, type AppointmentWithRequest, type NewAppointmentRequest, type StaffMember, type ConfirmInput, type ConfirmResult, type NewWaitlistEntry, type WaitlistEntry, type WaitlistOffer } from "./appointment-records.js";
 
 /**
  * Appointment requests, appointments and the waitlist. Every change of status
@@ -10,136 +11,8 @@ import type { BusyInterval } from "./available-slots.js";
  * key makes the database itself refuse an overlapping second appointment.
  */
 
-export type RequestStatus = "requested" | "proposed" | "confirmed" | "declined" | "cancelled";
-export type AppointmentStatus = "confirmed" | "cancelled" | "completed" | "no-show";
-
-export interface AppointmentRequest {
-  id: number;
-  userId: bigint | null;
-  chatId: bigint | null;
-  serviceId: string;
-  practitionerId: string;
-  anyPractitioner: boolean;
-  startsAt: Date;
-  endsAt: Date;
-  patientName: string | null;
-  phone: string | null;
-  directBilling: boolean;
-  insurer: string | null;
-  billingNote: string | null;
-  note: string | null;
-  redFlags: string | null;
-  language: string;
-  status: string;
-  proposedStartsAt: Date | null;
-  proposedPractitionerId: string | null;
-  declineReason: string | null;
-  handledById: bigint | null;
-  handledByName: string | null;
-  handledAt: Date | null;
-  replacesAppointmentId: number | null;
-  staleNotifiedAt: Date | null;
-  createdAt: Date;
-}
-
-export interface Appointment {
-  id: number;
-  requestId: number;
-  userId: bigint | null;
-  chatId: bigint | null;
-  serviceId: string;
-  practitionerId: string;
-  startsAt: Date;
-  endsAt: Date;
-  status: string;
-  attendance: string | null;
-  cancelledAt: Date | null;
-  cancelledBy: string | null;
-}
-
-export interface AppointmentWithRequest extends Appointment {
-  request: AppointmentRequest;
-}
-
-export interface NewAppointmentRequest {
-  userId: number | bigint;
-  chatId: number | bigint;
-  serviceId: string;
-  practitionerId: string;
-  anyPractitioner: boolean;
-  startsAt: Date;
-  endsAt: Date;
-  patientName: string;
-  phone: string;
-  directBilling: boolean;
-  insurer: string | null;
-  billingNote: string | null;
-  note: string | null;
-  redFlags: string[];
-  language: string;
-  replacesAppointmentId?: number | null;
-  /** When the patient asked (the clock of the caller, so staleness follows the same time). */
-  createdAt?: Date;
-}
-
-export interface StaffMember {
-  id: number | bigint;
-  name: string;
-}
-
-export interface ConfirmInput {
-  requestId: number;
-  /** The statuses the request may be confirmed from: requested (staff), proposed (the patient accepts). */
-  from: RequestStatus[];
-  /** The final slot: the requested one, or the time staff proposed. */
-  startsAt: Date;
-  endsAt: Date;
-  practitionerId: string;
-  /**
-   * Who confirmed: a staff member; the clinic itself (`id: null`) when a patient
-   * takes a freed time offered from the waitlist; null when the patient accepts
-   * the time staff proposed (staff were recorded with the proposal).
-   */
-  by: StaffMember | { id: null; name: string } | null;
-  now: Date;
-  /** The patient's cap of confirmed appointments ahead, checked inside the same transaction. */
-  maxUpcoming: number;
-}
-
-export type ConfirmResult =
-  | { ok: true; appointment: Appointment; request: AppointmentRequest; replaced: Appointment | null }
-  | { ok: false; reason: "handled"; request: AppointmentRequest | null }
-  | { ok: false; reason: "taken" }
-  /** The patient already has as many confirmed appointments ahead as the clinic allows. */
-  | { ok: false; reason: "limit" };
-
-export interface NewWaitlistEntry {
-  userId: number | bigint;
-  chatId: number | bigint;
-  serviceId: string;
-  practitionerId: string | null;
-  date: string;
-  patientName: string;
-  phone: string;
-  language: string;
-}
-
-export interface WaitlistEntry extends NewWaitlistEntry {
-  id: number;
-  userId: bigint;
-  chatId: bigint;
-  status: string;
-  createdAt: Date;
-}
-
-export interface WaitlistOffer {
-  id: number;
-  entryId: number;
-  practitionerId: string;
-  startsAt: Date;
-  status: string;
-  createdAt: Date;
-}
+export { OUTCOMES } from "./appointment-records.js";
+export type { RequestStatus, AppointmentStatus, AppointmentOutcome, AppointmentRequest, Appointment, AppointmentWithRequest, NewAppointmentRequest, StaffMember, ConfirmInput, ConfirmResult, NewWaitlistEntry, WaitlistEntry, WaitlistOffer } from "./appointment-records.js";
 
 export interface AppointmentRepository {
   createRequest(input: NewAppointmentRequest): Promise<AppointmentRequest>;
@@ -148,6 +21,8 @@ export interface AppointmentRepository {
   findAppointmentOfRequest(requestId: number): Promise<Appointment | null>;
   /** Open requests (waiting or with a proposal) plus confirmed appointments still ahead. */
   countUpcoming(userId: number | bigint, now: Date): Promise<number>;
+  /** The name and phone of the patient's latest request that has them (null: none, or erased). */
+  lastDetailsOf(userId: number | bigint): Promise<{ patientName: string; phone: string } | null>;
   /** What a patient sees in /appointments. */
   upcomingOf(userId: number | bigint, now: Date): Promise<{ requests: AppointmentRequest[]; appointments: AppointmentWithRequest[] }>;
   pendingRequests(limit?: number): Promise<AppointmentRequest[]>;
@@ -165,7 +40,18 @@ export interface AppointmentRepository {
   withdrawRequest(requestId: number, userId: number | bigint, now: Date): Promise<AppointmentRequest | null>;
   /** Frees the slot; null when the appointment was not confirmed (already cancelled, completed...). */
   cancelAppointment(appointmentId: number, by: string, now: Date): Promise<AppointmentWithRequest | null>;
-  markOutcome(appointmentId: number, status: "completed" | "no-show"): Promise<boolean>;
+  /**
+   * confirmed → completed | no-show, only once the appointment has begun (startsAt <= now), and frees
+   * its cells; null when it was not confirmed or has not begun.
+   */
+  recordOutcome(appointmentId: number, outcome: AppointmentOutcome, by: string, now: Date): Promise<AppointmentWithRequest | null>;
+  /**
+   * completed | no-show → confirmed, for an outcome recorded at or after `since`, taking its cells
+   * back: "taken" (and nothing changes) when another appointment holds any of them meanwhile.
+   */
+  undoOutcome(appointmentId: number, since: Date): Promise<"undone" | "not-marked" | "taken">;
+  /** Confirmed appointments that began in [since, before) with no outcome recorded, oldest first. */
+  awaitingOutcome(since: Date, before: Date): Promise<AppointmentWithRequest[]>;
   setAttendance(appointmentId: number, attendance: "attending" | "reschedule"): Promise<boolean>;
   /** Requests waiting since before `before` that staff were not yet reminded of. */
   staleRequests(before: Date): Promise<AppointmentRequest[]>;
@@ -235,6 +121,15 @@ export function createAppointmentRepository(db: Db): AppointmentRepository {
         SELECT (SELECT COUNT(*) FROM appointment_requests WHERE user_id = ${id} AND status IN ('requested', 'proposed')) AS requests,
           (SELECT COUNT(*) FROM appointments WHERE user_id = ${id} AND status = 'confirmed' AND starts_at > ${now}) AS appointments`;
       return Number(row?.requests ?? 0) + Number(row?.appointments ?? 0);
+    },
+
+    async lastDetailsOf(userId) {
+      const row = await db.appointmentRequest.findFirst({
+        where: { userId: BigInt(userId), phone: { not: null }, patientName: { not: null } },
+        orderBy: { id: "desc" },
+        select: { patientName: true, phone: true },
+      });
+      return row?.phone && row.patientName ? { patientName: row.patientName, phone: row.phone } : null;
     },
 
     async upcomingOf(userId, now) {
@@ -389,10 +284,45 @@ export function createAppointmentRepository(db: Db): AppointmentRepository {
       });
     },
 
-    async markOutcome(appointmentId, status) {
-      const changed = await db.appointment.updateMany({ where: { id: appointmentId, status: "confirmed" }, data: { status } });
-      return changed.count > 0;
+    async recordOutcome(appointmentId, outcome, by, now) {
+      return db.$transaction(async (tx) => {
+        const changed = await tx.appointment.updateMany({
+          where: { id: appointmentId, status: "confirmed", startsAt: { lte: now } },
+          data: { status: outcome, outcomeAt: now, outcomeBy: by },
+        });
+        if (changed.count === 0) return null;
+        await tx.appointmentSlot.deleteMany({ where: { appointmentId } });
+        return tx.appointment.findUnique({ where: { id: appointmentId }, include: { request: true } });
+      });
     },
+
+    async undoOutcome(appointmentId, since) {
+      try {
+        return await db.$transaction(async (tx) => {
+          const changed = await tx.appointment.updateMany({
+            where: { id: appointmentId, status: { in: [...OUTCOMES] }, outcomeAt: { gte: since } },
+            data: { status: "confirmed", outcomeAt: null, outcomeBy: null },
+          });
+          if (changed.count === 0) return "not-marked" as const;
+          const appointment = (await tx.appointment.findUnique({ where: { id: appointmentId } }))!;
+          // A cell another appointment took meanwhile makes this insert, and the whole undo, fail.
+          await tx.appointmentSlot.createMany({
+            data: cellsOf(appointment.startsAt, appointment.endsAt).map((cellStart) => ({ practitionerId: appointment.practitionerId, cellStart, appointmentId })),
+          });
+          return "undone" as const;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) return "taken";
+        throw error;
+      }
+    },
+
+    awaitingOutcome: (since, before) =>
+      db.appointment.findMany({
+        where: { status: "confirmed", startsAt: { gte: since, lt: before } },
+        include: { request: true },
+        orderBy: [{ startsAt: "asc" }, { practitionerId: "asc" }],
+      }),
 
     async setAttendance(appointmentId, attendance) {
       const changed = await db.appointment.updateMany({ where: { id: appointmentId, status: "confirmed" }, data: { attendance } });

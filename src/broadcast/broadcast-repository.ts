@@ -1,5 +1,6 @@
 import type { Db } from "../db/database.js";
 import type { NewOutboxMessage } from "../delivery/outbox.js";
+import { LANGUAGES, type Language } from "../clinic/clinic-profile.js";
 
 export type Audience = "everyone" | "subscribers" | "appointments" | "lang:en" | "lang:fr";
 export const AUDIENCES: readonly Audience[] = ["everyone", "subscribers", "appointments", "lang:en", "lang:fr"];
@@ -49,6 +50,8 @@ export interface BroadcastRepository {
   transition(id: number, from: string[], to: string, data?: { scheduledAt?: Date; startedAt?: Date; finishedAt?: Date }): Promise<boolean>;
   setProgressMessage(id: number, messageId: number): Promise<void>;
   countAudience(audience: Audience): Promise<number>;
+  /** How many in the audience read `language` (their choice, else Telegram's language; else the clinic's `fallback`). */
+  countAudienceReading(audience: Audience, language: Language, fallback: Language): Promise<number>;
   /**
    * Writes one outbox row per recipient, page by page (never all recipients in
    * memory); keys make a repeated call add nothing. Returns the recipient count.
@@ -125,6 +128,13 @@ export function createBroadcastRepository(db: Db, now: () => Date = () => new Da
       await db.broadcast.update({ where: { id }, data: { progressMessageId: messageId } });
     },
     countAudience: async (audience) => db.user.count({ where: await audienceFilter(db, audience, now()) }),
+    async countAudienceReading(audience, language, fallback) {
+      const where = await audienceFilter(db, audience, now());
+      // Two languages: the clinic's own is everyone who does not read the other one.
+      const other = LANGUAGES.find((entry) => entry !== fallback)!;
+      const readers = await db.user.count({ where: { AND: [where, await audienceFilter(db, `lang:${other}`, now())] } });
+      return language === other ? readers : (await db.user.count({ where })) - readers;
+    },
 
     async enqueueRecipients(broadcast, dueAt, enqueue) {
       const audience = (broadcast.audience ?? "everyone") as Audience;

@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import type { Language, WeekHours, Weekday } from "./clinic-profile.js";
 import { WEEKDAYS } from "./clinic-profile.js";
 import { inZone } from "../shared/time.js";
+import { formatClock as formatClockOf } from "../desk/public/clock.js";
 
 /** Canadian locales: "2:00 p.m." in English, "14 h 00" in French. */
 export const LOCALE_OF: Record<Language, string> = { en: "en-CA", fr: "fr-CA" };
@@ -31,9 +32,9 @@ function formatClockMinutes(minutes: number, language: Language): string {
   return formatClock(DateTime.fromObject({ hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: "utc" }), language);
 }
 
-/** Québec style writes "9 h 00" where Intl gives "09 h 00". */
+/** "9:00 a.m." / "9 h 00": the one helper the desk's page uses too (src/desk/public/clock.js). */
 function formatClock(local: DateTime, language: Language): string {
-  return language === "fr" ? local.toFormat("H 'h' mm") : local.setLocale(LOCALE_OF[language]).toLocaleString(DateTime.TIME_SIMPLE);
+  return formatClockOf(local.hour, local.minute, language);
 }
 
 /** "Tuesday, December 2, 2:00 p.m." / "mardi 2 décembre, 14 h 00" in the given zone. */

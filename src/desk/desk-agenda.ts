@@ -3,11 +3,14 @@ import { practitionerName as practitionerNameOf, serviceName, type Language } fr
 import type { BookingDeps } from "../booking/booking-deps.js";
 import { freeTimeOn } from "../booking/available-slots.js";
 import { formatReference } from "../booking/reference.js";
+import { appointmentsAwaitingOutcome, undoableUntil } from "../booking/mark-outcome.js";
+import type { AppointmentWithRequest } from "../booking/appointment-repository.js";
 
 /**
  * The staff desk's view of some days: confirmed (and completed, no-show)
  * appointments, requests waiting, each practitioner's free time, closures
- * and holidays. Dates are the clinic's local dates, inclusive.
+ * and holidays; and, whatever the days, the appointments that have begun
+ * with no outcome yet. Dates are the clinic's local dates, inclusive.
  */
 
 /** The longest range one call may ask for: a month view and a bit. */
@@ -44,11 +47,32 @@ export async function deskAgenda(deps: BookingDeps, range: { from: DateTime; to:
   const wanted = (practitionerId: string) => query.practitionerId === undefined || practitionerId === query.practitionerId;
   const practitionerName = (id: string) => practitionerNameOf(clinic, id);
 
-  const [appointments, requests, busy] = await Promise.all([
+  const [appointments, requests, busy, awaiting] = await Promise.all([
     repository.appointmentsBetween(start, end),
     repository.openRequestsBetween(start, end),
     repository.busyBetween(start, end),
+    appointmentsAwaitingOutcome(deps, now),
   ]);
+  const describe = (appointment: AppointmentWithRequest) => ({
+    id: appointment.id,
+    requestId: appointment.requestId,
+    reference: formatReference(appointment.requestId),
+    patientName: appointment.request.patientName,
+    phone: appointment.request.phone,
+    serviceId: appointment.serviceId,
+    service: serviceName(clinic, appointment.serviceId, language),
+    practitionerId: appointment.practitionerId,
+    practitioner: practitionerName(appointment.practitionerId),
+    start: appointment.startsAt.toISOString(),
+    end: appointment.endsAt.toISOString(),
+    status: appointment.status,
+    attendance: appointment.attendance,
+    /** An outcome can be recorded once the appointment has begun. */
+    started: appointment.startsAt.getTime() <= now.getTime(),
+    outcomeBy: appointment.outcomeBy,
+    /** Until when a recorded outcome can be undone (null: it cannot). */
+    undoUntil: undoableUntil(appointment, now)?.toISOString() ?? null,
+  });
 
   const days = [];
   for (let day = range.from; day <= range.to; day = day.plus({ days: 1 })) {
@@ -71,23 +95,9 @@ export async function deskAgenda(deps: BookingDeps, range: { from: DateTime; to:
     to: range.to.toISODate()!,
     timeZone: clinic.timeZone,
     days,
-    appointments: appointments
-      .filter((appointment) => wanted(appointment.practitionerId))
-      .map((appointment) => ({
-        id: appointment.id,
-        requestId: appointment.requestId,
-        reference: formatReference(appointment.requestId),
-        patientName: appointment.request.patientName,
-        phone: appointment.request.phone,
-        serviceId: appointment.serviceId,
-        service: serviceName(clinic, appointment.serviceId, language),
-        practitionerId: appointment.practitionerId,
-        practitioner: practitionerName(appointment.practitionerId),
-        start: appointment.startsAt.toISOString(),
-        end: appointment.endsAt.toISOString(),
-        status: appointment.status,
-        attendance: appointment.attendance,
-      })),
+    appointments: appointments.filter((appointment) => wanted(appointment.practitionerId)).map(describe),
+    /** Confirmed appointments that have begun, on any day of the last weeks, with no outcome yet: for staff to mark. */
+    awaitingOutcome: awaiting.filter((appointment) => wanted(appointment.practitionerId)).map(describe),
     requests: requests
       .filter((request) => wanted(request.proposedPractitionerId ?? request.practitionerId))
       .map((request) => ({

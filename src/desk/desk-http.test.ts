@@ -263,12 +263,12 @@ describe.each(testProviders)("the staff desk's API on %s", (provider) => {
       expect(await t.database.prisma.appointment.count({ where: { requestId: waitingId } })).toBe(1);
     });
 
-    it("marks an appointment completed once", async () => {
+    it("records no outcome for an appointment that has not begun (src/features/outcomes.test.ts covers the rest)", async () => {
       const appointment = (await t.services.deps.booking.appointments.findAppointmentOfRequest(waitingId))!;
-      expect((await call(`/desk/api/appointments/${appointment.id}/completed`, { body: {} })).json).toEqual({ ok: true, status: "completed" });
-      const again = await call(`/desk/api/appointments/${appointment.id}/no-show`, { body: {} });
-      expect(again.json).toMatchObject({ error: "already-handled", status: "completed" });
-      expect((await t.services.deps.booking.appointments.findAppointment(appointment.id))!.status).toBe("completed");
+      expect(appointment.startsAt.getTime()).toBeGreaterThan(clock.getTime());
+      const early = await call(`/desk/api/appointments/${appointment.id}/completed`, { body: {} });
+      expect(early).toMatchObject({ status: 409, json: { error: "not-started", startsAt: appointment.startsAt.toISOString() } });
+      expect((await t.services.deps.booking.appointments.findAppointment(appointment.id))!.status).toBe("confirmed");
     });
   });
 
@@ -303,7 +303,7 @@ describe.each(testProviders)("the staff desk's API on %s", (provider) => {
       expect(events[0]!.endDate.toJSDate()).toEqual(appointment.endsAt);
       expect(events[0]!.uid).toBe(`appointment-${appointment.id}@desk.example.com`);
       expect(feed.text).not.toMatch(/Ana|Silva|613/);
-      // Daniel's feed has Bo's (now completed) appointment, not Camille's.
+      // Daniel's feed has Bo's appointment, not Camille's.
       const daniel = eventsOf((await feedOf(feeds.find((entry) => entry.practitionerId === "daniel-okafor")!.url)).text);
       expect(daniel.map((event) => event.uid)).not.toContain(events[0]!.uid);
       expect((await feedOf("https://desk.example.com/desk/feeds/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics")).status).toBe(404);

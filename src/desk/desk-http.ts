@@ -11,6 +11,9 @@ import { busyAhead } from "../booking/booking-deps.js";
 import { confirmRequest } from "../booking/confirm-request.js";
 import { declineRequest } from "../booking/decline-request.js";
 import { proposeTime } from "../booking/propose-time.js";
+import { markOutcome } from "../booking/mark-outcome.js";
+import { undoOutcome } from "../booking/undo-outcome.js";
+import type { AppointmentOutcome } from "../booking/appointment-repository.js";
 import type { DeskRepository } from "./desk-repository.js";
 import { verifyLaunchData, type LaunchUser } from "./launch-data.js";
 import { deskAgenda, parseAgendaRange } from "./desk-agenda.js";
@@ -43,6 +46,9 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/desk/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/desk/desk.js": { file: "desk.js", type: "text/javascript; charset=utf-8" },
   "/desk/desk-articles.js": { file: "desk-articles.js", type: "text/javascript; charset=utf-8" },
+  "/desk/desk-charts.js": { file: "desk-charts.js", type: "text/javascript; charset=utf-8" },
+  "/desk/desk-launch.js": { file: "desk-launch.js", type: "text/javascript; charset=utf-8" },
+  "/desk/clock.js": { file: "clock.js", type: "text/javascript; charset=utf-8" },
   "/desk/desk.css": { file: "desk.css", type: "text/css; charset=utf-8" },
 };
 
@@ -179,13 +185,23 @@ export function createDeskHandler(options: DeskHandlerOptions): DeskHandler {
 
     if ((match = /^\/appointments\/(\d{1,9})\/(completed|no-show)$/.exec(path)) && method === "POST") {
       const appointmentId = Number(match[1]);
-      const appointment = await booking.appointments.findAppointment(appointmentId);
-      if (!appointment) throw new HttpError(404, "unknown-appointment", `no appointment ${appointmentId}`);
-      const outcome = match[2] as "completed" | "no-show";
-      if (!(await booking.appointments.markOutcome(appointmentId, outcome))) {
-        throw new HttpError(409, "already-handled", `the appointment is already ${appointment.status}`, { status: appointment.status });
+      const result = await markOutcome(booking, { appointmentId, outcome: match[2] as AppointmentOutcome, by });
+      if (result.ok) return { ok: true, status: result.appointment.status, undoUntil: result.undoUntil.toISOString() };
+      if (result.reason === "not-found") throw unknownAppointment(appointmentId);
+      if (result.reason === "not-started") {
+        throw new HttpError(409, "not-started", "the appointment has not begun: its outcome can be recorded once it has", { startsAt: result.startsAt.toISOString() });
       }
-      return { ok: true, status: outcome };
+      throw new HttpError(409, "already-handled", `the appointment is already ${result.status}`, { status: result.status, by: result.by });
+    }
+
+    if ((match = /^\/appointments\/(\d{1,9})\/undo$/.exec(path)) && method === "POST") {
+      const appointmentId = Number(match[1]);
+      const result = await undoOutcome(booking, { appointmentId, by });
+      if (result.ok) return { ok: true, status: result.appointment.status };
+      if (result.reason === "not-found") throw unknownAppointment(appointmentId);
+      if (result.reason === "expired") throw new HttpError(409, "undo-expired", "an outcome can be undone for 24 hours after it was recorded");
+      if (result.reason === "taken") throw new HttpError(409, "time-taken", "its time was booked for someone else meanwhile; the outcome stays");
+      throw new HttpError(409, "not-marked", `no outcome to undo: the appointment is ${result.status}`, { status: result.status });
     }
 
     if (method === "GET" && path === "/announcements") return { announcements: await announcementList(deps.broadcasts) };
@@ -319,6 +335,10 @@ const REFUSAL_MESSAGE: Record<DraftRefusal, string> = {
 /** Page strings keep their placeables as {name}, which the page fills in. */
 const placeables = ["count", "name", "by", "date", "time", "practitioner", "service", "reason", "sent", "total", "tips", "language", "heading", "length", "limit", "number", "title"];
 const placeholders = Object.fromEntries(placeables.map((name) => [name, `{${name}}`]));
+
+function unknownAppointment(appointmentId: number): HttpError {
+  return new HttpError(404, "unknown-appointment", `no appointment ${appointmentId}`);
+}
 
 function unknownRequest(requestId: number): HttpError {
   return new HttpError(404, "unknown-request", `no appointment request ${requestId}`);

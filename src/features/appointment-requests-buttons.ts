@@ -13,5 +13,5 @@ export const requestCardButtons = callbackData("rq", {
   pt: { requestId: "int", minutes: "int", practitionerId: "slug" },
 }, { staff: true });
 
-/** /today: marking a day's appointments completed or no-show. */
-export const dayListButtons = callbackData("today", { done: { appointmentId: "int" }, noshow: { appointmentId: "int" } }, { staff: true });
+/** /today: marking appointments that have begun completed or no-show, and undoing that for a while. */
+export const dayListButtons = callbackData("today", { done: { appointmentId: "int" }, noshow: { appointmentId: "int" }, undo: { appointmentId: "int" } }, { staff: true });

@@ -14,7 +14,10 @@ import { formatReference, parseReference } from "../booking/reference.js";
 import { practitionerName, serviceName } from "../clinic/clinic-profile.js";
 import { bookingWording } from "./booking-wording.js";
 import { staffCard } from "./booking-notices.js";
-import { dayBounds, fromEpochMinutes, HOUR_MS, inZone, toEpochMinutes } from "../shared/time.js";
+import { dayBounds, fromEpochMinutes, HOUR_MS, inZone, localDate, toEpochMinutes } from "../shared/time.js";
+import { appointmentsAwaitingOutcome, markOutcome, undoableUntil } from "../booking/mark-outcome.js";
+import { undoOutcome } from "../booking/undo-outcome.js";
+import type { AppointmentWithRequest } from "../booking/appointment-repository.js";
 
 /**
  * The staff side of appointments: each request arrives in the staff chat as a
@@ -22,7 +25,8 @@ import { dayBounds, fromEpochMinutes, HOUR_MS, inZone, toEpochMinutes } from "..
  * pick a free slot). It is mounted behind the staff filter (staff-area.ts);
  * the first staff member to act wins and the others are told who did.
  * /requests lists what is waiting; /today (or /today 2026-12-01) lists a day's
- * appointments, which staff mark completed or no-show.
+ * appointments, and earlier ones still waiting for an outcome, which staff
+ * mark completed or no-show once they have begun (src/booking/mark-outcome.ts).
  */
 export const appointmentRequestsFeature = new Composer<BotContext>();
 
@@ -152,26 +156,27 @@ appointmentRequestsFeature.command("requests", async (ctx) => {
   await ctx.reply([ctx.t("booking-requests-title", { count: String(pending.length) }), ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
 });
 
+/** At most this many earlier appointments awaiting an outcome are listed under /today (the desk lists them all). */
+const AWAITING_SHOWN = 10;
+
 appointmentRequestsFeature.command("today", async (ctx) => {
   const zone = ctx.deps.clinic.timeZone;
   const argument = ctx.match.trim();
-  const day = argument ? DateTime.fromISO(argument, { zone }) : inZone(ctx.deps.now(), zone);
+  const at = ctx.deps.now();
+  const day = argument ? DateTime.fromISO(argument, { zone }) : inZone(at, zone);
   if (!day.isValid) return ctx.reply(ctx.t("booking-today-bad-date"));
   const { appointments } = ctx.deps.booking;
   const { clinic } = ctx.deps;
   const language = contextLanguage(ctx);
   const bounds = dayBounds(day);
-  const list = await appointments.appointmentsBetween(bounds.start, bounds.end);
+  const [list, awaiting] = await Promise.all([appointments.appointmentsBetween(bounds.start, bounds.end), appointmentsAwaitingOutcome(ctx.deps.booking, at)]);
   const heading = ctx.t("booking-today-title", { day: formatShortDate(day.toISODate()!, language), count: String(list.length) });
-  if (list.length === 0) return ctx.reply(heading);
   const keyboard = new InlineKeyboard();
   const lines = list.map((appointment) => {
     const reference = formatReference(appointment.requestId);
-    if (appointment.status === "confirmed") {
-      keyboard.text(`✓ ${reference}`, dayListButtons.data("done", { appointmentId: appointment.id })).text(`✗ ${reference}`, dayListButtons.data("noshow", { appointmentId: appointment.id })).row();
-    }
+    outcomeButtons(ctx, keyboard, appointment, at);
     return ctx.t("booking-today-item", {
-      time: formatTime(appointment.startsAt, ctx.deps.clinic.timeZone, language),
+      time: formatTime(appointment.startsAt, zone, language),
       practitioner: escapeHtml(practitionerName(clinic, appointment.practitionerId)),
       name: escapeHtml(appointment.request.patientName ?? "—"),
       phone: escapeHtml(appointment.request.phone ?? "—"),
@@ -180,16 +185,85 @@ appointmentRequestsFeature.command("today", async (ctx) => {
       status: ctx.t(`booking-status-${appointment.status}`),
     });
   });
-  await ctx.reply([heading, ...lines, "", ctx.t("booking-today-hint")].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+  // Appointments of earlier days still waiting for an outcome, so none stays "confirmed" for ever.
+  const earlier = awaiting.filter((appointment) => appointment.startsAt < bounds.start || appointment.startsAt >= bounds.end);
+  const awaitingLines = earlier.slice(0, AWAITING_SHOWN).map((appointment) => {
+    outcomeButtons(ctx, keyboard, appointment, at);
+    return ctx.t("booking-today-awaiting-item", {
+      day: formatShortDate(localDate(appointment.startsAt, zone), language),
+      time: formatTime(appointment.startsAt, zone, language),
+      practitioner: escapeHtml(practitionerName(clinic, appointment.practitionerId)),
+      name: escapeHtml(appointment.request.patientName ?? "—"),
+      phone: escapeHtml(appointment.request.phone ?? "—"),
+      reference: formatReference(appointment.requestId),
+    });
+  });
+  if (earlier.length > AWAITING_SHOWN) awaitingLines.push(ctx.t("booking-today-more", { count: String(earlier.length - AWAITING_SHOWN) }));
+  const awaitingPart = earlier.length > 0 ? ["", ctx.t("booking-today-awaiting", { count: String(earlier.length) }), ...awaitingLines] : [];
+  if (list.length === 0 && earlier.length === 0) return ctx.reply(heading, { parse_mode: "HTML" });
+  await ctx.reply([heading, ...lines, ...awaitingPart, "", ctx.t("booking-today-hint")].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
 });
+
+/** ✓ and ✗ for an appointment that has begun with no outcome yet; ↩ for an outcome that can still be undone. */
+function outcomeButtons(ctx: BotContext, keyboard: InlineKeyboard, appointment: AppointmentWithRequest, at: Date): void {
+  const reference = formatReference(appointment.requestId);
+  if (appointment.status === "confirmed" && appointment.startsAt.getTime() <= at.getTime()) {
+    keyboard.text(`✓ ${reference}`, dayListButtons.data("done", { appointmentId: appointment.id })).text(`✗ ${reference}`, dayListButtons.data("noshow", { appointmentId: appointment.id })).row();
+  } else if (undoableUntil(appointment, at)) {
+    keyboard.text(`${ctx.t("booking-outcome-undo-button")} ${reference}`, dayListButtons.data("undo", { appointmentId: appointment.id })).row();
+  }
+}
 
 for (const [action, outcome] of [["done", "completed"], ["noshow", "no-show"]] as const) {
   appointmentRequestsFeature.callbackQuery(dayListButtons.filter(action), async (ctx) => {
     const { appointmentId } = dayListButtons.parse(action, ctx.callbackQuery.data)!;
-    const marked = await ctx.deps.booking.appointments.markOutcome(appointmentId, outcome);
-    await ctx.answerCallbackQuery({ text: ctx.t(marked ? `booking-marked-${outcome}` : "booking-staff-already", { by: "—" }) });
+    const result = await markOutcome(ctx.deps.booking, { appointmentId, outcome, by: staffMember(ctx) });
+    const language = contextLanguage(ctx);
+    const zone = ctx.deps.clinic.timeZone;
+    if (!result.ok) {
+      const appointment = await ctx.deps.booking.appointments.findAppointment(appointmentId);
+      const reference = appointment ? formatReference(appointment.requestId) : "—";
+      const text = result.reason === "not-found"
+        ? ctx.t("booking-outcome-gone")
+        : result.reason === "not-started"
+          ? ctx.t("booking-outcome-not-started", { reference, day: formatShortDate(localDate(result.startsAt, zone), language), time: formatTime(result.startsAt, zone, language) })
+          : ctx.t("booking-outcome-already", { reference, status: ctx.t(`booking-status-${result.status}`), by: result.by ?? "—" });
+      return ctx.answerCallbackQuery({ text, show_alert: true });
+    }
+    const { appointment } = result;
+    await ctx.answerCallbackQuery({ text: ctx.t(`booking-marked-${outcome}`) });
+    await ctx.reply(
+      ctx.t("booking-outcome-done", {
+        reference: formatReference(appointment.requestId),
+        name: escapeHtml(appointment.request.patientName ?? "—"),
+        day: formatShortDate(localDate(appointment.startsAt, zone), language),
+        time: formatTime(appointment.startsAt, zone, language),
+        status: ctx.t(`booking-status-${outcome}`),
+        by: escapeHtml(appointment.outcomeBy ?? "—"),
+      }),
+      { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("booking-outcome-undo-button"), dayListButtons.data("undo", { appointmentId })) },
+    );
   });
 }
+
+appointmentRequestsFeature.callbackQuery(dayListButtons.filter("undo"), async (ctx) => {
+  const { appointmentId } = dayListButtons.parse("undo", ctx.callbackQuery.data)!;
+  const result = await undoOutcome(ctx.deps.booking, { appointmentId, by: staffMember(ctx) });
+  if (result.ok) {
+    await ctx.answerCallbackQuery({ text: ctx.t("booking-outcome-undone", { reference: formatReference(result.appointment.requestId) }), show_alert: true });
+    // The Undo button has done its work; /today shows ✓ and ✗ again.
+    await ctx.editMessageReplyMarkup({ reply_markup: new InlineKeyboard() }).catch(() => undefined);
+    return;
+  }
+  if (result.reason === "not-found") return ctx.answerCallbackQuery({ text: ctx.t("booking-outcome-gone"), show_alert: true });
+  if (result.reason === "expired") return ctx.answerCallbackQuery({ text: ctx.t("booking-outcome-undo-expired"), show_alert: true });
+  if (result.reason === "taken") return ctx.answerCallbackQuery({ text: ctx.t("booking-outcome-undo-taken"), show_alert: true });
+  const appointment = await ctx.deps.booking.appointments.findAppointment(appointmentId);
+  await ctx.answerCallbackQuery({
+    text: ctx.t("booking-outcome-undo-nothing", { reference: appointment ? formatReference(appointment.requestId) : "—", status: ctx.t(`booking-status-${result.status}`) }),
+    show_alert: true,
+  });
+});
 
 /** A request's card as it stands now (null when there is no such request). */
 async function currentCard(ctx: BotContext, requestId: number) {

@@ -226,7 +226,11 @@ describe.each(testProviders)("an appointment's life on %s", (provider) => {
     const today = t.sim.lastMessageTo(staff.id)!;
     expect(today.text).toContain("Appointments on Wed, Dec 2: 1");
     expect(today.text).toContain("8:00 a.m. · Camille Tremblay · Ana");
-    await t.send(t.sim.pressButton(staff, today, `today:done:${appointment.id}`));
+    // Its outcome is asked for once it has begun.
+    expect(t.sim.buttonsOf(today).map((button) => button.callback_data)).not.toContain(`today:done:${appointment.id}`);
+    clock = new Date(appointment.startsAt.getTime() + 30 * 60_000);
+    await t.send(command(staff, "/today", "2026-12-02"));
+    await t.send(t.sim.pressButton(staff, t.sim.lastMessageTo(staff.id)!, `today:done:${appointment.id}`));
     expect(t.sim.callsTo("answerCallbackQuery").at(-1)!.params.text).toBe("Marked completed.");
     expect((await t.database.prisma.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).status).toBe("completed");
     await t.send(command(staff, "/today", "not-a-date"));

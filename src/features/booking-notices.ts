@@ -55,14 +55,12 @@ export function bookingMessenger(i18n: Translator, clinic: ClinicProfile, api: A
         }));
       case "appointment-confirmed": {
         const { request, appointment } = notice;
-        return text([
-          words.t(request.language, "booking-confirmed-patient", {
-            reference: formatReference(request.id),
-            appointment: words.describe(appointment, request.language),
-            address: clinic.address,
-          }),
-          clinic.disclaimer[asLanguage(request.language)],
-        ].join("\n\n"));
+        // The health disclaimer belongs to tips and health answers, not to a booking.
+        return text(words.t(request.language, "booking-confirmed-patient", {
+          reference: formatReference(request.id),
+          appointment: words.describe(appointment, request.language),
+          address: clinic.address,
+        }));
       }
       case "appointment-calendar":
         return calendarFile(`appointment-${formatReference(notice.request.id)}.ics`, notice.appointment, notice.request.language, notice.at, false,
@@ -148,7 +146,9 @@ export function staffCard(words: BookingWording, clinic: ClinicProfile, request:
     t(request.anyPractitioner ? "booking-card-practitioner-any" : "booking-card-practitioner", { practitioner: escapeHtml(practitionerName(clinic, request.practitionerId)) }),
     t("booking-card-when", { when: words.when(request.startsAt, language) }),
     request.directBilling
-      ? t("booking-card-billing-yes", { insurer: escapeHtml(request.insurer ?? "—"), note: escapeHtml(request.billingNote ?? "—") })
+      ? request.billingNote
+        ? t("booking-card-billing-yes-note", { insurer: escapeHtml(request.insurer ?? t("booking-card-insurer-missing")), note: escapeHtml(request.billingNote) })
+        : t("booking-card-billing-yes", { insurer: escapeHtml(request.insurer ?? t("booking-card-insurer-missing")) })
       : t("booking-card-billing-no"),
     t("booking-card-note", { note: escapeHtml(request.note ?? "—") }),
   ];

@@ -64,7 +64,8 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     await steps.press(patient, "Send my request");
     const confirmation = t.lastTextTo(patient.id)!;
     expect(confirmation).toMatch(/Your request is sent\. Your reference: MS-000001-\d/);
-    expect(confirmation).toContain("not a diagnosis");
+    // The health disclaimer is for tips and health answers, not bookings.
+    expect(confirmation).not.toContain("not a diagnosis");
 
     const stored = await t.services.deps.booking.appointments.findRequest(1);
     expect(stored).toMatchObject({ status: "requested", serviceId: "massage-60", practitionerId: "camille-tremblay", phone: "+16135550199", insurer: "Sun Life", patientName: "Ana <Lima> & Co" });
@@ -80,6 +81,15 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     // Sent as HTML with the patient's text escaped: the tags above arrive as text, not formatting.
     expect(card.entities?.some((entity) => entity.type === "bold" && card.text!.slice(entity.offset, entity.offset + entity.length) === "stiff")).toBe(false);
     expect(t.sim.buttonsOf(card).map((button) => button.callback_data)).toEqual(["rq:ok:1", "rq:no:1", "rq:alt:1"]);
+  });
+
+  it("leaves a billing note the patient skipped out of the staff card, instead of a bare dash", async () => {
+    t = await createTestBot({ provider, now });
+    await bookingSteps(t).bookRequest(patient, { billing: true });
+    await t.services.engine.drain();
+    const card = t.sim.lastMessageTo(STAFF_CHAT_ID)!.text!;
+    expect(card).toMatch(/^Direct billing: yes, Sun Life$/m);
+    expect(card).not.toContain("· —");
   });
 
   it("answers a red flag in the note with urgent-care advice first, and flags the request for staff", async () => {
@@ -257,7 +267,7 @@ describe.each(testProviders)("asking for an appointment on %s", (provider) => {
     await t.services.engine.drain();
     const [confirmation, calendar] = t.sentTo(patient.id).slice(-2);
     expect(confirmation!.text).toContain("Your appointment is confirmed");
-    expect(confirmation!.text).toContain("not a diagnosis");
+    expect(confirmation!.text).not.toContain("not a diagnosis");
     expect(calendar!.document?.file_name).toMatch(/^appointment-MS-000001-\d\.ics$/);
     const upload = t.sim.callsTo("sendDocument").at(-1)!;
     expect(String((upload.params.document as { data: Buffer }).data)).toContain("BEGIN:VEVENT");

@@ -64,7 +64,7 @@ export async function startBooking(ctx: BotContext, reschedule?: number): Promis
 
 async function book(deps: BotDeps, conversation: BookingConversation, ctx: Context, args: BookingArgs): Promise<void> {
   const session = bookingSession(deps, conversation, ctx, args);
-  const { t, clinic, language } = session;
+  const { t, clinic } = session;
   const draft = emptyDraft();
 
   if (args.reschedule !== undefined) {
@@ -91,7 +91,8 @@ async function book(deps: BotDeps, conversation: BookingConversation, ctx: Conte
     }
     const result = await submitRequest(session, draft);
     if (result.ok) {
-      await ctx.reply([t("booking-requested", { reference: result.reference, hours: String(clinic.booking.requestStaleAfterHours) }), clinic.disclaimer[language]].join("\n\n"));
+      // The health disclaimer belongs to tips and health answers, not to a booking.
+      await ctx.reply(t("booking-requested", { reference: result.reference, hours: String(clinic.booking.requestStaleAfterHours) }));
       return;
     }
     if (result.reason === "limit") {

@@ -59,11 +59,11 @@ export function describeBroadcast(
     const reasons = Object.entries(figures.failureReasons)
       .map(([reason, count]) => `• ${reason} (${count})`)
       .join("\n");
-    const text = i18n.t(language, broadcast.status === "cancelled" ? "broadcast-report-cancelled" : "broadcast-report", {
-      ...numbers,
-      duration: formatDuration(seconds),
-    });
-    return { text: reasons ? `${text}\n${i18n.t(language, "broadcast-report-reasons")}\n${reasons}` : text };
+    const lines = [i18n.t(language, broadcast.status === "cancelled" ? "broadcast-report-cancelled" : "broadcast-report", { ...numbers, duration: formatDuration(seconds) })];
+    // Messages whose fate nobody knows (the process stopped mid-send): what staff can do about them.
+    if (figures.unknown > 0) lines.push(i18n.t(language, "broadcast-report-unknown", numbers));
+    if (reasons) lines.push(i18n.t(language, "broadcast-report-reasons"), reasons);
+    return { text: lines.join("\n") };
   }
   const paused = broadcast.status === "paused";
   const keyboard = new InlineKeyboard()

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestBot, STAFF_ID, type TestBot } from "../../test/kit/test-bot.js";
 import { testProviders } from "../../test/kit/test-database.js";
+import { describeBroadcast } from "./broadcast-progress.js";
 
 const DAY = 24 * 3600_000;
 
@@ -40,6 +41,11 @@ describe.each(testProviders)("announcements that end without an outcome, and out
     const done = (await broadcasts.find(id))!;
     expect(done.status).toBe("done");
     expect(JSON.parse(done.figures!)).toMatchObject({ unknown: 1, cancelled: 2, remaining: 0 });
+    // The author's report says what to do about the one whose fate nobody knows, in words staff use.
+    const report = describeBroadcast(t.services.deps.i18n, "en", done, await broadcasts.figures(id), { finished: true, ratePerSecond: 30, now: new Date() }).text;
+    expect(report).toContain("1 may not have arrived");
+    expect(report).toContain("phone those patients, or send a short follow-up announcement");
+    expect(report).not.toMatch(/unknown|restart/i);
   });
 
   it("a crash while recipients are being queued: the rest of the audience is queued, each gets it once, then it finishes", async () => {

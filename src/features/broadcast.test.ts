@@ -33,6 +33,18 @@ describe.each(testProviders)("staff announcements on %s", (provider) => {
     return t.sim.lastMessageTo(STAFF_ID)!;
   }
 
+  it("says plainly, before sending, who will get an English announcement although they read French", async () => {
+    t = await createTestBot({ provider });
+    await seedPatients(6); // 20 001 and 20 004 read French (Telegram's language)
+    await t.database.prisma.user.update({ where: { id: 20_002 }, data: { language: "fr" } }); // chose French in the bot
+    const english = await compose("Hello everyone: the clinic is closed on Friday for the holiday, and reopens on Monday.");
+    expect(english.text).toContain("It is written in English: 3 people in this audience read French and will get this English text as it is.");
+    const toEnglish = await compose("Hello everyone: the clinic is closed on Friday for the holiday, and reopens on Monday.", "lang:en");
+    expect(toEnglish.text).not.toContain("written in");
+    const french = await compose("Bonjour à tous : la clinique est fermée vendredi pour le congé, et rouvre lundi matin.");
+    expect(french.text).toContain("It is written in French: 3 people in this audience read English");
+  });
+
   it("counts each audience from the database", async () => {
     t = await createTestBot({ provider });
     await seedPatients(30);

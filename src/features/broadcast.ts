@@ -5,6 +5,7 @@ import { contextLanguage } from "../bot/i18n.js";
 import { escapeHtml } from "../shared/html.js";
 import { formatDateTime } from "../clinic/format.js";
 import { AUDIENCES } from "../broadcast/broadcast-repository.js";
+import { LANGUAGES } from "../clinic/clinic-profile.js";
 import { messageOf } from "../broadcast/broadcast-service.js";
 import { DAY_MS, dayBounds, fromEpochMinutes, inZone, toEpochMinutes, weekBounds } from "../shared/time.js";
 
@@ -69,7 +70,16 @@ privateChats.callbackQuery(broadcastButtons.filter("aud"), async (ctx) => {
   await ctx.api.raw[preview.method]({ ...preview.params, chat_id: ctx.chat.id } as never);
   const tomorrowNine = inZone(ctx.deps.now(), ctx.deps.clinic.timeZone).plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
   const when = formatDateTime(tomorrowNine.toJSDate(), ctx.deps.clinic.timeZone, contextLanguage(ctx));
-  await ctx.reply(ctx.t("broadcast-preview-above", { count: String(count) }), {
+  // Written in one language, it goes as it is to everyone: staff are told plainly who will read it in the other.
+  // Loaded on first use: the language detector stays out of the bot's start-up (test/build/start-up-footprint.test.ts).
+  const { announcementLanguage } = await import("../broadcast/announcement-language.js");
+  const written = announcementLanguage(broadcast.text);
+  const other = written ? LANGUAGES.find((language) => language !== written)! : null;
+  const readers = other ? await ctx.deps.broadcasts.countAudienceReading(audience, other, ctx.deps.clinic.defaultLanguage) : 0;
+  const languageNote = other && readers > 0
+    ? `\n${ctx.t("broadcast-preview-language", { count: String(readers), written: ctx.t(`broadcast-language-${written}`), other: ctx.t(`broadcast-language-${other}`) })}`
+    : "";
+  await ctx.reply(ctx.t("broadcast-preview-above", { count: String(count) }) + languageNote, {
     reply_markup: new InlineKeyboard()
       .text(ctx.t("broadcast-button-send", { count: String(count) }), broadcastButtons.data("send", { broadcastId: id }))
       .row()

@@ -1,5 +1,6 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../bot/context.js";
+import { answeredUrgently } from "./safety.js";
 
 /**
  * Whatever no feature handled. Patients get a pointer to /help instead of
@@ -20,5 +21,7 @@ privateChats.on("message::bot_command", async (ctx) => {
 });
 
 privateChats.on("message", async (ctx) => {
+  // After urgent-care advice, "I answer commands…" would only distract from it.
+  if (answeredUrgently(ctx)) return;
   await ctx.reply(ctx.t("unknown-message"));
 });

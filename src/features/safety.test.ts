@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { findRedFlags, loadSafetyRules } from "../safety/red-flags.js";
 import { createTestBot, STAFF_CHAT_ID, type TestBot } from "../../test/kit/test-bot.js";
 import { command, textMessage, user } from "../bot-api-peer/updates.js";
+import { bookingSteps } from "../../test/kit/booking-steps.js";
 
 interface Examples {
   mustMatch: Array<{ id: string; en: string[]; fr: string[] }>;
@@ -44,12 +45,25 @@ describe("the urgent-care answer", () => {
     const urgent = replies.findIndex((text) => text.includes("911"));
     expect(urgent).toBeGreaterThan(0);
     expect(replies[urgent]).toMatch(/urgence/);
-    // The advice comes before anything else the bot says about that message.
-    expect(replies.slice(urgent + 1).every((text) => !text.includes("911"))).toBe(true);
+    // The advice stands alone: no catch-all reply ("I answer commands…") after it.
+    expect(replies.slice(urgent + 1)).toEqual([]);
     await t.services.engine.drain();
     const alert = t.sim.lastMessageTo(STAFF_CHAT_ID)!;
     expect(alert.text).toContain("recent-trauma");
     expect(alert.text).not.toContain("escalier");
+    // What staff need to act: the language to call her in, that no phone is on file, and a way to her chat.
+    expect(alert.text).toContain("no phone on file · speaks French");
+    expect(alert.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: "text_link", url: `tg://user?id=${marie.id}` })]));
+  });
+
+  it("gives staff the phone a patient shared with an earlier request", async () => {
+    t = await createTestBot();
+    const ana = user(8103, { first_name: "Ana", language_code: "en" });
+    await bookingSteps(t).bookRequest(ana);
+    await t.send(textMessage(ana, "I fell down the stairs and my legs are getting weaker"));
+    await t.services.engine.drain();
+    const alert = t.sentTo(STAFF_CHAT_ID).findLast((message) => message.text?.includes("red flag"))!;
+    expect(alert.text).toMatch(/Patient: Ana User8103 · @user8103 \(id 8103\) · phone \+1 ?613 ?555 ?0199 · speaks English\./);
   });
 
   it("stays quiet about everyday messages and commands", async () => {

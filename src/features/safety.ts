@@ -13,6 +13,13 @@ import { escapeHtml } from "../shared/html.js";
  */
 export const safetyFeature = new Composer<BotContext>();
 
+/** Updates answered with urgent-care advice: that answer stands alone (no catch-all reply after it). */
+const answered = new WeakSet<object>();
+
+export function answeredUrgently(ctx: BotContext): boolean {
+  return answered.has(ctx.update);
+}
+
 safetyFeature.chatType("private").on(["message:text", "message:caption"], async (ctx, next) => {
   const text = ctx.message.text ?? ctx.message.caption ?? "";
   // Staff write announcements and notes about symptoms; the advice is for patients.
@@ -22,6 +29,7 @@ safetyFeature.chatType("private").on(["message:text", "message:caption"], async 
       // Ids only: the patient's words never reach the log.
       ctx.logger.warn({ userId: ctx.from.id, redFlags: flags }, "message suggests a red flag; urgent advice given");
       await ctx.reply(ctx.t("safety-urgent", { advice: ctx.deps.safety.urgentAdvice[contextLanguage(ctx)] }));
+      answered.add(ctx.update);
       await notifyStaff(ctx, flags);
     }
   }
@@ -37,9 +45,15 @@ safetyFeature.chatType("private").on(["message:text", "message:caption"], async 
 async function notifyStaff(ctx: BotContext, flags: string[]): Promise<void> {
   if (!ctx.from) return;
   const language = ctx.deps.clinic.defaultLanguage;
-  const text = ctx.deps.i18n.t(language, "safety-staff-alert", {
+  // What lets staff act: the phone the patient gave with a request, the language to call them in, and their chat.
+  const details = await ctx.deps.booking.appointments.lastDetailsOf(ctx.from.id);
+  const t = (key: string, values: Record<string, string> = {}) => ctx.deps.i18n.t(language, key, values);
+  const text = t("safety-staff-alert", {
     name: escapeHtml([ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(" ")),
-    username: ctx.from.username ? `@${escapeHtml(ctx.from.username)}` : "—",
+    chat: `tg://user?id=${ctx.from.id}`,
+    username: ctx.from.username ? ` · @${escapeHtml(ctx.from.username)}` : "",
+    phone: details ? t("safety-staff-phone", { phone: escapeHtml(details.phone) }) : t("safety-staff-no-phone"),
+    language: t(`safety-language-${contextLanguage(ctx)}`),
     userId: String(ctx.from.id),
     flags: flags.join(", "),
   });

@@ -4,6 +4,8 @@ import { createTestBot, type TestBot } from "../../test/kit/test-bot.js";
 import { testProviders } from "../../test/kit/test-database.js";
 import { command, myChatMember, textMessage, user } from "../bot-api-peer/updates.js";
 import type { Message } from "grammy/types";
+import { tipsByWeek } from "../desk/desk-figures.js";
+import { createDeskRepository } from "../desk/desk-repository.js";
 
 const TORONTO = "America/Toronto";
 
@@ -44,6 +46,20 @@ describe.each(testProviders)("weekly tips on %s", (provider) => {
     expect(subscription!.nextDueAt.toISOString()).toBe("2026-11-25T13:00:00.000Z");
   });
 
+  it("dates each tip by the bot's clock, so the desk counts it in the week it went out", async () => {
+    // Months away from the machine's own date, as in the sandbox once its clock is moved.
+    clock = new Date("2027-03-15T15:00:00Z"); // Monday 11:00 in Toronto
+    t = await createTestBot({ provider, now });
+    await t.send(command(patient, "/start"));
+    await subscribe(2, 8);
+    clock = new Date("2027-03-16T12:00:30Z"); // Tuesday 08:00 in Toronto: the slot
+    expect((await t.services.runTipsTick(clock)).queued).toBe(1);
+    await t.send(command(patient, "/tip"));
+    const weeks = await tipsByWeek(createDeskRepository(t.database.prisma), TORONTO, clock);
+    expect(weeks.at(-1)).toEqual({ week: "2027-03-15", subscribers: 1, tipsSent: 2 });
+    expect(weeks.slice(0, -1).every((week) => week.tipsSent === 0)).toBe(true);
+  });
+
   it("delivers one tip at the slot, never two in a week, never the same twice, and none after unsubscribing", async () => {
     clock = new Date("2026-11-23T15:00:00Z");
     t = await createTestBot({ provider, now });
@@ -69,6 +85,9 @@ describe.each(testProviders)("weekly tips on %s", (provider) => {
     const weekly = t.sentTo(patient.id).slice(before);
     expect(weekly).toHaveLength(2);
     expect(weekly[1]!.text).not.toBe(weekly[0]!.text);
+    // Two tips in a row come from two articles (the library has several).
+    const sent = await t.database.prisma.tipDelivery.findMany({ where: { userId: patient.id }, orderBy: { deliveredAt: "asc" } });
+    expect(new Set(sent.map((row) => row.tipId.split("#")[0])).size).toBe(2);
 
     // Stop: nothing more, even for a tip already queued.
     clock = new Date("2026-12-09T13:00:10Z");

@@ -128,7 +128,7 @@ privateChats.command("tip", async (ctx) => {
   const tip = ctx.deps.tipCatalog.nextTipFor(contextLanguage(ctx), received);
   if (!tip) return ctx.reply(ctx.t("tips-all-read"));
   // Counted before sending: if the reply fails, the patient asks again and gets the next one rather than a repeat.
-  await ctx.deps.tips.recordOnDemand(patient.id, tip.tipId);
+  await ctx.deps.tips.recordOnDemand(patient.id, tip.tipId, ctx.deps.now());
   await ctx.reply(String(tip.message.params.text), { ...tip.message.params, link_preview_options: { is_disabled: true } });
 });
 

@@ -36,12 +36,19 @@ export function createTipCatalog(source: TipCatalogSource): TipCatalog {
     nextTipFor(languageTag, received) {
       const language: Language = languageTag === "fr" ? "fr" : "en";
       const library = source.library();
+      // Received in the order they were sent: the next tip comes from another article than the last one, when
+      // the library has one left; only then from the same article.
+      const lastArticle = articleOf([...received].at(-1));
+      let sameArticle: { tipId: string; message: OutgoingMessage } | null = null;
       for (const tipId of library.allTipIds()) {
         if (received.has(tipId)) continue;
+        if (sameArticle && articleOf(tipId) === lastArticle) continue;
         const message = card(library, tipId, language);
-        if (message) return { tipId, message };
+        if (!message) continue;
+        if (lastArticle === undefined || articleOf(tipId) !== lastArticle) return { tipId, message };
+        sameArticle = { tipId, message };
       }
-      return null;
+      return sameArticle;
     },
   };
 }
@@ -50,4 +57,9 @@ export function createTipCatalog(source: TipCatalogSource): TipCatalog {
 export function tipMessage(tip: Tip, language: Language, source: Pick<TipCatalogSource, "disclaimer" | "readMoreLabel">): OutgoingMessage {
   const text = renderTipCard(tip, language, { disclaimer: source.disclaimer[language], readMoreLabel: source.readMoreLabel(language) });
   return { method: "sendMessage", params: { text, parse_mode: "HTML", link_preview_options: { is_disabled: true } } };
+}
+
+/** The article a tip comes from: tip ids are "<article>#<section>". */
+function articleOf(tipId: string | undefined): string | undefined {
+  return tipId?.split("#")[0];
 }

@@ -45,11 +45,12 @@ export interface TipRepository {
    * the page goes one by one.
    */
   scheduleTips(inputs: readonly ScheduleTipInput[]): Promise<Set<number>>;
+  /** The tips a patient received, in the order they were sent. */
   deliveredTipIds(userId: number | bigint): Promise<Set<string>>;
   /** The same for many patients in one query (those with none are absent). */
   deliveredTipIdsOf(userIds: readonly bigint[]): Promise<Map<bigint, Set<string>>>;
   /** Records a tip sent on demand (/tip); false when the patient already had it. */
-  recordOnDemand(userId: number | bigint, tipId: string): Promise<boolean>;
+  recordOnDemand(userId: number | bigint, tipId: string, at: Date): Promise<boolean>;
   countActive(): Promise<number>;
   countDeliveredSince(since: Date): Promise<number>;
 }
@@ -197,7 +198,8 @@ export function createTipRepository(db: Db, provider: Provider): TipRepository {
             data: { nextDueAt: input.nextDueAt },
           });
           if (count === 0) return false; // another tick or instance took this slot
-          await tx.tipDelivery.create({ data: { userId: input.userId, tipId: input.tipId, source: "weekly", weekKey: input.weekKey } });
+          // Dated by the slot (the bot's clock), not the machine's: the desk counts tips per week by it.
+          await tx.tipDelivery.create({ data: { userId: input.userId, tipId: input.tipId, source: "weekly", weekKey: input.weekKey, deliveredAt: input.message.dueAt } });
           await tx.outboxMessage.create({ data: outboxRow(input) });
           return true;
         });
@@ -226,7 +228,8 @@ export function createTipRepository(db: Db, provider: Provider): TipRepository {
               provider,
               "tip_deliveries",
               [["user_id", "bigint"], ["tip_id", "text"], ["source", "text"], ["week_key", "text"], ["delivered_at", "timestamp(3)"]],
-              claimed.map((input) => [input.userId, input.tipId, "weekly", input.weekKey, at]),
+              // Dated by the slot (the bot's clock), not the machine's: the desk counts tips per week by it.
+              claimed.map((input) => [input.userId, input.tipId, "weekly", input.weekKey, input.message.dueAt]),
             );
             await insertRows(
               tx,
@@ -252,21 +255,23 @@ export function createTipRepository(db: Db, provider: Provider): TipRepository {
     },
 
     async deliveredTipIds(userId) {
-      const rows = await db.tipDelivery.findMany({ where: { userId: BigInt(userId) }, select: { tipId: true } });
+      // In the order they were sent: the catalogue picks the next tip from another article than the last.
+      const rows = await db.tipDelivery.findMany({ where: { userId: BigInt(userId) }, select: { tipId: true }, orderBy: [{ deliveredAt: "asc" }, { id: "asc" }] });
       return new Set(rows.map((row) => row.tipId));
     },
 
     async deliveredTipIdsOf(userIds) {
       const received = new Map<bigint, Set<string>>();
       if (userIds.length === 0) return received;
-      const rows = await db.tipDelivery.findMany({ where: { userId: { in: [...userIds] } }, select: { userId: true, tipId: true } });
+      // In the order they were sent: the catalogue picks the next tip from another article than the last.
+      const rows = await db.tipDelivery.findMany({ where: { userId: { in: [...userIds] } }, select: { userId: true, tipId: true }, orderBy: [{ deliveredAt: "asc" }, { id: "asc" }] });
       for (const row of rows) received.set(row.userId, (received.get(row.userId) ?? new Set()).add(row.tipId));
       return received;
     },
 
-    async recordOnDemand(userId, tipId) {
+    async recordOnDemand(userId, tipId, at) {
       try {
-        await db.tipDelivery.create({ data: { userId: BigInt(userId), tipId, source: "on-demand" } });
+        await db.tipDelivery.create({ data: { userId: BigInt(userId), tipId, source: "on-demand", deliveredAt: at } });
         return true;
       } catch (error) {
         if (isUniqueViolation(error)) return false;

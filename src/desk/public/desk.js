@@ -5,32 +5,13 @@
 // server to check. Text from the server is only ever set as textContent.
 
 import { articlesView } from "./desk-articles.js";
+import { barChart, lineChart } from "./desk-charts.js";
+import { formatClock } from "./clock.js";
+import { readLaunchParams, safeJson } from "./desk-launch.js";
 
 const launch = readLaunchParams();
 const state = { tab: "week", anchor: null, practitioner: "", me: null, announcement: null };
 const $ = (id) => document.getElementById(id);
-
-function readLaunchParams() {
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  let initData = fragment.get("tgWebAppData");
-  let theme = fragment.get("tgWebAppThemeParams");
-  // Telegram passes them once; a reload of the page keeps them for the session.
-  try {
-    if (initData) sessionStorage.setItem("desk.launch", JSON.stringify({ initData, theme }));
-    else ({ initData, theme } = JSON.parse(sessionStorage.getItem("desk.launch") ?? "{}"));
-  } catch {
-    // storage may be unavailable; the fragment is enough
-  }
-  return { initData: initData ?? "", theme: theme ? safeJson(theme) : null };
-}
-
-function safeJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
 
 function applyTheme(theme) {
   if (!theme || typeof theme !== "object") return;
@@ -90,8 +71,11 @@ function clinicDate(instant) {
   return new Intl.DateTimeFormat("en-CA", { timeZone: state.me.clinic.timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
 }
 
+/** The clinic's time of an instant, written as the bot writes it ("9:00 a.m.", "9 h 00"; clock.js). */
 function timeOf(iso) {
-  return new Intl.DateTimeFormat(state.me.language, { timeZone: state.me.clinic.timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: state.me.clinic.timeZone, hour: "numeric", minute: "numeric", hourCycle: "h23" }).formatToParts(new Date(iso));
+  const part = (type) => Number(parts.find((entry) => entry.type === type)?.value ?? 0);
+  return formatClock(part("hour"), part("minute"), state.me.language);
 }
 
 function dayTitle(isoDate) {
@@ -100,6 +84,10 @@ function dayTitle(isoDate) {
 
 function shortDay(isoDate) {
   return new Intl.DateTimeFormat(state.me.language, { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+function monthDay(isoDate) {
+  return new Intl.DateTimeFormat(state.me.language, { timeZone: "UTC", day: "numeric", month: "short" }).format(new Date(`${isoDate}T00:00:00Z`));
 }
 
 function addDays(isoDate, days) {
@@ -127,12 +115,6 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-function svg(tag, attributes = {}, ...children) {
-  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  for (const child of children.flat()) node.append(child instanceof Node ? child : String(child));
-  return node;
-}
 
 function notify(text, isError = false) {
   const notice = $("notice");
@@ -152,6 +134,10 @@ function explain(error) {
   if (error.body.error === "taken" || error.body.error === "slot-unavailable") return t("desk-error-taken");
   if (error.body.error === "limit") return t("desk-error-limit");
   if (REFUSALS.includes(error.body.error)) return t(`blog-refused-${error.body.error}`, { length: error.body.length ?? "", limit: error.body.limit ?? "" });
+  if (error.body.error === "not-started") return t("desk-error-not-started");
+  if (error.body.error === "undo-expired") return t("desk-error-undo-expired");
+  if (error.body.error === "time-taken") return t("desk-error-time-taken");
+  if (error.body.error === "not-marked") return t("desk-error-not-marked");
   return t("desk-error-other", { reason: error.message });
 }
 
@@ -182,7 +168,18 @@ async function renderAgenda(view) {
   for (const appointment of agenda.appointments) byDay.get(clinicDate(new Date(appointment.start)))?.push({ kind: "appointment", at: appointment.start, entry: appointment });
   for (const request of agenda.requests) byDay.get(clinicDate(new Date(request.start)))?.push({ kind: "request", at: request.start, entry: request });
   const today = state.me.today;
+  // Appointments that have begun with no outcome, outside the days shown (those are in their day below).
+  const toMark = agenda.awaitingOutcome.filter((appointment) => !byDay.has(clinicDate(new Date(appointment.start))));
   view.replaceChildren(
+    toMark.length === 0
+      ? ""
+      : el(
+          "section",
+          { class: "to-mark" },
+          el("h2", {}, t("desk-to-mark", { count: toMark.length })),
+          el("p", { class: "hint" }, t("desk-to-mark-hint")),
+          el("ul", { class: "items" }, toMark.map((appointment) => renderAppointment(appointment, true))),
+        ),
     ...agenda.days.map((day) => {
       const items = byDay.get(day.date);
       for (const free of day.free) items.push({ kind: "free", at: free.start, entry: free });
@@ -216,18 +213,44 @@ function describeLines(entry) {
   ];
 }
 
-function renderAppointment(appointment) {
+/** Records an outcome; the notice then offers to undo it (the appointment may have left the view). */
+async function markOutcome(button, appointment, outcome) {
+  await act(button, () => api(`appointments/${appointment.id}/${outcome}`, {}), t("desk-done-marked"));
+  const notice = $("notice");
+  if (notice.className === "error") return;
+  notice.append(" ", el("button", { type: "button", class: "secondary", "data-undo": appointment.id, onclick: (event) => act(event.target, () => api(`appointments/${appointment.id}/undo`, {}), t("desk-done-undone")) }, t("desk-undo")));
+}
+
+/**
+ * An appointment's outcome is asked for once it has begun, confirmed in a second step (it names the patient and
+ * the time), and can be undone for a while after.
+ */
+function renderAppointment(appointment, withDate = false) {
   const actions = el("div", { class: "actions" });
-  if (appointment.status === "confirmed") {
+  const date = shortDay(clinicDate(new Date(appointment.start)));
+  const outcomeButtons = () => [
+    el("button", { type: "button", onclick: () => ask("completed") }, t("desk-mark-completed")),
+    el("button", { type: "button", class: "secondary", onclick: () => ask("no-show") }, t("desk-mark-no-show")),
+  ];
+  const ask = (outcome) => {
+    actions.replaceChildren(
+      el("div", { class: "ask" }, t(`desk-mark-ask-${outcome}`, { name: appointment.patientName ?? "—", date, time: timeOf(appointment.start) })),
+      el("button", { type: "button", onclick: (event) => markOutcome(event.target, appointment, outcome) }, t("desk-mark-yes")),
+      el("button", { type: "button", class: "secondary", onclick: () => actions.replaceChildren(...outcomeButtons()) }, t("desk-cancel")),
+    );
+  };
+  if (appointment.status === "confirmed" && appointment.started) actions.append(...outcomeButtons());
+  if (appointment.undoUntil) {
     actions.append(
-      el("button", { type: "button", onclick: (event) => act(event.target, () => api(`appointments/${appointment.id}/completed`, {}), t("desk-done-marked")) }, t("desk-mark-completed")),
-      el("button", { type: "button", class: "secondary", onclick: (event) => act(event.target, () => api(`appointments/${appointment.id}/no-show`, {}), t("desk-done-marked")) }, t("desk-mark-no-show")),
+      el("span", { class: "hint" }, t("desk-undo-until", { by: appointment.outcomeBy ?? "—", time: `${shortDay(clinicDate(new Date(appointment.undoUntil)))} ${timeOf(appointment.undoUntil)}` })),
+      el("button", { type: "button", class: "secondary", onclick: (event) => act(event.target, () => api(`appointments/${appointment.id}/undo`, {}), t("desk-done-undone")) }, t("desk-undo")),
     );
   }
   const attendance = appointment.attendance === "attending" ? t("desk-attending") : appointment.attendance === "reschedule" ? t("desk-reschedule") : null;
   return el(
     "li",
     { class: `item appointment status-${appointment.status}`, "data-appointment-id": appointment.id },
+    withDate ? el("span", { class: "when" }, date) : null,
     ...describeLines(appointment),
     el("span", { class: "badge" }, t(`desk-status-${appointment.status}`)),
     attendance ? el("span", { class: "badge" }, attendance) : null,
@@ -321,49 +344,10 @@ async function renderTips(view) {
   view.replaceChildren(
     el("h2", {}, t("desk-chart-tips")),
     el("div", { class: "what" }, t("desk-subscribers")),
-    barChart(weeks.map((week) => ({ label: shortDay(week.week), value: week.subscribers })), false),
+    barChart(weeks.map((week) => ({ label: monthDay(week.week), title: shortDay(week.week), value: week.subscribers })), false),
     el("div", { class: "what" }, t("desk-tips-sent")),
-    barChart(weeks.map((week) => ({ label: shortDay(week.week), value: week.tipsSent })), true),
+    barChart(weeks.map((week) => ({ label: monthDay(week.week), title: shortDay(week.week), value: week.tipsSent })), true),
   );
-}
-
-const CHART = { width: 360, height: 150, left: 34, bottom: 22, top: 8 };
-
-function chartFrame(points) {
-  const max = Math.max(1, ...points.map((point) => point.value));
-  const plotHeight = CHART.height - CHART.bottom - CHART.top;
-  const y = (value) => CHART.top + plotHeight - (value / max) * plotHeight;
-  const root = svg("svg", { class: "chart", viewBox: `0 0 ${CHART.width} ${CHART.height}`, role: "img" });
-  root.append(
-    svg("line", { class: "axis", x1: CHART.left, y1: y(0), x2: CHART.width, y2: y(0) }),
-    svg("text", { x: CHART.left - 4, y: y(max) + 4, "text-anchor": "end" }, String(max)),
-    svg("text", { x: CHART.left - 4, y: y(0), "text-anchor": "end" }, "0"),
-  );
-  return { root, y, plotWidth: CHART.width - CHART.left - 4 };
-}
-
-function lineChart(points) {
-  const { root, y, plotWidth } = chartFrame(points);
-  if (points.length === 0) return root;
-  const x = (index) => CHART.left + (points.length === 1 ? 0 : (index / (points.length - 1)) * plotWidth);
-  root.append(svg("polyline", { class: "line", points: points.map((point, index) => `${x(index).toFixed(1)},${y(point.value).toFixed(1)}`).join(" ") }));
-  const last = points.length - 1;
-  root.append(
-    svg("text", { x: x(0), y: CHART.height - 6 }, points[0].label),
-    svg("text", { x: x(last), y: CHART.height - 6, "text-anchor": "end" }, points[last].label),
-  );
-  return root;
-}
-
-function barChart(points, alternate) {
-  const { root, y, plotWidth } = chartFrame(points);
-  const slot = plotWidth / Math.max(1, points.length);
-  points.forEach((point, index) => {
-    const left = CHART.left + index * slot + slot * 0.15;
-    root.append(svg("rect", { class: alternate ? "bar alt" : "bar", x: left.toFixed(1), y: y(point.value).toFixed(1), width: (slot * 0.7).toFixed(1), height: (y(0) - y(point.value)).toFixed(1) }, svg("title", {}, `${point.label}: ${point.value}`)));
-    if (index % 3 === 0) root.append(svg("text", { x: left.toFixed(1), y: CHART.height - 6 }, point.label));
-  });
-  return root;
 }
 
 // --- Calendar feeds ------------------------------------------------------------

@@ -8,6 +8,9 @@ broadcast-audience-appointments = Patients with an upcoming appointment ({ $coun
 broadcast-audience-lang-en = English speakers ({ $count })
 broadcast-audience-lang-fr = French speakers ({ $count })
 broadcast-preview-above = ⬆️ This is exactly what { $count } people will receive.
+broadcast-preview-language = 🌐 It is written in { $written }: { $count } people in this audience read { $other } and will get this { $written } text as it is. To give them a { $other } version, tap Cancel and send two announcements: this one to { $written } speakers, a { $other } one to { $other } speakers.
+broadcast-language-en = English
+broadcast-language-fr = French
 broadcast-nobody = Nobody is in that audience right now. Please choose another one.
 broadcast-button-send = Send to { $count } people
 broadcast-button-tomorrow = Schedule for { $when }
@@ -25,10 +28,11 @@ broadcast-progress-paused =
     Sent: { $sent } · Blocked: { $blocked } · Failed: { $failed } · Remaining: { $remaining }
 broadcast-report =
     ✅ Announcement #{ $id } is done in { $duration }.
-    Delivered: { $sent } of { $total } · Blocked the bot: { $blocked } · Failed: { $failed } · Unknown after a restart: { $unknown }
+    Delivered: { $sent } of { $total } · Blocked the bot: { $blocked } · Failed: { $failed }
 broadcast-report-cancelled =
     ⏹ Announcement #{ $id } was stopped after { $duration }.
-    Delivered: { $sent } of { $total } · Not sent: { $cancelled } · Blocked the bot: { $blocked } · Failed: { $failed } · Unknown after a restart: { $unknown }
+    Delivered: { $sent } of { $total } · Not sent: { $cancelled } · Blocked the bot: { $blocked } · Failed: { $failed }
+broadcast-report-unknown = ❔ { $unknown } may not have arrived: the bot stopped while sending them and does not send them again, so that nobody gets the announcement twice. If it matters, phone those patients, or send a short follow-up announcement.
 broadcast-report-reasons = Failures:
 broadcast-button-pause = ⏸ Pause
 broadcast-button-resume = ▶️ Resume

@@ -8,6 +8,9 @@ broadcast-audience-appointments = Patients ayant un rendez-vous à venir ({ $cou
 broadcast-audience-lang-en = Anglophones ({ $count })
 broadcast-audience-lang-fr = Francophones ({ $count })
 broadcast-preview-above = ⬆️ Voici exactement ce que { $count } personnes recevront.
+broadcast-preview-language = 🌐 Elle est rédigée en { $written } : { $count } personnes de ce public lisent le { $other } et recevront ce texte en { $written } tel quel. Pour leur donner une version en { $other }, touchez Annuler et envoyez deux annonces : celle-ci aux personnes qui lisent le { $written }, une autre en { $other } à celles qui lisent le { $other }.
+broadcast-language-en = anglais
+broadcast-language-fr = français
 broadcast-nobody = Personne ne fait partie de ce public pour l'instant. Veuillez en choisir un autre.
 broadcast-button-send = Envoyer à { $count } personnes
 broadcast-button-tomorrow = Planifier pour { $when }
@@ -25,10 +28,11 @@ broadcast-progress-paused =
     Envoyés : { $sent } · Bloqués : { $blocked } · Échecs : { $failed } · Restants : { $remaining }
 broadcast-report =
     ✅ Annonce no { $id } terminée en { $duration }.
-    Livrés : { $sent } sur { $total } · Ont bloqué le robot : { $blocked } · Échecs : { $failed } · Inconnus après un redémarrage : { $unknown }
+    Livrés : { $sent } sur { $total } · Ont bloqué le robot : { $blocked } · Échecs : { $failed }
 broadcast-report-cancelled =
     ⏹ L'annonce no { $id } a été arrêtée après { $duration }.
-    Livrés : { $sent } sur { $total } · Non envoyés : { $cancelled } · Ont bloqué le robot : { $blocked } · Échecs : { $failed } · Inconnus après un redémarrage : { $unknown }
+    Livrés : { $sent } sur { $total } · Non envoyés : { $cancelled } · Ont bloqué le robot : { $blocked } · Échecs : { $failed }
+broadcast-report-unknown = ❔ { $unknown } ne sont peut-être pas arrivés : le robot s'est arrêté pendant leur envoi et ne les renvoie pas, pour que personne ne reçoive l'annonce deux fois. Si c'est important, téléphonez à ces patients ou envoyez une courte annonce de suivi.
 broadcast-report-reasons = Échecs :
 broadcast-button-pause = ⏸ Pause
 broadcast-button-resume = ▶️ Reprendre
