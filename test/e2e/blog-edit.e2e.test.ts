@@ -110,14 +110,19 @@ describe("staff edits of a blog post with the real bot process", () => {
     expect(await renamed.getByRole("button", { name: "Drop" }).count()).toBe(0);
     await page.close();
 
-    // Ana's tips: the article's first tip, then the edited one, exactly as previewed.
+    // Ana's tips: the article's first tip, then (consecutive tips alternate with the clinic's other articles) the
+    // edited one, exactly as previewed.
     await ana.command("/start");
     await ana.waitFor(/Hello, Ana!/);
     await ana.command("/tip");
     await ana.waitFor(/^Walk before you run/);
-    await ana.command("/tip");
-    const tip = await ana.waitFor(/^Add one minute a week/);
-    expect(tip.text).toBe(editedInChat.text);
+    let tip: Awaited<ReturnType<typeof ana.waitFor>> | undefined;
+    for (let asked = 0; asked < 4 && !tip; asked++) {
+      await ana.command("/tip");
+      const next = await ana.waitFor(/[\s\S]/);
+      if (/^Add one minute a week/.test(next.text)) tip = next;
+    }
+    expect(tip?.text).toBe(editedInChat.text);
 
     const database = await openDatabase(e2e.location.url);
     try {
