@@ -1,19 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { canMakeImmutable } from "../../test/kit/storage-faults.js";
 import { createTestDatabase, type TestDatabase } from "../../test/kit/test-database.js";
 import { parseDatabaseUrl } from "./database-url.js";
-
-/** Whether `chattr +i` works here (root with CAP_LINUX_IMMUTABLE, on ext4 and the like). */
-function canMakeImmutable(path: string): boolean {
-  try {
-    execFileSync("chattr", ["+i", path], { stdio: "ignore" });
-    execFileSync("chattr", ["-i", path], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A SQLite file that stops taking writes under the open connection (immutable: every write fails with EPERM,
