@@ -89,6 +89,9 @@ function bareListRun(units: Unit[], start: number): { items: Unit[]; end: number
 function paragraphHtml(unit: Unit): string {
   const lead = LEAD_IN.exec(unit.text);
   if (lead && isLeadPhrase(lead[1]!) && !/https?$/i.test(lead[1]!)) return `<p><strong>${escapeHtml(lead[1]!.trim())}:</strong> ${escapeHtml(lead[2]!)}</p>`;
+  // "Drive tall – We understand…": a short phrase, a dash and a sentence starting anew is the same lead-in.
+  const dashed = /^(\p{Lu}[^–—.!?:]{2,40}?)\s+[–—-]\s+(\p{Lu}.{20,})$/u.exec(unit.text);
+  if (dashed && words(dashed[1]!) <= 6 && isSentence(unit.text)) return `<p><strong>${escapeHtml(dashed[1]!)}:</strong> ${escapeHtml(dashed[2]!)}</p>`;
   return `<p>${escapeHtml(unit.text)}</p>`;
 }
 
@@ -110,7 +113,7 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
   const plainSteps = units.slice(start, stepsOnly === -1 ? units.length : start + stepsOnly);
   // Steps of an exercise: sentences, one after the other, under a heading; or under "…include:" in a post whose sections come later.
   const introduced = /:$/u.test(units[start - 1]?.text ?? "") && units.slice(start + plainSteps.length).some((unit) => unit.kind === "heading" && !/:$/u.test(unit.text));
-  if ((inSection || introduced) && plainSteps.length >= 2 && plainSteps.every((unit) => isSentence(unit.text) && !leadSentence(unit.text))) {
+  if (plainSteps.length >= 2 && plainSteps.every((unit) => (isSentence(unit.text) || (introduced && !inSection)) && !leadSentence(unit.text)) && (inSection || introduced)) {
     return { html: `<ol>${plainSteps.map((unit) => `<li>${escapeHtml(unit.text)}</li>`).join("")}</ol>`, end: start + plainSteps.length };
   }
   // Items that are whole tips in one line ("3. Avoid long spells of sitting when you are tired"), one after the other with nothing under them.

@@ -30,7 +30,7 @@ export function isChromeLine(text: string): boolean {
   if (text.length <= 160 && /^(photo|image|picture|illustration)s?\b/iu.test(text) && /\b(courtesy|creative commons|licen[cs]ed|licen[cs]ing|used under|used with permission|avec l['’]autorisation|sous licence)\b/iu.test(text)) return true;
   // A line with no letter or digit ("| | | |"), and WordPress's default category, which only a meta row shows.
   if (!/[\p{L}\p{N}]/u.test(text)) return true;
-  if (short && /\b(uncategori[sz]ed|non classé)\b/iu.test(text) && !SENTENCE_END.test(text)) return true;
+  if (short && /\b(uncategori[sz]ed|non classé)(?!\p{L})/iu.test(text) && !SENTENCE_END.test(text)) return true;
   if (short && ((STOCK_PHOTO.test(text) && words <= 6) || /^(photo|image|crédit|credit|illustration|source)s?\s*(photo\s*)?(by|de|par|:|©|credit)\b/iu.test(text) || /\b(source image|image source)\b/iu.test(text))) return true;
   // Categories, tags, "filed under" lines and meta rows with bars.
   if (short && /^(posted|filed|classé|publié|published|catégorisé)\s+(in|under|dans|sous|en)\b|^(categories|category|catégories?|tags?|étiquettes?|mots[- ]clés|topics?|sujets?)\s*:/iu.test(text)) return true;

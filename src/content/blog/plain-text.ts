@@ -41,7 +41,7 @@ const NUMBERED = /^(?:(\d{1,2})\s*[.)\-–:]|\((\d{1,2})\)|(?:step|étape|exerci
 const TRUNCATED = /(\[(…|\.\.\.)\]|…|\.\.\.)\s*$/u;
 /** Once the post has begun, a line after which the page holds comments, other posts, the sidebar's widgets or the footer. */
 const END_OF_POST =
-  /^(©|\(c\)\s|copyright\b|all rights reserved|tous droits réservés|leave a (reply|comment)|laisser un commentaire|laissez un commentaire|\d+ (comments?|commentaires?)|comments?$|commentaires$|related (posts|articles)|recent posts|you (may|might) also like|articles? (similaires|récents|reliés|connexes)|à lire aussi|vous aimerez aussi|post navigation|previous (post|article)|next (post|article)|article (précédent|suivant)|← |«(?![^»]*»))|^(categories|catégories|archives|tags|étiquettes|search|rechercher|recent (posts|articles)|popular (posts|articles)|articles populaires|quick links|liens rapides|useful links|liens utiles|follow us|suivez-nous|connect with us|get in touch|contact us|contactez-nous|nous joindre|opening hours|hours|heures d['’]ouverture|horaires|newsletter|infolettre|about us|à propos( de nous)?|share this( post| article)?|partager cet article)\s*:?$/iu;
+  /^(©|\(c\)\s|copyright\b|all rights reserved|tous droits réservés|leave a (reply|comment)|laisser un commentaire|laissez un commentaire|\d+ (comments?|commentaires?)|comments?$|commentaires$|related (posts|articles)|recent posts|you (may|might) also like|articles? (similaires|récents|reliés|connexes)|à lire aussi|vous aimerez aussi|post navigation|previous (post|article)|next (post|article)|article (précédent|suivant)|← |«(?![^»]*»))|^(?:our |notre |nos )?(categories|catégories|archives|tags|étiquettes|search|rechercher|recent (posts|articles)|popular (posts|articles)|articles populaires|quick links|liens rapides|useful links|liens utiles|follow us|suivez-nous|connect with us|get in touch|contact us|contactez-nous|nous joindre|opening hours|hours|heures d['’]ouverture|horaires|newsletter|infolettre|about us|à propos( de nous)?|share this( post| article)?|partager cet article)\s*:?$/iu;
 
 export function plainTextPosts(text: string): PlainTextPost[] {
   const units = classify(readLines(text));
@@ -255,9 +255,9 @@ function splitArchive(units: Unit[]): Unit[][] {
 // ---------------------------------------------------------------- one post
 
 function postOf(all: Unit[]): PlainTextPost {
-  // Everything after the end of the post (comments, related posts, the footer) goes.
+  // Everything after the end of the post (comments, related posts, the footer) goes; "© iStock" under a photo is its credit.
   const firstProse = all.findIndex((unit) => unit.kind === "prose");
-  const end = all.findIndex((unit, index) => index > firstProse && firstProse >= 0 && END_OF_POST.test(unit.text) && unit.text.length <= 120);
+  const end = all.findIndex((unit, index) => index > firstProse && firstProse >= 0 && END_OF_POST.test(unit.text) && unit.text.length <= 120 && !(STOCK_PHOTO.test(unit.text) && words(unit.text) <= 4));
   const units = (end === -1 ? all : all.slice(0, end)).filter((unit) => unit.kind !== "chrome");
 
   // A lone bullet above the headline ("• Writer's picture", "• Clinic name") is a label, not the start of the text.
