@@ -243,7 +243,7 @@ const EXPECTED: Record<string, Expected> = {
   "wix-writer-bullet-numbered-definitions.txt": {
     title: "Shoulder pain explained: the parts that matter",
     language: "en",
-    date: "import",
+    date: "2022-03-02",
     tips: ["What does a physiotherapist look for?", "How can you help it at home?"],
     chrome: ["Writer's picture", "Updated"],
   },
