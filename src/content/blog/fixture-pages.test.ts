@@ -282,6 +282,13 @@ const EXPECTED: Record<string, Expected> = {
     tips: ["Take the stairs", "Carry evenly", "Get up often", "Sleep on a good mattress"],
     chrome: [],
   },
+  "exclaimed-headline-ordinal-items.txt": {
+    title: "A warm bath can ease a stiff back",
+    language: "en",
+    date: "import",
+    tips: ["Keep the water warm, not hot", "Stay in for fifteen minutes or so", "Move gently afterwards"],
+    chrome: [],
+  },
   "fr-comment-headings-date-stamp.txt": {
     title: "Le mal de dos du jardinier : les bons gestes",
     language: "fr",

@@ -36,6 +36,9 @@ export class ArchivePage extends Error {
 }
 
 const BULLET = /^(?:[•·▪◦●○■□►▸▹✓✔✗✘➤➢→⁃∙*+]|[-–—](?=\s))\s*(\S.*)$/u;
+const ORDINALS = ["first|firstly|premièrement|primo", "second|secondly|deuxièmement|secundo", "third|thirdly|troisièmement|tertio", "fourth|fourthly|quatrièmement", "fifth|fifthly|cinquièmement"];
+/** Words of the language rather than of the topic, which say nothing of what a post is about. */
+const FUNCTION_WORDS = /^(that|this|with|from|your|yours|have|they|them|then|than|when|what|will|just|more|most|some|very|also|into|only|over|such|their|there|these|those|which|would|could|should|about|after|before|other|been|were|where|while|here|make|much|many|even|each|votre|vos|vous|nous|pour|dans|avec|plus|tout|tous|mais|sont|être|fait|cette|comme|leur|leurs|elle|elles|aussi|très|peut|faire|sans|sous|chez|entre|après|avant)$/u;
 const LONE_BULLET = /^(?:[•·▪◦●○■□►▸▹✓✔➤➢→⁃∙*+]|[-–—])$/u;
 const NUMBERED = /^(?:(\d{1,2})\s*[.)\-–:]|\((\d{1,2})\)|(?:step|étape|exercise|exercice|tip|conseil|astuce|tip #|conseil n[°o])\s*#?\s*(\d{1,2})\s*[:.)\-–]?)\s*(\S.*)$/iu;
 const TRUNCATED = /(\[(…|\.\.\.)\]|…|\.\.\.)\s*$/u;
@@ -91,6 +94,10 @@ function readLines(raw: string): Line[] {
     // "🧘 1. Knee-to-chest stretch": an emoji in front of an item's number decorates it.
     lines.push({ text: trimmed.replace(/^[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f\s]+(?=\d{1,2}\s*[.)\-–]\s*\p{L})/u, ""), indent, paragraph });
   }
+  // "First: …", "Second: …", "Third: …": items numbered in words, when the page has the first two.
+  const ordinal = (text: string) => ORDINALS.findIndex((words) => new RegExp(`^(${words})\\s*:\\s+\\S`, "iu").test(text));
+  const ordinals = new Set(lines.map((line) => ordinal(line.text)));
+  if (ordinals.has(0) && ordinals.has(1)) for (const line of lines) if (ordinal(line.text) >= 0) line.text = `${ordinal(line.text) + 1}. ${line.text.replace(/^\p{L}+\s*:\s+/u, "")}`;
   // A bullet on a line of its own belongs to the line after it.
   const joined: Line[] = [];
   for (let index = 0; index < lines.length; index++) {
@@ -165,9 +172,18 @@ function markSiteLinesAboveTitle(units: Unit[]): void {
   const line = units[first];
   const next = units.slice(first + 1).find((unit) => unit.kind !== "chrome");
   if (!line || !next || line.kind !== "prose") return;
-  const slogan = /!$/u.test(line.text) && !/[.?]/u.test(line.text.slice(0, -1)) && words(line.text) <= 12 && (next.kind === "heading" || next.text.length > 100);
+  const slogan = /!$/u.test(line.text) && !/[.?]/u.test(line.text.slice(0, -1)) && words(line.text) <= 12 && (next.kind === "heading" || next.text.length > 100) && !namesTopic(line.text, units.slice(first + 1));
   const caption = SENTENCE_END.test(line.text) && isCaption(line.text) && next.kind === "heading";
   if (slogan || caption) line.kind = "chrome";
+}
+
+/** A headline names what the post is about: one of its words is among the text's most repeated ones ("Massage can help your lower back!"); a slogan names the site. */
+function namesTopic(line: string, rest: Unit[]): boolean {
+  const stems = (text: string) => (text.toLocaleLowerCase().match(/\p{L}{4,}/gu) ?? []).filter((word) => !FUNCTION_WORDS.test(word)).map((word) => word.slice(0, 5));
+  const counts = new Map<string, number>();
+  for (const stem of rest.filter((unit) => unit.kind !== "chrome").flatMap((unit) => stems(unit.text))) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+  const topic = [...counts].filter(([, count]) => count >= 2).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([stem]) => stem);
+  return stems(line).some((stem) => topic.includes(stem));
 }
 
 /** "Femme recevant un massage…", "Woman stretching on a mat.": a noun and a participle, an image's description rather than a sentence. */
