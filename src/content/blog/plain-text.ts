@@ -86,7 +86,8 @@ function readLines(raw: string): Line[] {
     previousBlank = false;
     const indent = rawLine.length - rawLine.trimStart().length;
     // "date 2021-02 The title…": a date stamp a saved copy put in front of the first line is a line of its own.
-    const stamped = /^date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+(\S.*)$/iu.exec(trimmed);
+    // "21 Mar Do you have text neck?": a theme's day-and-month badge glued in front of the headline is a line of its own too.
+    const stamped = /^date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+(\S.*)$/iu.exec(trimmed) ?? (lines.length === 0 ? /^(\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|sept|déc)\.?)\s+(\p{Lu}.*[^.!])$/iu.exec(trimmed) : null);
     if (stamped) {
       lines.push({ text: stamped[1]!, indent, paragraph }, { text: stamped[2]!, indent, paragraph: ++paragraph });
       continue;
