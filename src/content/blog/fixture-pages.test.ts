@@ -258,7 +258,7 @@ const EXPECTED: Record<string, Expected> = {
     title: "Why Walking Helps a Sore Back",
     language: "en",
     date: "import",
-    tips: ["How Much Is Enough?", "Make It Comfortable"],
+    tips: ["What does a walk do for your back?", "How Much Is Enough?", "Make It Comfortable"],
     chrome: ["iStock", "Creative Commons", "Newsletter", "inbox"],
   },
   "fr-numbered-sections-inner-list.txt": {

@@ -300,7 +300,9 @@ function postOf(all: Unit[]): PlainTextPost {
     // Kept when shaped like the later headings: a question among questions, a "…:" heading among such.
     // Below the title's byline or date, a heading right above the text is the first section's ("Introduction: …", "What's changed?").
     const afterByline = top.slice(titleIndex + 1).some((unit) => unit.kind === "byline") && (/[?:]$/u.test(last?.text ?? "") || words(last?.text ?? "") >= 3);
-    const shapedLikeLater = afterByline || (/\?$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /\?$/u.test(unit.text))) || (/:$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /:$/u.test(unit.text)));
+    // A question asking what, why or how ("What causes text neck?") opens the first section; a yes/no teaser ("Is your pain sciatica?") is the subtitle.
+    const asksWhat = /\?$/u.test(last?.text ?? "") && /^(what|why|how|when|where|which|who|qu['’]est-ce|pourquoi|comment|quand|où|quel(le)?s?)\b/iu.test(last?.text ?? "") && laterHeadings.length > 0;
+    const shapedLikeLater = afterByline || asksWhat || (/\?$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /\?$/u.test(unit.text))) || (/:$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /:$/u.test(unit.text)));
     if (last && shapedLikeLater && !isTagList(last.text) && top.at(-1) === last) rest = [last, ...rest];
   }
   rest = rest.filter((unit) => !(unit.kind === "heading" && title && sameAs(unit.text, title)));
