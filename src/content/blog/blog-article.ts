@@ -323,6 +323,9 @@ export function parseDate(value: string | undefined): string | null {
   ];
   const english = new RegExp(`(${MONTHS_EN})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})`, "i").exec(text);
   if (english) candidates.push(DateTime.fromFormat(`${english[1]} ${english[2]} ${english[3]}`, "MMMM d yyyy", { locale: "en" }));
+  // "Oct 13, 2020", "Sept. 4 2019": a month cut to its first letters, as many themes print it.
+  const short = /\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})/i.exec(text);
+  if (short) candidates.push(DateTime.fromFormat(`${short[1]!.slice(0, 3)} ${short[2]} ${short[3]}`, "MMM d yyyy", { locale: "en" }));
   const britishOrder = new RegExp(`(\\d{1,2})(?:st|nd|rd|th)?\\.?\\s+(${MONTHS_EN})\\s+(\\d{4})`, "i").exec(text);
   if (britishOrder) candidates.push(DateTime.fromFormat(`${britishOrder[2]} ${britishOrder[1]} ${britishOrder[3]}`, "MMMM d yyyy", { locale: "en" }));
   const french = new RegExp(`(\\d{1,2})(?:er)?\\s+(${MONTHS_FR})\\s+(\\d{4})`, "i").exec(text);

@@ -219,6 +219,76 @@ const EXPECTED: Record<string, Expected> = {
     tips: ["Sur le dos", "Sur le côté", "Sur le ventre"],
     chrome: ["Publié dans", "Femme dormant"],
   },
+  "emoji-numbered-purpose-how-to.txt": {
+    title: "Hip pain that wakes you at night is often helped by a few minutes of gentle…",
+    language: "en",
+    date: "import",
+    tips: ["Supine Figure-Four Stretch", "Standing Hip Flexor Stretch", "Side-Lying Clamshell"],
+    chrome: [],
+  },
+  "slogan-no-headline.txt": {
+    title: "A stiff neck in the morning is one of the most common things people mention…",
+    language: "en",
+    date: "import",
+    tips: ["Why Necks Stiffen Overnight", "Gentle Movement First Thing", "When It Needs a Check"],
+    chrome: ["comes to your door"],
+  },
+  "fr-caption-above-title-bars.txt": {
+    title: "Le massage suédois contre les tensions du dos",
+    language: "fr",
+    date: "import",
+    tips: ["D'où viennent les tensions du dos ?", "Ce que fait le massage", "Entre deux séances"],
+    chrome: ["Homme recevant", "| |"],
+  },
+  "wix-writer-bullet-numbered-definitions.txt": {
+    title: "Shoulder pain explained: the parts that matter",
+    language: "en",
+    date: "2022-03-02",
+    tips: ["What does a physiotherapist look for?", "How can you help it at home?"],
+    chrome: ["Writer's picture", "Updated"],
+  },
+  "fr-default-category-row.txt": {
+    title: "Sciatique : trois positions pour mieux dormir",
+    language: "fr",
+    date: "2024-03-12",
+    tips: ["Sur le côté, un coussin entre les genoux", "Sur le dos, les jambes surélevées", "Éviter le ventre"],
+    chrome: ["Non classé", "Hélène"],
+  },
+  "photo-credits-copyright-stock.txt": {
+    title: "Why Walking Helps a Sore Back",
+    language: "en",
+    date: "import",
+    tips: ["What does a walk do for your back?", "How Much Is Enough?", "Make It Comfortable"],
+    chrome: ["iStock", "Creative Commons", "Newsletter", "inbox"],
+  },
+  "fr-numbered-sections-inner-list.txt": {
+    title: "Le genou du coureur : ce qu'il faut savoir",
+    language: "fr",
+    date: "import",
+    tips: ["Comprendre la douleur", "Adapter l'entraînement", "Renforcer la hanche"],
+    chrome: [],
+  },
+  "fr-causes-bare-lines-guillemets.txt": {
+    title: "Le dos bloqué : que faire les premiers jours ?",
+    language: "fr",
+    date: "import",
+    tips: ["Les déclencheurs les plus fréquents", "Bouger malgré tout", "La chaleur plutôt que le froid"],
+    chrome: [],
+  },
+  "dash-lead-in-paragraphs.txt": {
+    title: "Five Habits for a Happier Back",
+    language: "en",
+    date: "import",
+    tips: ["Take the stairs", "Carry evenly", "Get up often", "Sleep on a good mattress"],
+    chrome: ["12 Feb"],
+  },
+  "exclaimed-headline-ordinal-items.txt": {
+    title: "A warm bath can ease a stiff back",
+    language: "en",
+    date: "import",
+    tips: ["Keep the water warm, not hot", "Stay in for fifteen minutes or so", "Move gently afterwards"],
+    chrome: [],
+  },
   "fr-comment-headings-date-stamp.txt": {
     title: "Le mal de dos du jardinier : les bons gestes",
     language: "fr",
@@ -257,6 +327,17 @@ describe("every page shape found on real clinic blogs, written as a page of our 
     expect(tipText).not.toMatch(PHONE);
     for (const words of expected.chrome) expect(`${article.title}\n${tipText}`).not.toContain(words);
     if (expected.closing) expect(htmlToText(article.closing ?? "")).toContain(expected.closing);
+  });
+
+  it("an exercise keeps its purpose, its steps, a heading between items and its tip; a list numbered again from 1 stays inside its item", async () => {
+    const tipTexts = async (file: string) => tipsOf((await importSource(join(pages, file), { today: TODAY })).posts[0]!.article).map((tip) => htmlToText(tip.bodyHtml ?? ""));
+    const exercises = await tipTexts("emoji-numbered-purpose-how-to.txt");
+    expect(exercises[1]).toMatch(/Purpose[\s\S]*How to do it[\s\S]*twenty seconds[\s\S]*Make It Easier[\s\S]*back of a chair/);
+    expect(exercises[2]).toMatch(/Lower it with control[\s\S]*does not roll back/);
+    const sections = await tipTexts("fr-numbered-sections-inner-list.txt");
+    expect(sections[0]).toMatch(/Transmettre la force[\s\S]*Rester centrée[\s\S]*Les signes qui trompent peu[\s\S]*Douleur[\s\S]*Gêne/);
+    const causes = await tipTexts("fr-causes-bare-lines-guillemets.txt");
+    expect(causes[0]).toMatch(/Port de charge \(carton, enfant, courses\)[\s\S]*« Faux » mouvement[\s\S]*Geste répété/);
   });
 
   it("a page holding two whole posts is two articles, each with its own date", async () => {

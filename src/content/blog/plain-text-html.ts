@@ -23,7 +23,7 @@ export function toHtml(units: Unit[]): string {
       continue;
     }
     if (unit.kind === "heading") {
-      const introducesList = /:$/u.test(unit.text) && next !== undefined && (next.kind === "bullet" || next.kind === "numbered" || isBareListRun(units, index + 1));
+      const introducesList = /:$/u.test(unit.text) && next !== undefined && (next.kind === "bullet" || next.kind === "numbered" || isBareListRun(units, index + 1) || isLeadInRun(units, index + 1));
       if (introducesList) {
         html.push(`<p>${escapeHtml(unit.text)}</p>`);
         const run = bareListRun(units, index + 1);
@@ -39,6 +39,12 @@ export function toHtml(units: Unit[]): string {
       }
       html.push(`<h2>${escapeHtml(unit.text.replace(/\s*:$/u, ""))}</h2>`);
       seenHeading = true;
+      // "Common causes", then three short lines or more and the text goes on: the heading's list, written without bullets.
+      const run = bareListRun(units, index + 1);
+      if (run.items.length >= 3 && units[run.end]?.kind === "prose") {
+        html.push(`<ul>${run.items.map((item) => `<li>${escapeHtml(item.text)}</li>`).join("")}</ul>`);
+        index = run.end - 1;
+      }
       continue;
     }
     // A paragraph ending in a colon followed by short lines: a list without bullets.
@@ -51,6 +57,14 @@ export function toHtml(units: Unit[]): string {
     html.push(paragraphHtml(unit));
   }
   return html.join("\n");
+}
+
+/** "Elle peut être :", then "Aiguë : …", "Chronique : …": lines with a bold-style lead-in, the items the line introduces. */
+function isLeadInRun(units: Unit[], start: number): boolean {
+  return units.slice(start, start + 2).filter((unit) => {
+    const lead = unit.kind === "prose" ? LEAD_IN.exec(unit.text) : null;
+    return lead !== null && isLeadPhrase(lead[1]!) && words(lead[1]!) <= 3;
+  }).length === 2;
 }
 
 function isBareListRun(units: Unit[], start: number): boolean {
@@ -75,6 +89,9 @@ function bareListRun(units: Unit[], start: number): { items: Unit[]; end: number
 function paragraphHtml(unit: Unit): string {
   const lead = LEAD_IN.exec(unit.text);
   if (lead && isLeadPhrase(lead[1]!) && !/https?$/i.test(lead[1]!)) return `<p><strong>${escapeHtml(lead[1]!.trim())}:</strong> ${escapeHtml(lead[2]!)}</p>`;
+  // "Drive tall – We understand…": a short phrase, a dash and a sentence starting anew is the same lead-in.
+  const dashed = /^(\p{Lu}[^–—.!?:]{2,40}?)\s+[–—-]\s+(\p{Lu}.{20,})$/u.exec(unit.text);
+  if (dashed && words(dashed[1]!) <= 6 && isSentence(unit.text)) return `<p><strong>${escapeHtml(dashed[1]!)}:</strong> ${escapeHtml(dashed[2]!)}</p>`;
   return `<p>${escapeHtml(unit.text)}</p>`;
 }
 
@@ -94,8 +111,9 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
   let anyLead = false;
   const stepsOnly = units.slice(start).findIndex((unit) => unit.kind !== "numbered");
   const plainSteps = units.slice(start, stepsOnly === -1 ? units.length : start + stepsOnly);
-  // Steps of an exercise: sentences, one after the other, under a heading.
-  if (inSection && plainSteps.length >= 2 && plainSteps.every((unit) => isSentence(unit.text) && !leadSentence(unit.text))) {
+  // Steps of an exercise: sentences, one after the other, under a heading; or under "…include:" in a post whose sections come later.
+  const introduced = /:$/u.test(units[start - 1]?.text ?? "") && units.slice(start + plainSteps.length).some((unit) => unit.kind === "heading" && !/:$/u.test(unit.text));
+  if (plainSteps.length >= 2 && plainSteps.every((unit) => (isSentence(unit.text) || (introduced && !inSection)) && !leadSentence(unit.text)) && (inSection || introduced)) {
     return { html: `<ol>${plainSteps.map((unit) => `<li>${escapeHtml(unit.text)}</li>`).join("")}</ol>`, end: start + plainSteps.length };
   }
   // Items that are whole tips in one line ("3. Avoid long spells of sitting when you are tired"), one after the other with nothing under them.
@@ -109,9 +127,12 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
   let lastNumbered = units.length - 1;
   while (lastNumbered >= 0 && units[lastNumbered]!.kind !== "numbered") lastNumbered--;
   const oneLiners = ofRun.length >= 2 && ofRun.slice(0, -1).every(({ position }) => selfContained(position));
+  // How many lines the items before the last one hold: the last one holds as many, and what follows is the post's closing text.
+  let fewestLines = Infinity;
   while (index < units.length && units[index]!.kind === "numbered") {
     const item = units[index]!;
     const itemIndent = item.indent;
+    const itemStart = index;
     index++;
     const body: string[] = [];
     let lead: string | null = null;
@@ -136,8 +157,20 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
       }
     }
     // The item's text: what is indented under it, or (flush-left text) what comes up to the next item.
-    while (index < units.length && units[index]!.kind !== "numbered" && !(units[index]!.kind === "heading" && !/:$/u.test(units[index]!.text))) {
+    while (index < units.length && (units[index]!.kind !== "numbered" || nestedList(units, index, item)) && !(units[index]!.kind === "heading" && !/:$/u.test(units[index]!.text) && !insideItem(units, index, item))) {
       const next = units[index]!;
+      if (next.kind === "numbered") {
+        // "1. … 2. …" restarting under item 1's "…two roles:": a list inside the item.
+        const inner: string[] = [];
+        for (let number = 1; index < units.length && units[index]!.kind === "numbered" && units[index]!.number === number; number++) inner.push(`<li>${escapeHtml(units[index++]!.text)}</li>`);
+        body.push(`<ol>${inner.join("")}</ol>`);
+        continue;
+      }
+      if (next.kind === "heading" && !/:$/u.test(next.text)) {
+        body.push(`<p><strong>${escapeHtml(next.text)}</strong></p>`);
+        index++;
+        continue;
+      }
       if (/:$/u.test(next.text) && isBareListRun(units, index + 1)) {
         const run = bareListRun(units, index + 1);
         body.push(`<p>${escapeHtml(next.text)}</p>`, `<ul>${run.items.map((entry) => `<li>${escapeHtml(entry.text)}</li>`).join("")}</ul>`);
@@ -145,7 +178,7 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
         continue;
       }
       const isLastItem = index > lastNumbered;
-      if (isLastItem && next.indent <= itemIndent && body.length > 0 && next.kind === "prose") break;
+      if (isLastItem && next.indent <= itemIndent && body.length > 0 && next.kind === "prose" && index - itemStart - 1 >= Math.max(1, fewestLines - 1)) break;
       if (next.kind === "bullet") {
         const bullets: string[] = [];
         while (index < units.length && units[index]!.kind === "bullet") bullets.push(itemHtml(units[index++]!));
@@ -156,9 +189,22 @@ function numberedRun(units: Unit[], start: number, inSection: boolean): { html: 
       index++;
     }
     if (lead) anyLead = true;
+    if (index <= lastNumbered) fewestLines = Math.min(fewestLines, index - itemStart);
     items.push(lead ? `<li><strong>${escapeHtml(lead)}</strong>${body.join("")}</li>` : `<li>${body.join("")}</li>`);
   }
   return { html: anyLead ? `<ol>${items.join("")}</ol>` : `<ol>${items.join("")}</ol>`, end: index };
+}
+
+/** A heading between item n and item n + 1 of a numbered sequence ("How to do it", "Variation") is part of item n. */
+function insideItem(units: Unit[], from: number, item: Unit): boolean {
+  const next = units.slice(from).find((unit) => unit.kind === "numbered" && !isSentence(unit.text));
+  return item.number !== undefined && next?.number === item.number + 1 && !isSentence(item.text);
+}
+
+/** Item n's text introduces a list ("…two roles:") numbered again from 1, before item n + 1 comes. */
+function nestedList(units: Unit[], at: number, item: Unit): boolean {
+  const previous = units[at - 1];
+  return units[at]!.number === 1 && item.number !== undefined && item.number >= 1 && previous !== item && /:$/u.test(previous?.text ?? "") && insideItem(units, at, item);
 }
 
 /** A one-sentence tip's heading: the sentence if short, else its first clause, else its first words and an ellipsis. */

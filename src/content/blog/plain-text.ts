@@ -1,7 +1,8 @@
-import { DATE_IN_WORDS, cleanTitle, firstSentence, parseDate, slugify } from "./blog-article.js";
+import { cleanTitle, firstSentence, parseDate, slugify } from "./blog-article.js";
 import type { PageMetadata } from "./page-blocks.js";
 import { stripShortcodes } from "./shortcodes.js";
 import { toHtml } from "./plain-text-html.js";
+import { READ_MORE, STOCK_PHOTO, isByline, isChromeLine, isDateLine, isTitleWithDate, markContactBlocks } from "./plain-text-lines.js";
 import { LEAD_IN, SENTENCE_END, isLeadPhrase, isSentence, words, type Kind, type Unit } from "./plain-text-shapes.js";
 
 /**
@@ -35,13 +36,15 @@ export class ArchivePage extends Error {
 }
 
 const BULLET = /^(?:[•·▪◦●○■□►▸▹✓✔✗✘➤➢→⁃∙*+]|[-–—](?=\s))\s*(\S.*)$/u;
+const ORDINALS = ["first|firstly|premièrement|primo", "second|secondly|deuxièmement|secundo", "third|thirdly|troisièmement|tertio", "fourth|fourthly|quatrièmement", "fifth|fifthly|cinquièmement"];
+/** Words of the language rather than of the topic, which say nothing of what a post is about. */
+const FUNCTION_WORDS = /^(that|this|with|from|your|yours|have|they|them|then|than|when|what|will|just|more|most|some|very|also|into|only|over|such|their|there|these|those|which|would|could|should|about|after|before|other|been|were|where|while|here|make|much|many|even|each|votre|vos|vous|nous|pour|dans|avec|plus|tout|tous|mais|sont|être|fait|cette|comme|leur|leurs|elle|elles|aussi|très|peut|faire|sans|sous|chez|entre|après|avant)$/u;
 const LONE_BULLET = /^(?:[•·▪◦●○■□►▸▹✓✔➤➢→⁃∙*+]|[-–—])$/u;
 const NUMBERED = /^(?:(\d{1,2})\s*[.)\-–:]|\((\d{1,2})\)|(?:step|étape|exercise|exercice|tip|conseil|astuce|tip #|conseil n[°o])\s*#?\s*(\d{1,2})\s*[:.)\-–]?)\s*(\S.*)$/iu;
-const READ_MORE = /^(read more|continue reading|keep reading|read the (full )?(article|post)|lire la suite|en savoir plus|lire l['’]article|voir l['’]article)\b.{0,20}$/iu;
 const TRUNCATED = /(\[(…|\.\.\.)\]|…|\.\.\.)\s*$/u;
 /** Once the post has begun, a line after which the page holds comments, other posts, the sidebar's widgets or the footer. */
 const END_OF_POST =
-  /^(©|\(c\)\s|copyright\b|all rights reserved|tous droits réservés|leave a (reply|comment)|laisser un commentaire|laissez un commentaire|\d+ (comments?|commentaires?)|comments?$|commentaires$|related (posts|articles)|recent posts|you (may|might) also like|articles? (similaires|récents|reliés|connexes)|à lire aussi|vous aimerez aussi|post navigation|previous (post|article)|next (post|article)|article (précédent|suivant)|← |« )|^(categories|catégories|archives|tags|étiquettes|search|rechercher|recent (posts|articles)|popular (posts|articles)|articles populaires|quick links|liens rapides|useful links|liens utiles|follow us|suivez-nous|connect with us|get in touch|contact us|contactez-nous|nous joindre|opening hours|hours|heures d['’]ouverture|horaires|newsletter|infolettre|about us|à propos( de nous)?|share this( post| article)?|partager cet article)\s*:?$/iu;
+  /^(©|\(c\)\s|copyright\b|all rights reserved|tous droits réservés|leave a (reply|comment)|laisser un commentaire|laissez un commentaire|\d+ (comments?|commentaires?)|comments?$|commentaires$|related (posts|articles)|recent posts|you (may|might) also like|articles? (similaires|récents|reliés|connexes)|à lire aussi|vous aimerez aussi|post navigation|previous (post|article)|next (post|article)|article (précédent|suivant)|← |«(?![^»]*»))|^(?:our |notre |nos )?(categories|catégories|archives|tags|étiquettes|search|rechercher|recent (posts|articles)|popular (posts|articles)|articles populaires|quick links|liens rapides|useful links|liens utiles|follow us|suivez-nous|connect with us|get in touch|contact us|contactez-nous|nous joindre|opening hours|hours|heures d['’]ouverture|horaires|newsletter|infolettre|about us|à propos( de nous)?|share this( post| article)?|partager cet article)\s*:?$/iu;
 
 export function plainTextPosts(text: string): PlainTextPost[] {
   const units = classify(readLines(text));
@@ -83,13 +86,19 @@ function readLines(raw: string): Line[] {
     previousBlank = false;
     const indent = rawLine.length - rawLine.trimStart().length;
     // "date 2021-02 The title…": a date stamp a saved copy put in front of the first line is a line of its own.
-    const stamped = /^date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+(\S.*)$/iu.exec(trimmed);
+    // "21 Mar Do you have text neck?": a theme's day-and-month badge glued in front of the headline is a line of its own too.
+    const stamped = /^date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+(\S.*)$/iu.exec(trimmed) ?? (lines.length === 0 ? /^(\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|sept|déc)\.?)\s+(\p{Lu}.*[^.!])$/iu.exec(trimmed) : null);
     if (stamped) {
       lines.push({ text: stamped[1]!, indent, paragraph }, { text: stamped[2]!, indent, paragraph: ++paragraph });
       continue;
     }
-    lines.push({ text: trimmed, indent, paragraph });
+    // "🧘 1. Knee-to-chest stretch": an emoji in front of an item's number decorates it.
+    lines.push({ text: trimmed.replace(/^[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f\s]+(?=\d{1,2}\s*[.)\-–]\s*\p{L})/u, ""), indent, paragraph });
   }
+  // "First: …", "Second: …", "Third: …": items numbered in words, when the page has the first two.
+  const ordinal = (text: string) => ORDINALS.findIndex((words) => new RegExp(`^(${words})\\s*:\\s+\\S`, "iu").test(text));
+  const ordinals = new Set(lines.map((line) => ordinal(line.text)));
+  if (ordinals.has(0) && ordinals.has(1)) for (const line of lines) if (ordinal(line.text) >= 0) line.text = `${ordinal(line.text) + 1}. ${line.text.replace(/^\p{L}+\s*:\s+/u, "")}`;
   // A bullet on a line of its own belongs to the line after it.
   const joined: Line[] = [];
   for (let index = 0; index < lines.length; index++) {
@@ -115,7 +124,7 @@ function readLines(raw: string): Line[] {
       /^[a-zà-ÿ(]/u.test(line.text) &&
       !/[.!?:;]["”’»)]*$/u.test(previous.text) &&
       !BULLET.test(line.text) &&
-      (NUMBERED.test(previous.text) || BULLET.test(previous.text) || (previous.text.length > 40 && !isAllCaps(previous.text))) &&
+      (NUMBERED.test(previous.text) || BULLET.test(previous.text) || (previous.text.length > 40 && !isAllCaps(previous.text)) || /^\(.*\)$/u.test(line.text)) &&
       /\s/.test(line.text)
     ) {
       previous.text = `${previous.text} ${line.text}`;
@@ -129,6 +138,7 @@ function readLines(raw: string): Line[] {
 function classify(lines: Line[]): Unit[] {
   const units: Unit[] = lines.map((line) => ({ ...line, kind: kindOf(line.text) }));
   markContactBlocks(units);
+  markSiteLinesAboveTitle(units);
   // "Good for: tight hips" right under a heading is the section's first line, with a bold-style lead-in, not a heading.
   const firstSentenceAt = units.findIndex((unit) => unit.kind === "prose" && SENTENCE_END.test(unit.text));
   for (let index = Math.max(1, firstSentenceAt + 1); firstSentenceAt >= 0 && index < units.length; index++) {
@@ -153,11 +163,42 @@ function classify(lines: Line[]): Unit[] {
   return units;
 }
 
+/**
+ * Above the post, the page's first line can be the site's: a short slogan
+ * ending in "!" over the text or a heading ("Professional physio near you!"),
+ * or an image's caption (a person doing something) over the headline.
+ */
+function markSiteLinesAboveTitle(units: Unit[]): void {
+  const first = units.findIndex((unit) => unit.kind !== "chrome");
+  const line = units[first];
+  const next = units.slice(first + 1).find((unit) => unit.kind !== "chrome");
+  if (!line || !next || line.kind !== "prose") return;
+  const slogan = /!$/u.test(line.text) && !/[.?]/u.test(line.text.slice(0, -1)) && words(line.text) <= 12 && (next.kind === "heading" || next.text.length > 100) && !namesTopic(line.text, units.slice(first + 1));
+  const caption = SENTENCE_END.test(line.text) && isCaption(line.text) && next.kind === "heading";
+  if (slogan || caption) line.kind = "chrome";
+}
+
+/** A headline names what the post is about: one of its words is among the text's most repeated ones ("Massage can help your lower back!"); a slogan names the site. */
+function namesTopic(line: string, rest: Unit[]): boolean {
+  const stems = (text: string) => (text.toLocaleLowerCase().match(/\p{L}{4,}/gu) ?? []).filter((word) => !FUNCTION_WORDS.test(word)).map((word) => word.slice(0, 5));
+  const counts = new Map<string, number>();
+  for (const stem of rest.filter((unit) => unit.kind !== "chrome").flatMap((unit) => stems(unit.text))) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+  const topic = [...counts].filter(([, count]) => count >= 2).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([stem]) => stem);
+  return stems(line).some((stem) => topic.includes(stem));
+}
+
+/** "Femme recevant un massage…", "Woman stretching on a mat.": a noun and a participle, an image's description rather than a sentence. */
+function isCaption(text: string): boolean {
+  const [noun, participle] = text.split(/\s+/);
+  return /^\p{Lu}\p{Ll}+$/u.test(noun ?? "") && /^\p{Ll}{3,}(ing|ant)$/u.test(participle ?? "") && !/[.!?]\s+\p{Lu}/u.test(text);
+}
+
 /** "Pelvic tilts", then "2. Knee-to-chest", "3. Bridge": the first item of a numbered list that lost its number is the heading before "2.". */
 function numberLostFirstItem(units: Unit[]): void {
   for (let index = 0; index < units.length; index++) {
     const unit = units[index]!;
     if (unit.kind !== "numbered" || !/^\s*2\s*[.)\-–]/u.test(unit.text) || isSentence(unit.text)) continue;
+    if (units.slice(0, index).some((other) => other.kind === "numbered" && /^\s*1\s*[.)\-–]/u.test(other.text) && !isSentence(other.text))) continue;
     // The nearest heading that starts a block of its own (not an item of a list written without bullets).
     for (let back = index - 1; back >= 0; back--) {
       const candidate = units[back]!;
@@ -197,90 +238,6 @@ function isAllCaps(text: string): boolean {
   return letters.length >= 4 && letters === letters.toUpperCase();
 }
 
-const PHONE = /(?:^|[\s:(])(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?(?:[\s.-]?\d{2,4}){2,4}\s*$/u;
-const EMAIL = /\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/u;
-const POSTCODE = /\b[A-CEGHJ-NPR-TVXY]\d[A-CEGHJ-NPR-TV-Z][\s-]?\d[A-CEGHJ-NPR-TV-Z]\d\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|\b(?:[A-Z]{2}|[A-Z][a-z]+)\s+\d{5}(?:-\d{4})?\b|\b\d{5}\s+[A-ZÉÈ][\p{L}'-]+|\b(?:QLD|NSW|VIC|WA|SA|TAS|ACT|NT)\s+\d{4}\b/u;
-const STREET = /^\d{1,5}[a-z]?,?\s+(?:[\p{L}'-]+\s+){0,4}(rue|avenue|av\.?|boulevard|boul\.?|bd|chemin|ch\.|route|place|allée|impasse|quai|cours|street|st\.?|road|rd\.?|lane|ln\.?|drive|dr\.?|way|court|ct\.?|crescent|terrace|parade|highway|hwy|suite|unit|bureau)\b/iu;
-const STOCK_PHOTO = /\b(unsplash|pexels|shutterstock|istock(photo)?|getty ?images|adobe ?stock|freepik|pixabay|depositphotos|dreamstime|123rf|canva)\b/iu;
-
-/** A line that belongs to the site, not to the post, told by its shape alone. */
-function isChromeLine(text: string): boolean {
-  const short = text.length <= 80;
-  const words = text.split(/\s+/).length;
-  if (short && /^(skip|jump) to\b|^(aller|passer|sauter) (directement )?(au|à|aux)\b|^(top|bottom) of (the )?page$|^back to (the )?top$|^(retour|remonter) (en )?haut|^(menu|search|rechercher|recherche|close|fermer|toggle navigation|main menu|menu principal)$/iu.test(text)) return true;
-  // Reading time, relative dates, view and comment counts, ratings.
-  if (short && /\b\d+\s*(min(ute)?s?|mn)\.?\s*(read|de lecture|lecture)\b|^(reading time|temps de lecture|durée de lecture)\b/iu.test(text) && parseDate(text) === null) return true;
-  if (short && /^(il y a \d+|\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago$|(updated|last updated|mis à jour|modifié)( le| on)?\s*:?)/iu.test(text) && words <= 8 && parseDate(text) === null) return true;
-  if (/^[|•·\s]*\d+([.,]\d)?\s*(\/\s*5|stars?|étoiles|★+)?[|•·\s]*$/u.test(text)) return true;
-  if (short && /^(\d+|no|aucun)\s+(comments?|commentaires?|likes?|j['’]aime|views?|vues|responses?|réponses?|shares?|partages?)\s*$/iu.test(text)) return true;
-  if (/^[★☆⭐✩✪\s]+/u.test(text) && short) return true;
-  // Share and follow lines, and a row of social networks.
-  if (short && /^(share|partager|partagez|partage|follow|suivez|suivre)\b(?!\s+(the|your|a|les|vos|ce|cette)\b)/iu.test(text) && words <= 8) return true;
-  if (short && (text.match(/\b(facebook|instagram|twitter|linkedin|youtube|pinterest|tiktok|whatsapp|x\.com|e-?mail|print|imprimer|copy link)\b/giu)?.length ?? 0) >= 2 && words <= 10) return true;
-  if (/^(facebook|instagram|twitter|x|linkedin|youtube|pinterest|tiktok|whatsapp|threads|bluesky|e-?mail|courriel|print|imprimer|copy link|copier le lien)$/iu.test(text)) return true;
-  // Images: a file name, a credit, an alt text the copy kept.
-  if (/\S+\.(jpe?g|png|gif|webp|svg|avif|heic|tiff?)\b/iu.test(text) && words <= 8) return true;
-  if (short && ((STOCK_PHOTO.test(text) && words <= 6) || /^(photo|image|crédit|credit|illustration|source)s?\s*(photo\s*)?(by|de|par|:|©|credit)\b/iu.test(text) || /\b(source image|image source)\b/iu.test(text))) return true;
-  // Categories, tags, "filed under" lines and meta rows with bars.
-  if (short && /^(posted|filed|classé|publié|published|catégorisé)\s+(in|under|dans|sous|en)\b|^(categories|category|catégories?|tags?|étiquettes?|mots[- ]clés|topics?|sujets?)\s*:/iu.test(text)) return true;
-  // Banners: a cookie notice, a shop's offer, a newsletter box, a lone button.
-  if (text.length <= 200 && /\bcookies?\b/iu.test(text) && /\b(use|uses|utilise|utilisons|accept|accepter|consent|consentement)\b/iu.test(text)) return true;
-  if (short && /\b(free shipping|livraison gratuite|promo code|code promo|\d+\s?% off|shop now|add to cart|ajouter au panier|gift cards?|cartes?[- ]cadeaux?)\b/iu.test(text)) return true;
-  if (short && /\b(subscribe|abonnez-vous|inscrivez-vous|sign up|join)\b/iu.test(text) && /\b(newsletter|infolettre|mailing list|updates|nouvelles|our list)\b|^(subscribe|abonnez-vous|inscrivez-vous)\b/iu.test(text) && words <= 12) return true;
-  if (words <= 5 && /^(book( now| online| an appointment| your appointment)?|shop|buy now|order now|call now|contact us|nous joindre|contactez-nous|réserver( en ligne| maintenant)?|prendre rendez-vous( en ligne)?|prenez rendez-vous( en ligne)?|get started|learn more|en savoir plus)\s*[!.→»>]*$/iu.test(text)) return true;
-  if (READ_MORE.test(text)) return true;
-  // A phone number, an e-mail address or a street address on a short line of its own.
-  if (short && !SENTENCE_END.test(text) && (PHONE.test(text) || EMAIL.test(text) || POSTCODE.test(text) || STREET.test(text)) && words <= 10) return true;
-  if (/^(tel|tél|phone|téléphone|fax|mobile|cell|email|e-mail|courriel|adresse|address)\b\.?\s*:?\s*\S/iu.test(text) && short) return true;
-  if (/^(hours|heures d['’]ouverture|horaires?|opening hours)\s*:?/iu.test(text) && short) return true;
-  return false;
-}
-
-/** "By Anne Roy", "Par Dr Luc Martin, ostéopathe", "Reviewed by …", "Written by … | March 4, 2021". */
-function isByline(text: string): boolean {
-  // A meta row with bars and a date: "2025-03-18T09:12:44+00:00March 18th, 2025|Back Health, General|".
-  if (text.length <= 160 && /\|/.test(text) && !SENTENCE_END.test(text) && parseDate(text) !== null) return true;
-  if (text.length > 120) return false;
-  if (/^(by|par|written by|écrit par|rédigé par|posted by|publié par|author|auteur|autrice|auteure)\s*:?\s+(\p{Lu}|\d|dr\b|le |la |l['’])/iu.test(text) && !/[.!?]["”’»)]*$/u.test(text.replace(/\b(dr|st|inc|ltd|jr|sr|m)\.$/iu, ""))) return true;
-  if (/^(medically |clinically )?(reviewed|fact[- ]checked|verified|approved|edited)\s+by\b|^(révisé|relu|vérifié|validé|approuvé|revu)e?s?\s+par\b/iu.test(text)) return true;
-  return false;
-}
-
-/** A line that is a date with at most a few words of the page's own around it ("Posted on March 4, 2021", "21. February 2022"). */
-function isDateLine(text: string): boolean {
-  if (/^\d{4}-\d{2}(-\d{2})?$/.test(text)) return true;
-  if (text.length > 140 || /[.!?]["”’»)]*$/u.test(text.replace(/\d\.$/, ""))) return false;
-  const withoutDates = text.replace(new RegExp(DATE_IN_WORDS, "giu"), " ").replace(/\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|janv|févr|avr|mai|juin|juil|août|déc)[a-zé]*\.?\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)[a-zé]*\.?\b/giu, " ");
-  if (withoutDates === text) return false;
-  const rest = withoutDates.replace(/[|•·,–—:-]/g, " ").trim();
-  return rest.split(/\s+/).filter(Boolean).length <= 6 && !/[.!?]/.test(rest);
-}
-
-/** "Ice or heat after a sprain?November 5, 2023": a headline the copy glued to its date (the date is cut from the title). */
-function isTitleWithDate(text: string): boolean {
-  const rest = cleanTitle(text);
-  return rest !== text && words(rest) >= 3 && /^\p{Lu}/u.test(rest) && !/\|/.test(text) && !/^(by|par|posted|published|publié|updated|mis à jour|le|on)\b/iu.test(rest);
-}
-
-/**
- * A block of short lines with a phone number, an e-mail or an address: the
- * clinic's card. Its other short lines (the clinic's name, "Suite 200") go with it.
- */
-function markContactBlocks(units: Unit[]): void {
-  const byParagraph = new Map<number, Unit[]>();
-  for (const unit of units) {
-    const lines = byParagraph.get(unit.paragraph);
-    if (lines) lines.push(unit);
-    else byParagraph.set(unit.paragraph, [unit]);
-  }
-  for (const lines of byParagraph.values()) {
-    if (lines.length < 2) continue;
-    const hasContact = lines.some((unit) => unit.kind === "chrome" && (PHONE.test(unit.text) || EMAIL.test(unit.text) || POSTCODE.test(unit.text) || STREET.test(unit.text)));
-    const allShort = lines.every((unit) => unit.text.length <= 60 && !SENTENCE_END.test(unit.text));
-    if (hasContact && allShort) for (const unit of lines) unit.kind = "chrome";
-  }
-}
-
 // ---------------------------------------------------------------- archives
 
 /**
@@ -315,12 +272,14 @@ function splitArchive(units: Unit[]): Unit[][] {
 // ---------------------------------------------------------------- one post
 
 function postOf(all: Unit[]): PlainTextPost {
-  // Everything after the end of the post (comments, related posts, the footer) goes.
+  // Everything after the end of the post (comments, related posts, the footer) goes; "© iStock" under a photo is its credit.
   const firstProse = all.findIndex((unit) => unit.kind === "prose");
-  const end = all.findIndex((unit, index) => index > firstProse && firstProse >= 0 && END_OF_POST.test(unit.text) && unit.text.length <= 120);
+  const end = all.findIndex((unit, index) => index > firstProse && firstProse >= 0 && END_OF_POST.test(unit.text) && unit.text.length <= 120 && !(STOCK_PHOTO.test(unit.text) && words(unit.text) <= 4));
   const units = (end === -1 ? all : all.slice(0, end)).filter((unit) => unit.kind !== "chrome");
 
-  const bodyStart = units.findIndex((unit) => (unit.kind === "prose" && (isSentence(unit.text) || /^\p{Lu}/u.test(unit.text))) || unit.kind === "bullet" || (unit.kind === "numbered" && isSentence(unit.text)));
+  // A lone bullet above the headline ("• Writer's picture", "• Clinic name") is a label, not the start of the text.
+  const loneBullet = (index: number) => units[index + 1]?.kind === "heading" && units[index - 1]?.kind !== "prose";
+  const bodyStart = units.findIndex((unit, index) => (unit.kind === "prose" && (isSentence(unit.text) || /^\p{Lu}/u.test(unit.text))) || (unit.kind === "bullet" && !loneBullet(index)) || (unit.kind === "numbered" && isSentence(unit.text)));
   const top = bodyStart === -1 ? units : units.slice(0, bodyStart);
   const laterQuestions = bodyStart === -1 ? 0 : units.slice(bodyStart).filter((unit) => unit.kind === "heading" && /\?$/u.test(unit.text)).length;
   const { title, titleIndex } = chooseTitle(top, laterQuestions);
@@ -341,7 +300,9 @@ function postOf(all: Unit[]): PlainTextPost {
     // Kept when shaped like the later headings: a question among questions, a "…:" heading among such.
     // Below the title's byline or date, a heading right above the text is the first section's ("Introduction: …", "What's changed?").
     const afterByline = top.slice(titleIndex + 1).some((unit) => unit.kind === "byline") && (/[?:]$/u.test(last?.text ?? "") || words(last?.text ?? "") >= 3);
-    const shapedLikeLater = afterByline || (/\?$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /\?$/u.test(unit.text))) || (/:$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /:$/u.test(unit.text)));
+    // A question asking what, why or how ("What causes text neck?") opens the first section; a yes/no teaser ("Is your pain sciatica?") is the subtitle.
+    const asksWhat = /\?$/u.test(last?.text ?? "") && /^(what|why|how|when|where|which|who|qu['’]est-ce|pourquoi|comment|quand|où|quel(le)?s?)\b/iu.test(last?.text ?? "") && laterHeadings.length > 0;
+    const shapedLikeLater = afterByline || asksWhat || (/\?$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /\?$/u.test(unit.text))) || (/:$/u.test(last?.text ?? "") && laterHeadings.some((unit) => /:$/u.test(unit.text)));
     if (last && shapedLikeLater && !isTagList(last.text) && top.at(-1) === last) rest = [last, ...rest];
   }
   rest = rest.filter((unit) => !(unit.kind === "heading" && title && sameAs(unit.text, title)));
