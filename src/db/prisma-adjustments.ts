@@ -241,22 +241,12 @@ function observedPrepare(prepare: (sql: string) => SqliteStatement, inTransactio
       throw error;
     }
   };
-  const observe = (statement: SqliteStatement, writes: boolean): SqliteStatement => {
-    const observed: SqliteStatement = {
-      get reader() {
-        return statement.reader;
-      },
-      columns: () => statement.columns(),
-      raw: (toggle = true) => {
-        statement.raw(toggle);
-        return observed;
-      },
+  const observe = (statement: SqliteStatement, writes: boolean): SqliteStatement =>
+    statementRunning(statement, {
       all: (...params) => watch(() => statement.all(...params), writes),
       run: (...params) => watch(() => statement.run(...params), writes),
       bind: (...params) => observe(statement.bind(...params), writes),
-    };
-    return observed;
-  };
+    });
   return (sql) => observe(watch(() => prepare(sql), false), WRITES.test(sql));
 }
 
@@ -277,18 +267,25 @@ function statementCache(prepare: (sql: string) => SqliteStatement, size: number)
 
 /** A kept statement as the adapter uses it, run with `params` each time. */
 function withArguments(statement: SqliteStatement, params: unknown[]): SqliteStatement {
-  const used: SqliteStatement = {
+  return statementRunning(statement, {
+    all: () => statement.all(...params),
+    run: () => statement.run(...params),
+    bind: (...given) => withArguments(statement, given),
+  });
+}
+
+/** `statement` as the adapter sees it, with `how` running it: its reader flag, columns and raw mode stay its own. */
+function statementRunning(statement: SqliteStatement, how: Pick<SqliteStatement, "all" | "run" | "bind">): SqliteStatement {
+  const wrapped: SqliteStatement = {
     get reader() {
       return statement.reader;
     },
     columns: () => statement.columns(),
     raw: (toggle = true) => {
       statement.raw(toggle);
-      return used;
+      return wrapped;
     },
-    all: () => statement.all(...params),
-    run: () => statement.run(...params),
-    bind: (...given) => withArguments(statement, given),
+    ...how,
   };
-  return used;
+  return wrapped;
 }
