@@ -143,6 +143,7 @@ describe("the staff desk in Chromium", () => {
     const page = await openDesk(staffUser);
     await page.locator('#view[data-ready="true"]').waitFor();
     await page.getByRole("tab", { name: "Day" }).click();
+    await page.locator('#view[data-view="day"][data-ready="true"]').waitFor();
     const past = page.locator(`section.to-mark li[data-appointment-id="${pastId}"]`);
     await expect.poll(() => past.count(), { timeout: 10_000 }).toBe(1);
     expect(await page.locator("section.to-mark h2").innerText()).toMatch(/Past appointments with no outcome yet \(\d+\)/);

@@ -387,6 +387,8 @@ async function render() {
   $("toolbar").hidden = state.tab !== "week" && state.tab !== "day";
   const view = $("view");
   view.setAttribute("data-view", state.tab);
+  // Not ready until this view is drawn: what is on screen meanwhile is the view being replaced.
+  view.setAttribute("data-ready", "false");
   try {
     await RENDERERS[state.tab](view);
     view.setAttribute("data-ready", "true");
